@@ -1,0 +1,39 @@
+"""Pieces every kldrill command shares: the --lang option and the one-line error."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+import click
+
+from grader.i18n import LANGS, detect_lang
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class KldrillError(click.ClickException):
+    """A one-line message and a non-zero exit (2 by default: the user's input was wrong)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(f"kldrill: {self.format_message()}", err=True)
+
+
+def lang_option(f: F) -> F:
+    """--lang en|zh; the default comes from KLDRILL_LANG or the locale."""
+
+    def resolve(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+        return value or detect_lang()
+
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default=None,
+        callback=resolve,
+        help="Language of the output: en or zh (default: from the locale).",
+    )(f)

@@ -1,0 +1,49 @@
+"""Exercise metadata (grader/data/exercises.yaml) as plain objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from grader.resources import package_data
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    file: str
+    function: str
+    args: tuple[str, ...]
+    max_score: float
+    title: dict[str, str]
+    hints: tuple[dict[str, str], ...]
+
+
+@lru_cache(maxsize=None)
+def all_exercises() -> tuple[Exercise, ...]:
+    raw = yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        Exercise(
+            name=e["name"],
+            file=e["file"],
+            function=e["function"],
+            args=tuple(e["args"]),
+            max_score=float(e["max_score"]),
+            title=e["title"],
+            hints=tuple(e["hints"]),
+        )
+        for e in raw["exercises"]
+    )
+
+
+def names() -> list[str]:
+    return [e.name for e in all_exercises()]
+
+
+def get(name: str) -> Exercise:
+    for e in all_exercises():
+        if e.name == name:
+            return e
+    raise KeyError(name)

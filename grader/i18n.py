@@ -1,0 +1,42 @@
+"""User-facing text in English and Chinese: the language choice and the UI string table."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Mapping
+
+import yaml
+
+from grader.resources import package_data
+
+LANGS = ("en", "zh")
+
+
+def detect_lang(environ: Mapping[str, str] | None = None) -> str:
+    """KLDRILL_LANG if set, else zh for a zh_* locale, else en."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("KLDRILL_LANG", "").strip().lower()
+    if explicit in LANGS:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@lru_cache(maxsize=None)
+def _table() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(package_data("ui.yaml").read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The UI string `key` in `lang` (falling back to English), formatted with `fields`."""
+    entry = _table()[key]
+    return entry.get(lang, entry["en"]).format(**fields)
+
+
+def pick(text: Mapping[str, str], lang: str) -> str:
+    """One language out of a {en: ..., zh: ...} mapping from the data files."""
+    return text.get(lang) or text["en"]
