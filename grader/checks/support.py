@@ -1,0 +1,167 @@
+"""What the hidden checks share: calling the learner, comparing with the reference, and saying what
+went wrong in plain words (rendered in the learner's language by the judge)."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from typing import Any, Callable, Sequence
+
+import torch
+
+from grader import exercises, resources
+from grader.i18n import t
+from grader.learner import CallResult, LearnerError, LearnerSession
+
+
+class Text:
+    """A UI string (grader/data/ui.yaml) with its fields, rendered once the language is known."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        self.key, self.fields = key, fields
+
+    def render(self, lang: str) -> str:
+        fields = {k: v.render(lang) if isinstance(v, Text) else v for k, v in self.fields.items()}
+        return t(self.key, lang, **fields)
+
+
+class CheckFailure(AssertionError):
+    """A check failed; the message is a Text so the judge can render it in either language."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        self.text = Text(key, **fields)
+        super().__init__(self.text.render("en"))
+
+
+@lru_cache(maxsize=None)
+def reference(exercise: str) -> Callable[..., torch.Tensor]:
+    meta = exercises.get(exercise)
+    path = resources.solutions_dir() / meta.file
+    spec = importlib.util.spec_from_file_location(f"_kldrill_reference_{exercise}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, meta.function)
+
+
+def fmt_num(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def fmt_tensor(x: Any, limit: int = 6) -> str:
+    if not isinstance(x, torch.Tensor):
+        return fmt_num(x) if isinstance(x, float) else repr(x)
+    values = x.detach().double().reshape(-1)
+    shown = ", ".join(fmt_num(v) for v in values[:limit].tolist())
+    more = ", ..." if values.numel() > limit else ""
+    if x.dim() == 0:
+        return f"{shown} ({str(x.dtype).replace('torch.', '')})"
+    return f"[{shown}{more}] (shape {tuple(x.shape)}, {str(x.dtype).replace('torch.', '')})"
+
+
+def describe_call(exercise: str, args: Sequence[Any]) -> str:
+    names = exercises.get(exercise).args
+    inner = ", ".join(f"{n}={fmt_tensor(a, 3)}" for n, a in zip(names, args))
+    return f"{exercises.get(exercise).function}({inner})"
+
+
+def call(learner: LearnerSession, exercise: str, args: Sequence[Any], **grad: Any) -> CallResult:
+    try:
+        return learner.call(exercise, list(args), **grad)
+    except LearnerError as exc:
+        raise CheckFailure("check_call_failed", call=describe_call(exercise, args),
+                           reason=reason(exc)) from None
+
+
+def reason(exc: LearnerError) -> Text:
+    d = exc.detail
+    if exc.kind == "exception":
+        kind = d.get("type")
+        if kind == "NotATensor":
+            return Text("reason_not_tensor", type=d.get("message"))
+        if kind == "TensorSubclass":
+            return Text("reason_tensor_subclass", type=d.get("message"))
+        where = f" ({d['where']})" if d.get("where") else ""
+        return Text("reason_exception", type=kind, message=d.get("message", ""), where=where)
+    return Text(f"reason_{exc.kind}", seconds=f"{exc.seconds:g}")
+
+
+def eps(dtype: torch.dtype) -> float:
+    return torch.finfo(dtype).eps
+
+
+def tolerance(dtype: torch.dtype, want: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """How far a correct result may sit from the float64 reference, element by element.
+
+    Rounding errors grow with the size of the intermediate terms (``scale``), not only with the
+    result, so k3 near zero computed as exp(x) - 1 - x in bfloat16 is still accepted.
+    """
+    factor = 16.0 if dtype in (torch.bfloat16, torch.float16) else 64.0
+    return factor * eps(dtype) * (want.abs() + scale)
+
+
+def _index(flat_index: int, shape: Sequence[int]) -> tuple[int, ...]:
+    idx = []
+    for size in reversed(shape):
+        idx.append(flat_index % size)
+        flat_index //= size
+    return tuple(reversed(idx))
+
+
+def check_unmodified(exercise: str, args: Sequence[Any], result: CallResult) -> None:
+    names = exercises.get(exercise).args
+    for name, before, after in zip(names, args, result.args_after):
+        if isinstance(before, torch.Tensor):
+            same = (isinstance(after, torch.Tensor) and after.shape == before.shape
+                    and after.dtype == before.dtype
+                    and bool(((after == before) | (after.isnan() & before.isnan())).all()))
+            if not same:
+                raise CheckFailure("check_input_modified", call=describe_call(exercise, args), arg=name)
+
+
+def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: torch.Tensor,
+                 dtype: torch.dtype, scale: torch.Tensor, what: str = "") -> None:
+    """got (learner, any dtype) against want (float64 reference), with a dtype-fit tolerance."""
+    want = want.double()
+    got64 = got.double()
+    tol = tolerance(dtype, want, scale.double().expand_as(want))
+    bad = ~((got64 - want).abs() <= tol)
+    bad |= got64.isnan() != want.isnan()
+    if bool(bad.any()):
+        i = int(bad.reshape(-1).nonzero()[0])
+        idx = _index(i, want.shape)
+        names = exercises.get(exercise).args
+        at = []
+        for name, a in zip(names, args):
+            if isinstance(a, torch.Tensor):
+                a = a.expand(want.shape) if a.dim() else a
+                at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
+            else:
+                at.append(f"{name}={fmt_num(float(a))}")
+        raise CheckFailure(
+            "check_wrong_values", what=what or exercises.get(exercise).function, index=idx if idx else "()",
+            inputs=", ".join(at), want=fmt_num(float(want[idx])), got=fmt_num(float(got64[idx])),
+            count=int(bad.sum()), total=want.numel())
+
+
+def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: torch.Tensor,
+                 dtype: torch.dtype, scale: torch.Tensor) -> None:
+    """Shape, dtype, device, untouched inputs, then values, failing on the first that is off."""
+    out = result.out
+    call_text = describe_call(exercise, args)
+    if tuple(out.shape) != tuple(want.shape):
+        raise CheckFailure("check_wrong_shape", call=call_text, want=tuple(want.shape), got=tuple(out.shape))
+    if out.dtype != dtype:
+        raise CheckFailure("check_wrong_dtype", call=call_text, want=str(dtype).replace("torch.", ""),
+                           got=str(out.dtype).replace("torch.", ""))
+    check_unmodified(exercise, args, result)
+    check_values(exercise, args, out, want, dtype, scale)
+
+
+def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool],
+                         grad_output: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    leaves = [a.detach().clone().requires_grad_(g) if isinstance(a, torch.Tensor) else a
+              for a, g in zip(args, grad)]
+    out = reference(exercise)(*leaves)
+    wanted = [leaf for leaf, g in zip(leaves, grad) if g]
+    grads = torch.autograd.grad(out, wanted, grad_output)
+    return out.detach(), [g.detach() for g in grads]

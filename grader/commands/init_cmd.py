@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader import workspace
+from grader.cli_common import KldrillError, lang_option
+from grader.i18n import t
+
+
+@click.command()
+@click.argument("directory", default="kl-drill-workspace", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
+@lang_option
+def init(directory: str, force: bool, lang: str) -> None:
+    """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
+    try:
+        written = workspace.init(Path(directory), force=force)
+    except workspace.WorkspaceExists as exc:
+        raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
+    except OSError as exc:
+        raise KldrillError(f"{directory}: {exc.strerror}") from None
+    click.echo(t("init_done", lang, path=directory, count=len(written)))

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader import exercises, table, workspace
+from grader.cli_common import lang_option
+from grader.i18n import pick, t
+
+
+@click.command("list")
+@click.option("--workspace", "directory", default=".", type=click.Path(file_okay=False),
+              help="The workspace to report on (default: the current folder).")
+@lang_option
+def list_exercises(directory: str, lang: str) -> None:
+    """List the exercises, their last known status, and what to do next."""
+    path = Path(directory)
+    known = workspace.statuses(path)
+    rows = [[e.name, e.file, t(f"status_{known.get(e.name, 'pending')}", lang), pick(e.title, lang)]
+            for e in exercises.all_exercises()]
+    click.echo(table.render([t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)],
+                            rows))
+    if workspace.is_workspace(path):
+        nxt = workspace.next_exercise(path)
+        click.echo()
+        click.echo(t("list_next", lang, name=nxt.name, file=nxt.file) if nxt else t("list_done", lang))

@@ -1,0 +1,145 @@
+"""The judge: runs the hidden pytest checks against one submission and returns the verdict.
+
+It runs in its own process (``python -m grader.judge``, config as JSON on stdin, the result as JSON on
+stdout), because pytest is meant to run once per process and because the learner's code must never
+share a process with the checks. The learner's code runs in processes forked by a zygote
+(grader/learner.py); only plain tensors come back from it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from grader import exercises as exercise_meta
+from grader.learner import Limits, LearnerSession, Zygote
+from grader.results import Check, ExerciseResult, GradeResult
+from grader.submission import Submission, resolve
+
+CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+
+
+class JudgePlugin:
+    """Collects one outcome per hidden check, keeping only the checks of the exercises being run."""
+
+    __name__ = "kldrill-judge"  # the name pluggy registers it under (conftest.py looks it up)
+
+    def __init__(self, session: LearnerSession, run: set[str], lang: str) -> None:
+        self.session, self.run, self.lang = session, run, lang
+        self.checks: dict[str, list[Check]] = {name: [] for name in run}
+        self.errors: list[str] = []
+
+    @staticmethod
+    def exercise_of(item: Any) -> str | None:
+        marker = item.get_closest_marker("exercise")
+        return marker.args[0] if marker else None
+
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list) -> None:
+        keep = [i for i in items if self.exercise_of(i) in self.run]
+        dropped = [i for i in items if self.exercise_of(i) not in self.run]
+        items[:] = keep
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.errors.append(str(report.longrepr)[-2000:])
+
+    def _name(self, item: Any, exercise: str) -> str:
+        name = item.originalname.removeprefix("test_")
+        spec = getattr(item, "callspec", None)
+        if spec is not None:
+            params = spec.id
+            params = params[len(exercise):].lstrip("-") if params.startswith(exercise) else params
+            if params:
+                name += f"[{params}]"
+        return name
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        if call.when != "call" and call.excinfo is None:
+            return
+        exercise = self.exercise_of(item)
+        if exercise not in self.checks:
+            return
+        from grader.checks.support import CheckFailure
+
+        message = ""
+        if call.excinfo is not None:
+            exc = call.excinfo.value
+            if isinstance(exc, CheckFailure):
+                message = exc.text.render(self.lang)
+            else:  # a bug in a check, not in the submission; say so rather than blame the learner
+                message = f"internal error in this check: {type(exc).__name__}: {exc}"
+        self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message))
+
+
+def _run_pytest(plugin: JudgePlugin) -> None:
+    import pytest
+
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    args = [str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
+            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings", "-p", "no:faulthandler",
+            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+    code = pytest.main(args, plugins=[plugin])
+    if code not in (0, 1, 5) or plugin.errors:  # 5: nothing selected (every exercise missing)
+        raise RuntimeError(f"the hidden checks could not run (pytest exit {code}): {' '.join(plugin.errors)}")
+
+
+def judge(submission: Submission, names: list[str], lang: str, session: LearnerSession,
+          label: str | None = None) -> GradeResult:
+    """Grade ``names`` of ``submission`` through ``session``; the verdict as plain data."""
+    results: dict[str, ExerciseResult] = {}
+    to_run: set[str] = set()
+    for name in names:
+        meta = exercise_meta.get(name)
+        loaded = session.load(name)
+        if loaded.status == "ok":
+            to_run.add(name)
+            results[name] = ExerciseResult(name, "passed", meta.max_score)
+        elif loaded.status == "missing":
+            results[name] = ExerciseResult(name, "missing", meta.max_score)
+        else:
+            from grader.checks.support import reason
+
+            results[name] = ExerciseResult(name, "error", meta.max_score, [
+                Check("import", False, reason(loaded.error).render(lang))])
+    if to_run:
+        plugin = JudgePlugin(session, to_run, lang)
+        _run_pytest(plugin)
+        for name in to_run:
+            results[name].checks = plugin.checks[name]
+            if not results[name].checks or not all(c.passed for c in results[name].checks):
+                results[name].status = "failed"
+    return GradeResult(label or str(submission.path), [results[n] for n in names])
+
+
+def grade_with(zygote: Zygote, config: dict) -> dict:
+    submission = resolve(config["path"])
+    limits = Limits(**config.get("limits", {}))
+    with LearnerSession(submission, limits, zygote=zygote) as session:
+        result = judge(submission, config["exercises"], config["lang"], session, label=config.get("label"))
+    return result.to_json()
+
+
+def main() -> None:
+    config = json.loads(sys.stdin.read())
+    # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
+    result_fd = os.dup(1)
+    os.dup2(2, 1)
+    zygote = Zygote(sandbox=config.get("sandbox", False))  # first: its torch import overlaps ours
+    try:
+        import torch  # noqa: F401
+        import pytest  # noqa: F401
+
+        result = grade_with(zygote, config)
+    finally:
+        zygote.close()
+    with os.fdopen(result_fd, "w") as out:
+        json.dump(result, out)
+
+
+if __name__ == "__main__":
+    main()

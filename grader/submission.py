@@ -1,0 +1,43 @@
+"""What is being graded: a workspace folder (one file per exercise) or a single .py file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import exercises
+
+
+class SubmissionError(Exception):
+    """The path cannot be graded; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: Path
+    kind: str  # "workspace" or "file"
+    files: dict[str, Path] = field(default_factory=dict)  # exercise name -> file that should define it
+
+    def to_spec(self) -> dict:
+        """What the learner's process needs to find the code (plain data for the wire)."""
+        return {"path": str(self.path), "kind": self.kind, "files": {k: str(v) for k, v in self.files.items()}}
+
+
+def resolve(path: str | Path) -> Submission:
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise SubmissionError("path_missing", path=str(path))
+    p = p.resolve()
+    if p.is_dir():
+        files = {e.name: p / e.file for e in exercises.all_exercises() if (p / e.file).is_file()}
+        if not files:
+            raise SubmissionError("no_workspace", path=str(path))
+        return Submission(path=p, kind="workspace", files=files)
+    if p.suffix != ".py":
+        raise SubmissionError("not_python", path=str(path))
+    return Submission(path=p, kind="file", files={name: p for name in exercises.names()})

@@ -1,0 +1,154 @@
+"""The message format between the judge and the learner's process.
+
+A message is a JSON document plus the raw bytes of the tensors it carries. Decoding builds plain
+``torch.Tensor`` objects from an allowlist of dtypes and nothing else, so nothing of the learner's
+choosing (no pickle, no tensor subclass, no object with a custom ``__eq__``) ever reaches the judge.
+Both sides use this module; only the judge's decoding needs to be trustworthy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import time
+from typing import Any
+
+import torch
+
+DTYPES = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "bool": torch.bool,
+}
+_NAMES = {v: k for k, v in DTYPES.items()}
+_HEADER = struct.Struct(">QQ")  # JSON length, blob length
+MAX_MESSAGE = 512 * 1024 * 1024
+
+
+class WireError(Exception):
+    """The other side sent something that is not a well-formed message."""
+
+
+class Closed(WireError):
+    """The other side closed the channel (its process ended)."""
+
+
+class Timeout(WireError):
+    pass
+
+
+def _pack(obj: Any, blobs: list[bytes], specs: list[dict]) -> Any:
+    if isinstance(obj, torch.Tensor):
+        t = obj.detach()
+        if t.dtype not in _NAMES:
+            raise TypeError(f"unsupported dtype {t.dtype}")
+        flat = t.cpu().contiguous().reshape(-1)
+        raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+        specs.append({"dtype": _NAMES[t.dtype], "shape": list(t.shape), "device": str(t.device),
+                      "requires_grad": bool(obj.requires_grad)})
+        blobs.append(raw)
+        return {"__tensor__": len(specs) - 1}
+    if isinstance(obj, dict):
+        return {str(k): _pack(v, blobs, specs) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_pack(v, blobs, specs) for v in obj]
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    raise TypeError(f"cannot send {type(obj).__name__}")
+
+
+def encode(obj: Any) -> bytes:
+    blobs: list[bytes] = []
+    specs: list[dict] = []
+    tree = _pack(obj, blobs, specs)
+    header = json.dumps({"tree": tree, "tensors": specs, "sizes": [len(b) for b in blobs]},
+                        allow_nan=True).encode()
+    blob = b"".join(blobs)
+    return _HEADER.pack(len(header), len(blob)) + header + blob
+
+
+def _unpack(obj: Any, tensors: list[torch.Tensor]) -> Any:
+    if isinstance(obj, dict):
+        if set(obj) == {"__tensor__"}:
+            index = obj["__tensor__"]
+            if not isinstance(index, int) or not 0 <= index < len(tensors):
+                raise WireError("bad tensor reference")
+            return tensors[index]
+        return {k: _unpack(v, tensors) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_unpack(v, tensors) for v in obj]
+    return obj
+
+
+def _tensor(spec: dict, raw: bytes) -> torch.Tensor:
+    dtype = DTYPES.get(spec.get("dtype"))
+    shape = spec.get("shape")
+    if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
+        raise WireError("bad tensor header")
+    numel = 1
+    for s in shape:
+        numel *= s
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    if len(raw) != numel * itemsize:
+        raise WireError("tensor size does not match its shape")
+    if numel == 0:
+        return torch.empty(shape, dtype=dtype)
+    return torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype).reshape(shape)
+
+
+def decode(header: bytes, blob: bytes) -> tuple[Any, list[dict]]:
+    """The message's tree with plain tensors in place, and the tensors' declared metadata."""
+    try:
+        doc = json.loads(header)
+        specs, sizes = doc["tensors"], doc["sizes"]
+        if not isinstance(specs, list) or not isinstance(sizes, list) or len(specs) != len(sizes):
+            raise WireError("bad message header")
+        if sum(sizes) != len(blob) or any(not isinstance(s, int) or s < 0 for s in sizes):
+            raise WireError("blob sizes do not add up")
+        tensors, offset = [], 0
+        for spec, size in zip(specs, sizes):
+            tensors.append(_tensor(spec, blob[offset:offset + size]))
+            offset += size
+        return _unpack(doc["tree"], tensors), specs
+    except WireError:
+        raise
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise WireError(f"unreadable message ({type(exc).__name__})") from None
+
+
+def send(fd: int, obj: Any) -> None:
+    data = memoryview(encode(obj))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], n
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Timeout()
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise Closed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive(fd: int, timeout: float | None = None, max_size: int = MAX_MESSAGE) -> tuple[Any, list[dict]]:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    header_len, blob_len = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
+    if header_len + blob_len > max_size:
+        raise WireError(f"message of {header_len + blob_len} bytes is over the {max_size}-byte limit")
+    header = _read_exact(fd, header_len, deadline)
+    blob = _read_exact(fd, blob_len, deadline)
+    return decode(header, blob)

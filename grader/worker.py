@@ -1,0 +1,224 @@
+"""The learner's process: imports the submission and calls its functions for the judge.
+
+Nothing here is secret and nothing here is trusted. The judge sends inputs, this process sends back
+what the learner's functions returned (as plain tensors, through grader.wire), and the judge compares.
+The reference solutions and the expected values never exist in this process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import resource
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from grader import wire
+
+_SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+                 "subprocess.Popen", "pty.spawn"}
+
+
+class _Refused(PermissionError):
+    pass
+
+
+def _set_limits(limits: dict) -> None:
+    mb = 1024 * 1024
+    for name, value in (
+        ("RLIMIT_AS", limits.get("memory_mb", 0) * mb),
+        ("RLIMIT_CPU", limits.get("cpu_seconds", 0)),
+        ("RLIMIT_FSIZE", limits.get("file_mb", 0) * mb),
+        ("RLIMIT_CORE", 0),
+    ):
+        if value or name == "RLIMIT_CORE":
+            try:
+                resource.setrlimit(getattr(resource, name), (value, value))
+            except (ValueError, OSError):
+                pass
+
+
+def _install_guard(hidden: list[str]) -> None:
+    """Refuse, by audit hook, what no honest submission needs (a deterrent: see the README)."""
+    hidden_roots = tuple(os.path.realpath(h) + os.sep for h in hidden)
+    me = str(os.getpid())
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open" and isinstance(args[0], (str, bytes)):
+            path = os.fsdecode(args[0])
+            real = os.path.realpath(path) + os.sep
+            if real.startswith(hidden_roots):
+                raise _Refused(f"reading {path} is not allowed in a submission")
+            parts = real.split(os.sep)
+            if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] != me:
+                raise _Refused("reading other processes is not allowed in a submission")
+        elif event == "import":
+            name = args[0]
+            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judge",
+                                                       "grader.reference")):
+                raise ImportError(f"importing {name} is not allowed in a submission")
+        elif event in _SPAWN_EVENTS:
+            raise _Refused("starting processes is not allowed in a submission")
+
+    sys.addaudithook(hook)
+
+
+def _where(tb: Any, files: set[str]) -> str:
+    """'k3.py, line 7' for the innermost frame in the learner's files."""
+    found = ""
+    for frame in traceback.extract_tb(tb):
+        if frame.filename in files:
+            found = f"{Path(frame.filename).name}, line {frame.lineno}"
+    return found
+
+
+def _describe(exc: BaseException, files: set[str]) -> dict:
+    if isinstance(exc, SyntaxError) and exc.filename in files:
+        where = f"{Path(exc.filename).name}, line {exc.lineno}"
+        message = exc.msg
+    else:
+        where = _where(exc.__traceback__, files)
+        message = str(exc)
+    if isinstance(exc, SystemExit):
+        message = f"exit code {exc.code!r}"
+    if len(message) > 500:
+        message = message[:500] + "..."
+    return {"type": type(exc).__name__, "message": message, "where": where}
+
+
+class Runner:
+    def __init__(self, spec: dict) -> None:
+        self.files = {name: os.path.realpath(f) for name, f in spec["files"].items()}
+        self.file_set = set(self.files.values())
+        self.modules: dict[str, Any] = {}  # path -> module, or a description of its import error
+
+    def _module(self, path: str) -> Any:
+        if path not in self.modules:
+            stem = Path(path).stem
+            name = stem if stem.isidentifier() and stem not in sys.modules else f"_kldrill_{abs(hash(path))}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+                self.modules[path] = module
+            except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, even SystemExit
+                sys.modules.pop(name, None)
+                self.modules[path] = _describe(exc, self.file_set)
+        return self.modules[path]
+
+    def function(self, exercise: str, name: str) -> tuple[str, Any]:
+        path = self.files.get(exercise)
+        if path is None:
+            return "missing", None
+        module = self._module(path)
+        if isinstance(module, dict):
+            return "error", module
+        fn = module.__dict__.get(name)
+        if fn is None:
+            return "missing", None
+        if not callable(fn):
+            return "error", {"type": "TypeError", "message": f"{name} is a {type(fn).__name__}, not a function",
+                             "where": ""}
+        return "ok", fn
+
+    def load(self, request: dict) -> dict:
+        status, detail = self.function(request["exercise"], request["function"])
+        return {"status": status, "error": detail if status == "error" else None}
+
+    def call(self, request: dict) -> dict:
+        status, fn = self.function(request["exercise"], request["function"])
+        if status != "ok":
+            return {"ok": False, "error": fn or {"type": "Missing", "message": "", "where": ""}}
+        args = request["args"]
+        grad_flags = request.get("grad") or [False] * len(args)
+        call_args = [a.detach().clone().requires_grad_(True) if g else a for a, g in zip(args, grad_flags)]
+        try:
+            out = fn(*call_args)
+            if not isinstance(out, torch.Tensor):
+                return {"ok": False, "error": {"type": "NotATensor", "message": type(out).__name__, "where": ""}}
+            if type(out) is not torch.Tensor:
+                return {"ok": False, "error": {"type": "TensorSubclass", "message": type(out).__name__,
+                                               "where": ""}}
+            grads = None
+            if any(grad_flags):
+                wanted = [a for a, g in zip(call_args, grad_flags) if g]
+                if out.requires_grad:
+                    got = torch.autograd.grad(out, wanted, request["grad_output"], allow_unused=True)
+                    grads = [g.detach() if g is not None else None for g in got]
+                else:
+                    grads = [None] * len(wanted)
+            return {"ok": True, "out": out.detach(), "requires_grad": bool(out.requires_grad),
+                    "args_after": [a.detach() if isinstance(a, torch.Tensor) else a for a in call_args],
+                    "grads": grads}
+        except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
+            return {"ok": False, "error": _describe(exc, self.file_set)}
+
+
+def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
+    handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call}
+    while True:
+        try:
+            request, _ = wire.receive(req_fd)
+        except wire.Closed:
+            return
+        op = request.get("op")
+        if op == "bye":
+            return
+        reply = handlers[op](request)
+        reply["id"] = request.get("id")
+        try:
+            wire.send(resp_fd, reply)
+        except TypeError as exc:  # e.g. a dtype the wire does not carry
+            wire.send(resp_fd, {"id": request.get("id"), "ok": False,
+                                "error": {"type": "Unsendable", "message": str(exc), "where": ""}})
+
+
+def _close_other_fds(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
+    """Entry point in the freshly forked process; never returns."""
+    os.setsid()
+    from grader.zygote import PR_SET_PDEATHSIG, _prctl
+    import signal
+
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    _close_other_fds({0, 1, 2, req_fd, resp_fd})
+    # Unbuffered, so a killed process loses nothing it printed.
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
+    workdir = tempfile.mkdtemp(prefix="kldrill-learner-", dir=spec.get("tmpdir"))
+    os.chdir(workdir)
+    os.environ.clear()
+    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
+                       "OMP_NUM_THREADS": "1"})
+    torch.set_num_threads(1)
+    sub_dir = spec["path"] if spec["kind"] == "workspace" else str(Path(spec["path"]).parent)
+    sys.path.insert(0, sub_dir)
+    sys.argv = ["submission"]
+    _set_limits(spec.get("limits", {}))
+    _install_guard(spec.get("hidden", []))
+    code = 0
+    try:
+        serve(Runner(spec), req_fd, resp_fd)
+    except BaseException:  # noqa: BLE001 - the judge sees the channel close either way
+        code = 70
+    os._exit(code)

@@ -1,0 +1,117 @@
+"""The zygote: imports torch once, then forks a fresh learner process per request.
+
+Run by the judge as ``python -I -m grader.zygote LISTEN_FD``, with a pipe on stdin whose end-of-file
+means "the judge is gone: end everything". Requests arrive on the listening Unix socket, one per
+connection: ``spawn`` (with the worker's three pipe ends attached) or ``kill``. The zygote is a child
+subreaper, so processes a submission starts and abandons end up here and are killed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import sys
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: fall back to process groups alone
+
+
+def _children() -> list[int]:
+    pid = os.getpid()
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def _kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _sweep(workers: set[int]) -> None:
+    """Forget dead workers; kill every other child (orphans a submission left behind)."""
+    children = set(_children())
+    workers.intersection_update(children)
+    for pid in children - workers:
+        _kill_group(pid)
+
+
+def _spawn(spec: dict, fds: list[int], listener: socket.socket, conn: socket.socket) -> int:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            listener.close()
+            conn.close()
+            from grader.worker import run
+
+            run(spec, *fds)
+        finally:
+            os._exit(70)
+    for fd in fds:
+        os.close(fd)
+    return pid
+
+
+def serve(listener: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    workers: set[int] = set()
+    lifeline = sys.stdin.fileno()
+    try:
+        while True:
+            ready, _, _ = select.select([listener, lifeline], [], [], 0.5)
+            _sweep(workers)
+            if lifeline in ready and not os.read(lifeline, 1):
+                return
+            if listener not in ready:
+                continue
+            conn, _ = listener.accept()
+            with conn:
+                msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                request = json.loads(msg or b"{}")
+                if request.get("op") == "spawn" and len(fds) == 3:
+                    pid = _spawn(request["spec"], fds, listener, conn)
+                    workers.add(pid)
+                    conn.sendall(json.dumps({"pid": pid}).encode())
+                elif request.get("op") == "kill":
+                    pid = int(request["pid"])
+                    _kill_group(pid)
+                    workers.discard(pid)
+                    conn.sendall(b'{"ok": true}')
+                else:
+                    for fd in fds:
+                        os.close(fd)
+    finally:
+        for pid in _children():
+            _kill_group(pid)
+
+
+def main() -> None:
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    import torch  # noqa: F401  (the cost every worker then shares)
+    import numpy  # noqa: F401
+
+    import grader.worker  # noqa: F401
+
+    serve(listener)
+
+
+if __name__ == "__main__":
+    main()
