@@ -124,6 +124,75 @@ def grade_with(zygote: Zygote, config: dict) -> dict:
     return result.to_json()
 
 
+def _failed_everywhere(config: dict, entry: dict, why: str) -> dict:
+    """The verdict for a submission whose judge could not finish: every exercise an error, with why."""
+    exercises = [ExerciseResult(name, "error", exercise_meta.get(name).max_score, [Check("grading", False, why)])
+                 for name in config["exercises"]]
+    return GradeResult(entry.get("label") or entry["path"], exercises).to_json()
+
+
+def grade_batch(zygote: Zygote, config: dict) -> list[dict]:
+    """Grade every entry of config["batch"], each in a judge process forked from this one.
+
+    This process has imported torch and pytest but run nothing, so each fork starts clean and cheap;
+    up to config["jobs"] run at once. A child that crashes or overruns fails its own entry only.
+    """
+    import select
+    import signal
+    import time
+
+    entries = config["batch"]
+    jobs = max(1, int(config.get("jobs") or os.cpu_count() or 1))
+    limit = Limits(**config.get("limits", {})).total_timeout + 60
+    results: list[dict | None] = [None] * len(entries)
+    running: dict[int, tuple[int, int, bytearray, float]] = {}  # fd -> (index, pid, buffer, start)
+    pending = list(enumerate(entries))
+
+    def finish(fd: int, why: str | None) -> None:
+        index, pid, buffer, _ = running.pop(fd)
+        os.close(fd)
+        try:
+            os.kill(pid, signal.SIGKILL) if why else None
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            results[index] = json.loads(bytes(buffer)) if why is None else None
+        except ValueError:
+            results[index] = None
+        if results[index] is None:
+            results[index] = _failed_everywhere(config, entries[index], why or "the judge stopped unexpectedly")
+
+    while pending or running:
+        while pending and len(running) < jobs:
+            index, entry = pending.pop(0)
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(r)
+                code = 0
+                try:
+                    doc = grade_with(zygote, {**config, **entry})
+                except BaseException as exc:  # noqa: BLE001 - reported as this entry's verdict
+                    doc, code = _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}"), 1
+                with os.fdopen(w, "w") as out:
+                    json.dump(doc, out)
+                os._exit(code)
+            os.close(w)
+            running[r] = (index, pid, bytearray(), time.monotonic())
+        ready, _, _ = select.select(list(running), [], [], 1.0)
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                running[fd][2].extend(chunk)
+            else:
+                finish(fd, None)
+        for fd, (_, _, _, start) in list(running.items()):
+            if time.monotonic() - start > limit:
+                finish(fd, f"grading took longer than {limit:g} s")
+    return [r for r in results if r is not None]
+
+
 def main() -> None:
     config = json.loads(sys.stdin.read())
     # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
@@ -134,7 +203,7 @@ def main() -> None:
         import torch  # noqa: F401
         import pytest  # noqa: F401
 
-        result = grade_with(zygote, config)
+        result = grade_batch(zygote, config) if "batch" in config else grade_with(zygote, config)
     finally:
         zygote.close()
     with os.fdopen(result_fd, "w") as out:

@@ -1,0 +1,151 @@
+"""kldrill grade / init / list / hint as a user runs them: outputs and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
+
+JSON_KEYS = {"submission", "score", "max_score", "exercises"}
+EXERCISE_KEYS = {"name", "status", "score", "max_score", "checks", "diagnosis"}
+
+
+def test_reference_gets_full_marks() -> None:
+    doc, proc = grade_json(str(SOLUTIONS))
+    assert proc.returncode == 0
+    assert set(doc) == JSON_KEYS
+    assert doc["score"] == doc["max_score"] == 5.0
+    for e in doc["exercises"]:
+        assert set(e) == EXERCISE_KEYS
+        assert e["status"] == "passed" and e["diagnosis"] is None
+        assert len(e["checks"]) >= 8 and all(c["passed"] for c in e["checks"])
+        assert all(set(c) == {"name", "passed", "message"} for c in e["checks"])
+
+
+def test_stubs_score_zero_and_every_exercise_fails() -> None:
+    doc, proc = grade_json(str(EXERCISES))
+    assert proc.returncode == 1
+    assert doc["score"] == 0.0 and doc["max_score"] == 5.0
+    assert statuses(doc) == {n: "failed" for n in NAMES}
+    for e in doc["exercises"]:
+        assert not any(c["passed"] for c in e["checks"])
+        assert "NotImplementedError" in e["checks"][0]["message"]
+
+
+def test_fresh_workspace_grades_like_the_stubs(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert kldrill("init", str(ws)).returncode == 0
+    doc, proc = grade_json(cwd=ws)  # default PATH: the current workspace
+    assert proc.returncode == 1 and doc["score"] == 0.0
+    assert statuses(doc) == {n: "failed" for n in NAMES}
+    listing = kldrill("list", cwd=ws)
+    assert listing.returncode == 0
+    assert "failed" in listing.stdout and "Next up: k1" in listing.stdout
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    kldrill("init", str(ws))
+    (ws / "k1.py").write_text("# my work\n")
+    proc = kldrill("init", str(ws))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr
+    assert (ws / "k1.py").read_text() == "# my work\n"
+    assert kldrill("init", str(ws), "--force").returncode == 0
+    assert "NotImplementedError" in (ws / "k1.py").read_text()
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
+    for args in (["grade", str(tmp_path / "nope")], ["grade", str(SOLUTIONS), "--exercise", "k9"],
+                 ["grade", str(tmp_path)], ["hint", "k9"]):
+        proc = kldrill(*args)
+        assert proc.returncode == 2, args
+        assert proc.stdout == "" and proc.stderr.count("\n") == 1, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+def test_exercise_option_grades_only_those(tmp_path: Path) -> None:
+    doc, proc = grade_json(str(EXERCISES), "--exercise", "k3", "-e", "k1")
+    assert [e["name"] for e in doc["exercises"]] == ["k3", "k1"]
+    assert doc["max_score"] == 2.0 and proc.returncode == 1
+
+
+def test_one_file_with_a_subset_of_functions(write) -> None:
+    path = write("mine.py", "import torch\n\ndef k3(log_p, log_q):\n    lr = log_p - log_q\n"
+                            "    return torch.expm1(lr) - lr\n")
+    doc, proc = grade_json(str(path))
+    assert statuses(doc) == {"k1": "missing", "k2": "missing", "k3": "passed", "grpo_kl": "missing",
+                             "compute_rewards_kl": "missing"}
+    assert proc.returncode == 1  # the missing ones are not passed
+    doc, proc = grade_json(str(path), "-e", "k3")
+    assert proc.returncode == 0 and doc["score"] == 1.0
+
+
+def test_import_failure_errors_every_exercise_with_line(write) -> None:
+    path = write("broken.py", "import torch\n\ndef k1(log_p, log_q)\n    return log_q - log_p\n")
+    doc, proc = grade_json(str(path))
+    assert proc.returncode == 1
+    assert statuses(doc) == {n: "error" for n in NAMES}
+    assert all("line 3" in e["checks"][0]["message"] for e in doc["exercises"])
+    path = write("raises.py", "import torch\nx = 1 / 0\n")
+    doc, _ = grade_json(str(path))
+    assert statuses(doc) == {n: "error" for n in NAMES}
+    assert "ZeroDivisionError" in doc["exercises"][0]["checks"][0]["message"]
+    assert "raises.py, line 2" in doc["exercises"][0]["checks"][0]["message"]
+
+
+def test_table_names_the_first_failure_in_plain_words(write) -> None:
+    path = write("k2.py", "import torch\n\ndef k2(log_p, log_q):\n    return (log_p - log_q) ** 2\n")
+    proc = kldrill("grade", str(path), "-e", "k2")
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert "k2 is wrong at index" in proc.stdout
+    assert "expected 0.125, got 0.25" in proc.stdout
+    zh = kldrill("grade", str(path), "-e", "k2", "--lang", "zh")
+    assert "期望 0.125，得到 0.25" in zh.stdout and "未通过" in zh.stdout
+
+
+def test_same_submission_same_verdict(write) -> None:
+    path = write("mixed.py", "import torch\n\ndef k1(log_p, log_q):\n    return log_p - log_q\n\n"
+                             "def k2(log_p, log_q):\n    return (log_p - log_q) ** 2 / 2\n")
+    first, _ = grade_json(str(path))
+    second, _ = grade_json(str(path))
+    assert first == second
+
+
+def test_grade_records_progress_for_list(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    kldrill("init", str(ws))
+    (ws / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
+    kldrill("grade", cwd=ws)
+    listing = kldrill("list", cwd=ws).stdout
+    assert [line.split()[:3] for line in listing.splitlines() if line.startswith("k1 ")] == [
+        ["k1", "k1.py", "passed"]]
+    assert "Next up: k2" in listing
+
+
+def test_hints_are_progressive_and_bilingual(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    kldrill("init", str(ws))
+    first = kldrill("hint", "k3", cwd=ws).stdout
+    assert "k3 hint 1/3" in first and "hint 2/3" not in first
+    second = kldrill("hint", "k3", cwd=ws).stdout
+    assert "k3 hint 2/3" in second and "expm1" in second
+    zh = kldrill("hint", "k3", "--level", "3", "--lang", "zh").stdout
+    assert "k3 提示 3/3" in zh and "torch.expm1" in zh
+
+
+def test_python_m_grader_is_kldrill() -> None:
+    proc = subprocess.run([Path(sys.executable).parent / "kldrill", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == kldrill("--help").stdout
+
+
+def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
+    code = ("import sys\nfrom grader.cli import cli\n"
+            "for args in (['--help'], ['list'], ['hint', 'k1'], ['init', sys.argv[1]], ['grade', '--help']):\n"
+            "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
