@@ -88,7 +88,7 @@ class Zygote:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
                 pass_fds=[listener.fileno()], start_new_session=True,
-                env={**os.environ, "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+                env={**os.environ, "OMP_NUM_THREADS": "1"},
             )
         listener.close()
 

@@ -214,6 +214,7 @@ def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
     sub_dir = spec["path"] if spec["kind"] == "workspace" else str(Path(spec["path"]).parent)
     sys.path.insert(0, sub_dir)
     sys.argv = ["submission"]
+    sys.dont_write_bytecode = True  # grading leaves the learner's folder as it was
     _set_limits(spec.get("limits", {}))
     _install_guard(spec.get("hidden", []))
     code = 0

@@ -35,6 +35,8 @@ def init(directory: str | Path, force: bool = False) -> list[Path]:
     for source in sources:
         shutil.copyfile(source, target / source.name)
         written.append(target / source.name)
+    if not (target / STATE_FILE).exists():  # the learner's progress survives a --force re-init
+        save_state(target, {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
     return written
 
 
@@ -59,6 +61,9 @@ def save_state(directory: Path, state: dict) -> None:
 
 
 def record_grades(directory: Path, statuses: dict[str, str]) -> None:
+    """Remember the verdicts in a workspace made by `kldrill init`; other folders are left untouched."""
+    if not (directory / STATE_FILE).is_file():
+        return
     state = load_state(directory)
     graded = state.setdefault("exercises", {})
     now = time.strftime("%Y-%m-%dT%H:%M:%S")

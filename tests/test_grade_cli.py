@@ -149,3 +149,11 @@ def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_grading_a_plain_folder_writes_nothing_into_it(tmp_path: Path) -> None:
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
+    grade_json(str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["k1.py"]
