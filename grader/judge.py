@@ -113,7 +113,17 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
             results[name].checks = plugin.checks[name]
             if not results[name].checks or not all(c.passed for c in results[name].checks):
                 results[name].status = "failed"
+                results[name].diagnosis = _diagnose(session, name)
     return GradeResult(label or str(submission.path), [results[n] for n in names])
+
+
+def _diagnose(session: LearnerSession, name: str) -> dict | None:
+    from grader.diagnosis import diagnose
+
+    try:
+        return diagnose(session, name)
+    except Exception:  # noqa: BLE001 - a diagnosis is a bonus; never let it cost the verdict
+        return None
 
 
 def grade_with(zygote: Zygote, config: dict) -> dict:
