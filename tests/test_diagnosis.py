@@ -1,0 +1,110 @@
+"""Named-mistake diagnosis: every catalogued mistake is caught by the checks and named by behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.grading import grade_many
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (expected mistake id, exercise, body). Styles differ on purpose: diagnosis must not depend on the text.
+WRONG = [
+    ("sign_flipped", "k1", "return log_p - log_q"),
+    ("sign_flipped", "k3", "lr = log_p - log_q\n    return lr - torch.expm1(lr)"),
+    ("sign_flipped", "grpo_kl", "d = pi_ref_logprob - pi_logprob\n    return -(d.exp() - d - 1)"),
+    ("ratio_inverted", "k3", "lr = log_q - log_p\n    return lr.exp() - 1 - lr"),
+    ("ratio_inverted", "grpo_kl", "x = pi_logprob - pi_ref_logprob\n    return torch.exp(x) - x - 1"),
+    ("missing_half", "k2", "return torch.square(log_p - log_q)"),
+    ("missing_minus_one", "k3", "r = torch.exp(log_p - log_q)\n    return r - torch.log(r)"),
+    ("missing_minus_one", "grpo_kl", "d = pi_ref_logprob - pi_logprob\n    return d.exp() - d"),
+    ("double_exp", "k3", "r = (log_p - log_q).exp()\n    return r.exp() - (log_p - log_q) - 1"),
+    ("reduced", "k1", "return (log_q - log_p).mean()"),
+    ("reduced", "k3", "lr = log_p - log_q\n    return (torch.expm1(lr) - lr).sum()"),
+    ("detached", "k2", "with torch.no_grad():\n        return (log_p - log_q) ** 2 / 2"),
+    ("detached", "grpo_kl", "import numpy as np\n    d = (pi_ref_logprob - pi_logprob).detach().numpy()\n"
+                            "    return torch.from_numpy(np.exp(d) - d - 1)"),
+    ("input_mutated", "k1", "log_q.sub_(log_p)\n    return log_q"),
+    ("input_mutated", "compute_rewards_kl",
+     "old_logprobs -= ref_logprobs\n    old_logprobs *= -kl_ctl\n    old_logprobs[:, -1] += reward[:, 0]\n"
+     "    return old_logprobs"),
+    ("reward_wrong_position", "compute_rewards_kl",
+     "r = -kl_ctl * (old_logprobs - ref_logprobs)\n    r[:, 0] = r[:, 0] + reward[:, 0]\n    return r"),
+    ("reward_every_token", "compute_rewards_kl", "return reward - kl_ctl * (old_logprobs - ref_logprobs)"),
+    ("reward_not_added", "compute_rewards_kl", "return -kl_ctl * (old_logprobs - ref_logprobs)"),
+    ("kl_sign_flipped", "compute_rewards_kl",
+     "r = -kl_ctl * (ref_logprobs - old_logprobs)\n    r[:, -1] += reward[:, 0]\n    return r"),
+    ("kl_ctl_ignored", "compute_rewards_kl",
+     "r = ref_logprobs - old_logprobs\n    r[:, -1] += reward.squeeze(1)\n    return r"),
+    ("no_return", "compute_rewards_kl",
+     "kl_reward = -kl_ctl * (old_logprobs - ref_logprobs)\n    kl_reward[:, -1] += reward[:, 0]"),
+    ("not_a_tensor", "k1", "return (log_q - log_p).tolist()"),
+    ("wrong_dtype", "k1", "return (log_q - log_p).double()"),
+    ("underflow_ratio", "k3", "r = torch.exp(log_p) / torch.exp(log_q)\n    return r - 1 - torch.log(r)"),
+    ("clamped", "grpo_kl", "d = (pi_ref_logprob - pi_logprob).clamp(-20, 20)\n    return (d.exp() - d - 1).clamp(-10, 10)"),
+    ("wrong_estimator_k1", "grpo_kl", "return pi_logprob - pi_ref_logprob"),
+]
+
+CORRECT = [
+    ("k1", "return torch.neg(log_p - log_q)"),
+    ("k2", "return 0.5 * (log_p - log_q).pow(2)"),
+    ("k3", "lr = (log_p - log_q).float()\n    return (lr.exp() - 1 - lr).to(log_p.dtype)"),
+    ("grpo_kl", "lr = pi_ref_logprob - pi_logprob\n    return torch.exp(lr) - lr - 1"),
+    ("compute_rewards_kl", "import torch.nn.functional as F\n"
+                           "    return -kl_ctl * (old_logprobs - ref_logprobs) + "
+                           "F.pad(reward, (old_logprobs.shape[1] - 1, 0))"),
+]
+
+SIGNATURES = {"k1": "log_p, log_q", "k2": "log_p, log_q", "k3": "log_p, log_q",
+              "grpo_kl": "pi_logprob, pi_ref_logprob",
+              "compute_rewards_kl": "reward, ref_logprobs, old_logprobs, kl_ctl"}
+
+
+def source(exercise: str, body: str) -> str:
+    return f"import torch\n\n\ndef {exercise}({SIGNATURES[exercise]}):\n    {body}\n"
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("diag")
+    cases = [("wrong", i, ex, body) for i, (_, ex, body) in enumerate(WRONG)] + \
+            [("correct", i, ex, body) for i, (ex, body) in enumerate(CORRECT)]
+    paths = []
+    for kind, i, ex, body in cases:
+        path = tmp / f"{kind}_{i}_{ex}.py"
+        path.write_text(source(ex, body))
+        paths.append(path)
+    results = grade_many(paths)
+    return {(kind, i): r for (kind, i, _, _), r in zip(cases, results)}
+
+
+def test_catalogue_has_the_required_ids() -> None:
+    ids = [m["id"] for m in yaml.safe_load((ROOT / "grader/data/mistakes.yaml").read_text())["mistakes"]]
+    required = {"sign_flipped", "ratio_inverted", "missing_half", "missing_minus_one", "reduced", "detached",
+                "reward_wrong_position", "reward_every_token", "reward_not_added", "kl_sign_flipped",
+                "kl_ctl_ignored", "input_mutated"}
+    assert required <= set(ids) and len(ids) == len(set(ids))
+    messages = [m["message"] for m in yaml.safe_load((ROOT / "grader/data/mistakes.yaml").read_text())["mistakes"]]
+    assert all(m.get("en") and m.get("zh") for m in messages)
+
+
+@pytest.mark.parametrize("index", range(len(WRONG)), ids=[f"{w[0]}-{w[1]}" for w in WRONG])
+def test_wrong_implementation_fails_and_is_named(verdicts: dict, index: int) -> None:
+    mistake, exercise, _ = WRONG[index]
+    result = verdicts[("wrong", index)]
+    by_name = {e.name: e for e in result.exercises}
+    assert by_name[exercise].status == "failed"
+    assert by_name[exercise].diagnosis is not None, by_name[exercise].first_failure()
+    assert by_name[exercise].diagnosis["id"] == mistake
+    assert {e.status for n, e in by_name.items() if n != exercise} == {"missing"}
+
+
+@pytest.mark.parametrize("index", range(len(CORRECT)), ids=[c[0] for c in CORRECT])
+def test_correct_implementation_passes_undiagnosed(verdicts: dict, index: int) -> None:
+    exercise = CORRECT[index][0]
+    e = {e.name: e for e in verdicts[("correct", index)].exercises}[exercise]
+    assert e.status == "passed", e.first_failure()
+    assert e.diagnosis is None
