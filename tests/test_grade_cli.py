@@ -32,7 +32,7 @@ def test_stubs_score_zero_and_every_exercise_fails() -> None:
     assert statuses(doc) == {n: "failed" for n in NAMES}
     for e in doc["exercises"]:
         assert not any(c["passed"] for c in e["checks"])
-        assert "NotImplementedError" in e["checks"][0]["message"]
+        assert "is not written yet (it raises NotImplementedError" in e["checks"][0]["message"]
 
 
 def test_fresh_workspace_grades_like_the_stubs(tmp_path: Path) -> None:

@@ -68,6 +68,9 @@ def call(learner: LearnerSession, exercise: str, args: Sequence[Any], **grad: An
     try:
         return learner.call(exercise, list(args), **grad)
     except LearnerError as exc:
+        if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
+            raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
+                               where=exc.detail.get("where") or "") from None
         raise CheckFailure("check_call_failed", call=describe_call(exercise, args),
                            reason=reason(exc)) from None
 

@@ -42,7 +42,7 @@ def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, sand
     selected = list(dict.fromkeys(names)) or exercises.names()
     try:
         result = run_grade(submission.path, selected, lang=lang, limits=Limits(call_timeout=timeout),
-                           sandbox=sandbox, label=path)
+                           sandbox=sandbox, label=str(submission.path) if path == "." else path)
     except GradingError as exc:
         raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     if submission.kind == "workspace":
