@@ -82,6 +82,7 @@ def _run_pytest(plugin: JudgePlugin) -> None:
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     args = [str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings", "-p", "no:faulthandler",
+            "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging",
             "--import-mode=importlib", "-o", "python_files=test_*.py"]
     code = pytest.main(args, plugins=[plugin])
     if code not in (0, 1, 5) or plugin.errors:  # 5: nothing selected (every exercise missing)

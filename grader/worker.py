@@ -149,8 +149,11 @@ class Runner:
             grads = None
             if any(grad_flags):
                 wanted = [a for a, g in zip(call_args, grad_flags) if g]
-                if out.requires_grad:
-                    got = torch.autograd.grad(out, wanted, request["grad_output"], allow_unused=True)
+                go = request["grad_output"]
+                if out.requires_grad and out.shape == go.shape:
+                    # grad of (out * go).sum() is the same vector-Jacobian product as grad(out, ..., go),
+                    # without the tensor grad_outputs path that imports sympy (0.5 s per fresh process).
+                    got = torch.autograd.grad((out * go).sum(), wanted, allow_unused=True)
                     grads = [g.detach() if g is not None else None for g in got]
                 else:
                     grads = [None] * len(wanted)

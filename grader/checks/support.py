@@ -168,5 +168,5 @@ def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool
               for a, g in zip(args, grad)]
     out = reference(exercise)(*leaves)
     wanted = [leaf for leaf, g in zip(leaves, grad) if g]
-    grads = torch.autograd.grad(out, wanted, grad_output)
+    grads = torch.autograd.grad((out * grad_output).sum(), wanted)  # see grader/worker.py: no sympy import
     return out.detach(), [g.detach() for g in grads]
