@@ -131,6 +131,21 @@ def _clamped(session: LearnerSession, exercise: str) -> bool:
     return not _close(out, want, scale) and bool((out.abs() <= want.abs() + 1e-6).all())
 
 
+def reward_column(out: torch.Tensor, args: list, want: torch.Tensor) -> int | None:
+    """The one column that got the sequence reward, if the rest is exactly the KL penalty."""
+    reward = args[0].double()
+    penalty = want.clone()
+    penalty[:, -1] -= reward[:, 0]
+    extra = out.double() - penalty
+    scale = 1e-5 * (1.0 + want.abs())
+    for column in range(want.shape[1]):
+        expected = torch.zeros_like(want)
+        expected[:, column] = reward[:, 0]
+        if bool(((extra - expected).abs() <= scale).all()):
+            return column
+    return None
+
+
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
     "wrong_dtype": _wrong_dtype, "detached": _detached, "underflow_ratio": _underflow_ratio, "clamped": _clamped,
 }
@@ -145,7 +160,12 @@ def diagnose(session: LearnerSession, exercise: str) -> dict | None:
         result = session.call(exercise, args)
     except LearnerError as exc:
         if exc.kind == "exception" and exc.detail.get("type") == "NotATensor":
-            key = "no_return" if exc.detail.get("message") == "NoneType" else "not_a_tensor"
+            value = exc.detail.get("value")
+            if isinstance(value, (int, float)) and _reduced(torch.tensor(float(value), dtype=torch.float64),
+                                                            _expected(exercise, args), _scale(exercise, args)):
+                key = "reduced"  # e.g. .mean().item(): a reduction first, a float second
+            else:
+                key = "no_return" if exc.detail.get("message") == "NoneType" else "not_a_tensor"
             return by_id[key].diagnosis() if key in by_id else None
         return None
     if _mutated(args, result) and "input_mutated" in by_id:
@@ -157,6 +177,8 @@ def diagnose(session: LearnerSession, exercise: str) -> dict | None:
         return by_id["reduced"].diagnosis() if "reduced" in by_id and _reduced(out, want, scale) else None
     for m in mistakes:
         if m.kind == "output" and _close(out, _mistake_output(m, exercise, args, want), scale):
+            return m.diagnosis()
+        if m.id == "reward_wrong_position" and reward_column(out, args, want) not in (None, want.shape[1] - 1):
             return m.diagnosis()
     if not _close(out, want, scale):
         return None

@@ -142,7 +142,10 @@ class Runner:
         try:
             out = fn(*call_args)
             if not isinstance(out, torch.Tensor):
-                return {"ok": False, "error": {"type": "NotATensor", "message": type(out).__name__, "where": ""}}
+                error = {"type": "NotATensor", "message": type(out).__name__, "where": ""}
+                if type(out) in (int, float):  # lets the diagnosis recognise e.g. .mean().item()
+                    error["value"] = float(out)
+                return {"ok": False, "error": error}
             if type(out) is not torch.Tensor:
                 return {"ok": False, "error": {"type": "TensorSubclass", "message": type(out).__name__,
                                                "where": ""}}

@@ -46,6 +46,11 @@ WRONG = [
     ("underflow_ratio", "k3", "r = torch.exp(log_p) / torch.exp(log_q)\n    return r - 1 - torch.log(r)"),
     ("clamped", "grpo_kl", "d = (pi_ref_logprob - pi_logprob).clamp(-20, 20)\n    return (d.exp() - d - 1).clamp(-10, 10)"),
     ("wrong_estimator_k1", "grpo_kl", "return pi_logprob - pi_ref_logprob"),
+    ("reward_wrong_position", "compute_rewards_kl",
+     "r = kl_ctl * (ref_logprobs - old_logprobs)\n    r[:, -2] += reward[:, 0]\n    return r"),
+    ("reward_overwrites_kl", "compute_rewards_kl",
+     "r = -kl_ctl * (old_logprobs - ref_logprobs)\n    r[:, -1] = reward[:, 0]\n    return r"),
+    ("reduced", "k2", "return ((log_p - log_q) ** 2 / 2).mean().item()"),
 ]
 
 CORRECT = [
