@@ -17,8 +17,8 @@ def grpo_kl(pi_logprob: torch.Tensor, pi_ref_logprob: torch.Tensor) -> torch.Ten
 
       This is k3 with q = pi_theta and p = pi_ref: its value estimates
       KL(pi_theta || pi_ref), never KL(pi_ref || pi_theta). GRPO adds beta * grpo_kl
-      to the loss, so gradients must flow back to ``pi_logprob`` (and to
-      ``pi_ref_logprob`` if it requires grad). Log-probabilities can be very negative
+      to the loss, so gradients must flow back to ``pi_logprob``; ``pi_ref_logprob``
+      comes from a frozen model, so detaching it is fine. Log-probabilities can be very negative
       (say -100): work with their difference, never exp(ref) / exp(pi).
       The result has the broadcast shape, the inputs' dtype and device. Do not modify
       the inputs.
@@ -36,7 +36,7 @@ def grpo_kl(pi_logprob: torch.Tensor, pi_ref_logprob: torch.Tensor) -> torch.Ten
 
       这就是 q = pi_theta、p = pi_ref 时的 k3：它的值估计的是 KL(pi_theta || pi_ref)，
       而不是 KL(pi_ref || pi_theta)。GRPO 把 beta * grpo_kl 加进损失，所以梯度必须能传回
-      ``pi_logprob``（若 ``pi_ref_logprob`` 需要梯度，也要传回它）。对数概率可能非常小
+      ``pi_logprob``；``pi_ref_logprob`` 来自冻结的参考模型，对它 detach 没有问题。对数概率可能非常小
       （例如 -100）：请对二者之差取 exp，不要写 exp(ref) / exp(pi)。
       返回张量的形状为广播后的形状，dtype 和 device 与输入一致。不要修改输入。
     """

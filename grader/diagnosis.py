@@ -107,7 +107,8 @@ def _detached(session: LearnerSession, exercise: str) -> bool:
     if exercise not in ESTIMATORS:
         return False
     args = _probe_args(exercise)
-    result = session.call(exercise, args, grad=[True, True], grad_output=torch.ones(4, 5, dtype=torch.float64))
+    flags = [True, exercise != "grpo_kl"]  # as the checks: grpo_kl's gradient must reach pi_logprob only
+    result = session.call(exercise, args, grad=flags, grad_output=torch.ones(4, 5, dtype=torch.float64))
     return not result.requires_grad or any(g is None for g in (result.grads or [None]))
 
 

@@ -58,6 +58,7 @@ CORRECT = [
     ("k2", "return 0.5 * (log_p - log_q).pow(2)"),
     ("k3", "lr = (log_p - log_q).float()\n    return (lr.exp() - 1 - lr).to(log_p.dtype)"),
     ("grpo_kl", "lr = pi_ref_logprob - pi_logprob\n    return torch.exp(lr) - lr - 1"),
+    ("grpo_kl", "lr = pi_ref_logprob.detach() - pi_logprob\n    return torch.special.expm1(lr) - lr"),
     ("compute_rewards_kl", "import torch.nn.functional as F\n"
                            "    return -kl_ctl * (old_logprobs - ref_logprobs) + "
                            "F.pad(reward, (old_logprobs.shape[1] - 1, 0))"),
