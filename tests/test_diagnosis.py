@@ -55,6 +55,18 @@ WRONG = [
 
 CORRECT = [
     ("k1", "return torch.neg(log_p - log_q)"),
+    ("k1", "return (log_q.double() - log_p.double()).to(torch.result_type(log_p, log_q))"),
+    ("k2", "return torch.square(log_p - log_q) * 0.5"),
+    ("k2", "lambda log_p, log_q: (log_q - log_p) ** 2 / 2"),
+    ("k3", "lr = log_p - log_q\n    return torch.exp(lr) - 1 - lr"),
+    ("compute_rewards_kl", "rewards = (ref_logprobs - old_logprobs).clone() * kl_ctl\n"
+                           "    rewards[..., -1] = rewards[..., -1] + reward[:, -1]\n    return rewards"),
+    ("compute_rewards_kl", "kl = -kl_ctl * (old_logprobs - ref_logprobs)\n"
+                           "    return torch.cat([kl[:, :-1], kl[:, -1:] + reward], dim=1)"),
+    ("compute_rewards_kl", "out = torch.zeros_like(old_logprobs)\n    out.copy_(old_logprobs - ref_logprobs)\n"
+                           "    out.mul_(-kl_ctl)\n    T = out.shape[1]\n"
+                           "    out.index_put_((torch.arange(out.shape[0]), torch.full((out.shape[0],), T - 1)),"
+                           " reward[:, 0], accumulate=True)\n    return out"),
     ("k2", "return 0.5 * (log_p - log_q).pow(2)"),
     ("k3", "lr = (log_p - log_q).float()\n    return (lr.exp() - 1 - lr).to(log_p.dtype)"),
     ("grpo_kl", "lr = pi_ref_logprob - pi_logprob\n    return torch.exp(lr) - lr - 1"),
@@ -70,6 +82,8 @@ SIGNATURES = {"k1": "log_p, log_q", "k2": "log_p, log_q", "k3": "log_p, log_q",
 
 
 def source(exercise: str, body: str) -> str:
+    if body.startswith("lambda"):
+        return f"import torch\n\n{exercise} = {body}\n"
     return f"import torch\n\n\ndef {exercise}({SIGNATURES[exercise]}):\n    {body}\n"
 
 
