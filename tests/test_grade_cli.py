@@ -157,3 +157,15 @@ def test_grading_a_plain_folder_writes_nothing_into_it(tmp_path: Path) -> None:
     (folder / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
     grade_json(str(folder))
     assert sorted(p.name for p in folder.iterdir()) == ["k1.py"]
+
+
+def test_a_wrong_gradient_is_named_with_its_input(write) -> None:
+    path = write("k1.py", "import torch\n\nclass F(torch.autograd.Function):\n    @staticmethod\n"
+                          "    def forward(ctx, a, b):\n        return b - a\n\n    @staticmethod\n"
+                          "    def backward(ctx, g):\n        return -2 * g, g\n\n"
+                          "def k1(log_p, log_q):\n    return F.apply(log_p, log_q)\n")
+    doc, proc = grade_json(str(path), "-e", "k1")
+    (k1,) = doc["exercises"]
+    failed = [c for c in k1["checks"] if not c["passed"]]
+    assert proc.returncode == 1 and [c["name"] for c in failed] == ["gradients"]
+    assert failed[0]["message"].startswith("the gradient with respect to log_p is wrong at index")
