@@ -27,6 +27,10 @@ from grader.learner_limits import Limits
 from grader.submission import Submission
 
 
+class _ZygoteLost(Exception):
+    """The zygote is gone, so no learner process can be started from it."""
+
+
 class LearnerError(Exception):
     """A call into learner code did not produce a result; ``kind`` says why, ``detail`` is the wire's."""
 
@@ -102,6 +106,17 @@ class Zygote:
         if not reply:
             raise RuntimeError(f"the learner-process zygote stopped: {self.log_tail()}")
         return json.loads(reply)
+
+    def alive(self) -> bool:
+        """Whether the zygote still answers (works from any process, unlike Popen.poll)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            try:
+                conn.settimeout(2.0)
+                conn.connect(self.address)
+                socket.send_fds(conn, [b'{"op": "ping"}'], [])
+                return conn.recv(16) == b"pong"  # a dying zygote may still accept, but never answers
+            except OSError:
+                return False
 
     def spawn(self, spec: dict, fds: list[int]) -> int:
         return int(self._request({"op": "spawn", "spec": spec}, fds)["pid"])
@@ -198,6 +213,7 @@ class LearnerSession:
         # Why some code can no longer be called: keyed by file path when importing it failed that way,
         # by exercise name when calling its function did.
         self._broken: dict[str, LearnerError] = {}
+        self._losses: dict[str, int] = {}  # how often the zygote was lost during each exercise
         self._started = time.monotonic()
         self._output = bytearray()
         self.output_bytes = 0
@@ -260,6 +276,36 @@ class LearnerSession:
     # -- requests --------------------------------------------------------------------------------
     def _exchange(self, path: str, request: dict, key: str) -> dict:
         """Send one request and wait for its reply; on a hang or a crash, mark ``key`` broken."""
+        while True:
+            try:
+                reply = self._exchange_once(path, request, key)
+            except _ZygoteLost:
+                self._lose_zygote(key)
+                continue  # a fresh zygote, the same request
+            if not self.zygote.alive():
+                self._lose_zygote(key)  # this call's code killed it; its answer still stands
+            return reply
+
+    def _lose_zygote(self, key: str) -> None:
+        """Replace a zygote that was killed while ``key``'s code ran; the second time, ``key`` is broken.
+
+        The zygote may also have been killed by another submission sharing it in a batch: one loss is
+        forgiven, so a neighbour's attack does not cost an honest exercise its verdict.
+        """
+        self._stop_worker()
+        self._replace_zygote()
+        self._losses[key] = self._losses.get(key, 0) + 1
+        if self._losses[key] >= 2:
+            self._broken[key] = LearnerError("died")
+            raise self._broken[key]
+
+    def _replace_zygote(self) -> None:
+        old, self.zygote = self.zygote, Zygote(sandbox=self.zygote.sandbox)
+        if self._own_zygote:
+            old.close()
+        self._own_zygote = True
+
+    def _exchange_once(self, path: str, request: dict, key: str) -> dict:
         from grader import wire
 
         for k in (path, key):
@@ -269,7 +315,10 @@ class LearnerSession:
         if left <= 0:
             raise LearnerError("budget", seconds=self.limits.total_timeout)
         timeout = min(self.limits.call_timeout, left)
-        worker = self._worker or self._start_worker()
+        try:
+            worker = self._worker or self._start_worker()
+        except (OSError, RuntimeError, ValueError):
+            raise _ZygoteLost() from None
         request = {**request, "id": next(self._ids)}
         try:
             wire.send(worker.req, request)
@@ -284,6 +333,8 @@ class LearnerSession:
                          if timeout == self.limits.call_timeout
                          else LearnerError("budget", seconds=self.limits.total_timeout))
             elif isinstance(exc, (wire.Closed, BrokenPipeError)):
+                if not self.zygote.alive():
+                    raise _ZygoteLost() from None
                 error = LearnerError("died")
             else:
                 error = LearnerError("garbled")

@@ -82,12 +82,17 @@ def serve(listener: socket.socket) -> None:
                 continue
             conn, _ = listener.accept()
             with conn:
-                msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-                request = json.loads(msg or b"{}")
+                try:
+                    msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                    request = json.loads(msg or b"{}")
+                except (OSError, ValueError):
+                    continue  # a caller that hung up or sent nonsense: serve the next one
                 if request.get("op") == "spawn" and len(fds) == 3:
                     pid = _spawn(request["spec"], fds, listener, conn)
                     workers.add(pid)
                     conn.sendall(json.dumps({"pid": pid}).encode())
+                elif request.get("op") == "ping":
+                    conn.sendall(b"pong")
                 elif request.get("op") == "kill":
                     pid = int(request["pid"])
                     _kill_group(pid)
