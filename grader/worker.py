@@ -55,9 +55,11 @@ def _install_guard(hidden: list[str]) -> None:
             real = os.path.realpath(path) + os.sep
             if real.startswith(hidden_roots):
                 raise _Refused(f"reading {path} is not allowed in a submission")
-            parts = real.split(os.sep)
-            if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] != me:
-                raise _Refused("reading other processes is not allowed in a submission")
+            for candidate in (os.path.abspath(path), real):  # /proc/N/fd/1 resolves out of /proc
+                parts = candidate.split(os.sep)
+                if len(parts) > 2 and parts[1] == "proc" and parts[2] not in (me, "self", "thread-self") \
+                        and parts[2].isdigit():
+                    raise _Refused("reading other processes is not allowed in a submission")
         elif event == "import":
             name = args[0]
             if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judge",
@@ -169,6 +171,7 @@ class Runner:
 
 def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
     handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call}
+    me = os.getpid()
     while True:
         try:
             request, _ = wire.receive(req_fd)
@@ -178,6 +181,8 @@ def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
         if op == "bye":
             return
         reply = handlers[op](request)
+        if os.getpid() != me:
+            os._exit(0)  # a copy the learner forked (e.g. through ctypes) must never answer the judge
         reply["id"] = request.get("id")
         try:
             wire.send(resp_fd, reply)

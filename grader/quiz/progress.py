@@ -1,0 +1,297 @@
+"""Progress: every answer in a local SQLite database, and an FSRS card per question for --review.
+
+Where: $KLDRILL_DATA_DIR/progress.sqlite3 when that variable is set, else the user data directory
+(platformdirs: ~/.local/share/kl-drill on Linux).
+
+Safety: the file is never deleted, replaced or repaired. A file that is not our database, a database
+from a newer kldrill, a lock held by another program, or a folder that cannot be written stops the
+quiz before the first question with a ProgressError naming the file; each answer is committed on
+its own, so an interrupted quiz keeps every answer given.
+
+Scheduling: FSRS (the `fsrs` package) with desired retention 0.9; right -> Rating.Good, wrong ->
+Rating.Again. A quiz question is answered once per sitting rather than drilled like a flashcard, so
+there is one learning step of a minute: a question answered right goes straight to FSRS's day-scale
+intervals, and one answered wrong is due again a minute later, i.e. at the next `kldrill quiz --review`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+from grader.quiz.text import qt
+from grader.resources import questions_file
+
+if TYPE_CHECKING:
+    from grader.quiz.bank import Bank
+
+ENV_VAR = "KLDRILL_DATA_DIR"
+DB_NAME = "progress.sqlite3"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 2.0  # seconds to wait for another kldrill's write to finish before calling it locked
+BUILTIN_BANK = "builtin"
+
+_SCHEMA = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    bank TEXT NOT NULL,
+    question TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    answered_at TEXT NOT NULL,
+    lang TEXT NOT NULL
+);
+CREATE INDEX reviews_by_bank ON reviews (bank, question);
+CREATE TABLE cards (
+    bank TEXT NOT NULL,
+    question TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    due TEXT NOT NULL,
+    card TEXT NOT NULL,
+    PRIMARY KEY (bank, question)
+);
+"""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    override = env.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # ~50 ms; only when the default location is needed
+
+    return Path(platformdirs.user_data_dir("kl-drill", appauthor=False))
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    return data_dir(environ) / DB_NAME
+
+
+def bank_key(path: Path) -> str:
+    """How the database names a bank: the shipped bank by a fixed name (its path differs between an
+    editable and a wheel install, and across upgrades), any other bank by its absolute path."""
+    resolved = Path(path).resolve()
+    return BUILTIN_BANK if resolved == questions_file().resolve() else str(resolved)
+
+
+class ProgressError(Exception):
+    """The progress database cannot be used; render(lang) names the file and what to do."""
+
+    def __init__(self, path: Path, problem: str, **params: object) -> None:
+        self.path = Path(path)
+        self.problem = problem  # a key of grader/data/quiz.yaml
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str) -> str:
+        return qt(self.problem, lang, path=self.path, env=ENV_VAR, **self.params)
+
+
+def _classify(exc: sqlite3.Error, path: Path) -> ProgressError:
+    name = getattr(exc, "sqlite_errorname", "")  # Python >= 3.11
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return ProgressError(path, "progress_locked")
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text or "malformed" in text:
+        return ProgressError(path, "progress_corrupt", reason=text)
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")) \
+            or "readonly" in text or "unable to open" in text:
+        return ProgressError(path, "progress_unwritable", reason=text)
+    return ProgressError(path, "progress_failed", reason=text)
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    topic: str
+    questions: int  # in the bank
+    seen: int  # of those, answered at least once
+    answers: int
+    correct: int
+    due: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+class Store:
+    """One open progress database. Use Store.open(); every method commits before returning."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+        from fsrs import Scheduler  # ~25 ms; kept out of `kldrill quiz --help`
+
+        self._conn = conn
+        self.path = path
+        self._clock = clock
+        step = (timedelta(minutes=1),)
+        self._scheduler = Scheduler(desired_retention=0.9, learning_steps=step, relearning_steps=step)
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, clock: Callable[[], datetime] | None = None,
+             timeout: float | None = None) -> Store:
+        """Open (creating if needed) and check that the database is ours, sound and writable."""
+        path = Path(path) if path is not None else default_db_path()
+        if path.is_dir():
+            raise ProgressError(path, "progress_is_folder")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(path, "progress_unwritable", reason=exc.strerror or str(exc)) from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT if timeout is None else timeout,
+                                   isolation_level=None)  # explicit BEGIN/COMMIT below
+        except sqlite3.Error as exc:
+            raise _classify(exc, path) from None
+        try:
+            cls._prepare(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, clock or _utcnow)
+
+    @staticmethod
+    def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+        try:
+            # Reads first: a file that is not SQLite, or locked, fails here before anything is written.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ProgressError(path, "progress_newer", got=version)
+            if version == 0:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]  # another kldrill may have won
+                    tables = conn.execute("SELECT name FROM sqlite_master").fetchall()
+                    if version == 0 and tables:
+                        raise ProgressError(path, "progress_corrupt", reason="not a kldrill progress database")
+                    if version == 0:
+                        for statement in _SCHEMA.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise ProgressError(path, "progress_corrupt", reason=check)
+            # Take the write lock once and let go: a locked or read-only database is found now, before
+            # the learner answers anything, rather than at the first answer.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise _classify(exc, path) from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def record(self, bank: str, question: str, topic: str, correct: bool, lang: str) -> datetime:
+        """Store one answer and reschedule its card; returns when the question is next due."""
+        from fsrs import Card, Rating
+
+        now = self._clock()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute("SELECT card FROM cards WHERE bank = ? AND question = ?",
+                                         (bank, question)).fetchone()
+                card = _card_from(row[0]) if row else None
+                if card is None:
+                    card = Card(card_id=int(now.timestamp() * 1000), due=now)
+                card, _ = self._scheduler.review_card(card, Rating.Good if correct else Rating.Again,
+                                                      review_datetime=now)
+                self._conn.execute(
+                    "INSERT INTO reviews (bank, question, topic, correct, answered_at, lang) VALUES (?, ?, ?, ?, ?, ?)",
+                    (bank, question, topic, int(correct), now.isoformat(timespec="seconds"), lang))
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
+                    (bank, question, topic, card.due.isoformat(), json.dumps(card.to_dict())))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
+        return card.due
+
+    def due_dates(self, bank: str) -> dict[str, datetime]:
+        """When each question of `bank` answered so far is next due."""
+        rows = self._query("SELECT question, due FROM cards WHERE bank = ?", (bank,))
+        return {qid: datetime.fromisoformat(due) for qid, due in rows}
+
+    def due(self, bank: str, question_ids: Iterable[str]) -> list[str]:
+        """Of `question_ids`, those due now, the longest overdue first."""
+        wanted, now = set(question_ids), self._clock()
+        dates = self.due_dates(bank)
+        return sorted((qid for qid, when in dates.items() if qid in wanted and when <= now), key=dates.get)
+
+    def next_due(self, bank: str, question_ids: Iterable[str]) -> datetime | None:
+        wanted = set(question_ids)
+        upcoming = [when for qid, when in self.due_dates(bank).items() if qid in wanted]
+        return min(upcoming, default=None)
+
+    def answers(self, bank: str | None = None) -> list[tuple[str, str, bool]]:
+        """(question, topic, correct) of every answer recorded, oldest first."""
+        sql = "SELECT question, topic, correct FROM reviews"
+        rows = self._query(sql + " WHERE bank = ? ORDER BY id", (bank,)) if bank else self._query(sql + " ORDER BY id", ())
+        return [(q, t, bool(c)) for q, t, c in rows]
+
+    def topic_stats(self, bank_name: str, bank: Bank) -> list[TopicStats]:
+        """Per topic of `bank`: questions, seen, answers, correct and due now."""
+        topic_of = {q.id: q.topic for q in bank.questions}
+        counts = self._query("SELECT question, topic, COUNT(*), SUM(correct) FROM reviews WHERE bank = ? "
+                             "GROUP BY question, topic", (bank_name,))
+        due_now = set(self.due(bank_name, topic_of))
+        return _per_topic(bank, [(topic_of.get(q, t), q, n, c) for q, t, n, c in counts], due_now)
+
+    def _query(self, sql: str, params: tuple) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
+
+
+def empty_stats(bank: Bank) -> list[TopicStats]:
+    """Stats before anything was recorded (no database yet: --stats does not create one)."""
+    return _per_topic(bank, [], set())
+
+
+def _per_topic(bank: Bank, counts: list[tuple[str, str, int, int]], due_now: set[str]) -> list[TopicStats]:
+    topics = bank.topics() + sorted({topic for topic, *_ in counts} - set(bank.topics()))
+    stats = []
+    for topic in topics:
+        in_bank = [q.id for q in bank.questions if q.topic == topic]
+        mine = [(qid, n, c) for t, qid, n, c in counts if t == topic]
+        stats.append(TopicStats(
+            topic=topic, questions=len(in_bank), seen=len({qid for qid, _, _ in mine if qid in in_bank}),
+            answers=sum(n for _, n, _ in mine), correct=sum(c for _, _, c in mine),
+            due=len(due_now & set(in_bank))))
+    return stats
+
+
+def _card_from(text: str):  # -> fsrs.Card | None
+    from fsrs import Card
+
+    try:
+        return Card.from_dict(json.loads(text))
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable card restarts scheduling; the answers themselves are kept

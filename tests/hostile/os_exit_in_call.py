@@ -1,0 +1,9 @@
+# expect: k1=passed k3=failed
+# message: k3: ended
+import os
+def k1(log_p, log_q):
+    return log_q - log_p  # honest
+
+
+def k3(log_p, log_q):
+    os._exit(0)

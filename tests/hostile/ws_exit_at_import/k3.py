@@ -1,0 +1,4 @@
+# expect: k1=passed k3=error
+# message: k3: SystemExit
+import sys
+sys.exit(0)
