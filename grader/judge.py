@@ -17,7 +17,7 @@ from typing import Any
 from grader import exercises as exercise_meta
 from grader.learner import Limits, LearnerSession, Zygote
 from grader.results import Check, ExerciseResult, GradeResult
-from grader.submission import Submission, resolve
+from grader.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 
@@ -209,7 +209,15 @@ def main() -> None:
     # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)
-    zygote = Zygote(sandbox=config.get("sandbox", False))  # first: its torch import overlaps ours
+    entries = config["batch"] if "batch" in config else [config]
+    submissions = []
+    for entry in entries:
+        try:
+            submissions.append(resolve(entry["path"]))
+        except SubmissionError:
+            pass  # reported as that entry's verdict
+    # First: the zygote's torch import overlaps ours.
+    zygote = Zygote(sandbox=config.get("sandbox", False), submissions=submissions)
     try:
         import torch  # noqa: F401
         import pytest  # noqa: F401

@@ -77,7 +77,10 @@ def sandbox_available() -> bool:
 class Zygote:
     """A process that has imported torch and forks learner processes on request."""
 
-    def __init__(self, sandbox: bool = False) -> None:
+    def __init__(self, sandbox: bool = False, submissions: list[Submission] = ()) -> None:
+        """``submissions``: what will be graded, so the sandbox shows their folders and hides the
+        reference only from those that are not the reference itself."""
+        self.submissions = list(submissions)
         self.tmp = tempfile.mkdtemp(prefix="kldrill-")
         self.address = os.path.join(self.tmp, "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -87,7 +90,7 @@ class Zygote:
         command = [sys.executable, "-I", "-m", "grader.zygote", str(listener.fileno())]
         self.sandbox = sandbox
         if sandbox:
-            command = _bwrap_prefix() + command
+            command = _bwrap_prefix(self.submissions) + command
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
@@ -149,22 +152,25 @@ class Zygote:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _hidden(submission: Submission | None = None) -> list[str]:
+def _hidden(*submissions: Submission) -> list[str]:
     """What the learner's process must not read: the reference and the checks (unless the reference is
     itself what is being graded)."""
     hidden = [resources.solutions_dir().resolve(), Path(__file__).resolve().parent / "checks"]
-    if submission is not None:
-        hidden = [h for h in hidden if not submission.path.is_relative_to(h)]
+    hidden = [h for h in hidden if not any(s.path.is_relative_to(h) for s in submissions)]
     return [str(h) for h in hidden]
 
 
-def _bwrap_prefix() -> list[str]:
-    hidden = _hidden()
+def _bwrap_prefix(submissions: list[Submission]) -> list[str]:
+    """bubblewrap: the whole file system read-only, a private /tmp, no network, its own pid namespace,
+    the reference and the checks replaced by empty folders, the submissions' folders visible."""
     prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-              "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent"]
-    for path in hidden:
+              "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+    for path in _hidden(*submissions):
         if os.path.isdir(path):
             prefix += ["--tmpfs", path]
+    for s in submissions:  # after the tmpfs over /tmp, so a submission kept in /tmp stays visible
+        folder = s.path if s.kind == "workspace" else s.path.parent
+        prefix += ["--ro-bind", str(folder), str(folder)]
     return prefix + ["--"]
 
 
@@ -207,7 +213,7 @@ class LearnerSession:
         self.submission = submission
         self.limits = limits or Limits()
         self._own_zygote = zygote is None
-        self.zygote = zygote or Zygote(sandbox=sandbox)
+        self.zygote = zygote or Zygote(sandbox=sandbox, submissions=[submission])
         self._worker: _Worker | None = None
         self._ids = itertools.count()
         # Why some code can no longer be called: keyed by file path when importing it failed that way,
@@ -300,7 +306,7 @@ class LearnerSession:
             raise self._broken[key]
 
     def _replace_zygote(self) -> None:
-        old, self.zygote = self.zygote, Zygote(sandbox=self.zygote.sandbox)
+        old, self.zygote = self.zygote, Zygote(sandbox=self.zygote.sandbox, submissions=self.zygote.submissions)
         if self._own_zygote:
             old.close()
         self._own_zygote = True

@@ -181,7 +181,7 @@ def _number(value: Any) -> float | None:
 
 def _letter_set(q: Mapping[str, Any]) -> str:
     choices = q.get("choices")
-    return LETTERS[: len(choices)] if isinstance(choices, list) else ""
+    return LETTERS[: len(choices)] if isinstance(choices, (list, tuple)) else ""
 
 
 def _answer(value: Any, q: Mapping[str, Any]) -> str | tuple[str, ...] | float | dict[str, str]:
