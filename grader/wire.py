@@ -28,7 +28,7 @@ DTYPES = {
 }
 _NAMES = {v: k for k, v in DTYPES.items()}
 _HEADER = struct.Struct(">QQ")  # JSON length, blob length
-MAX_MESSAGE = 512 * 1024 * 1024
+MAX_MESSAGE = 256 * 1024 * 1024  # far above any honest reply (the lab's million samples: 8 MB)
 
 
 class WireError(Exception):

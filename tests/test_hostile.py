@@ -126,3 +126,16 @@ def _split(data: bytes) -> tuple[bytes, bytes]:
     header_len, blob_len = wire._HEADER.unpack(data[: wire._HEADER.size])
     start = wire._HEADER.size
     return data[start:start + header_len], data[start + header_len:start + header_len + blob_len]
+
+
+def test_the_budget_bounds_a_submission_that_hangs_everywhere(write) -> None:
+    body = "    while True:\n        pass\n"
+    path = write("all_hang.py", "".join(f"def {n}(*args):\n{body}\n" for n in
+                                        ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]))
+    started = time.monotonic()
+    proc = kldrill("grade", str(path), "--json", "--timeout", "1", "--budget", "3")
+    assert time.monotonic() - started < 60
+    doc = json.loads(proc.stdout)
+    assert doc["score"] == 0.0 and {e["status"] for e in doc["exercises"]} == {"failed"}
+    messages = " ".join(c["message"] for e in doc["exercises"] for c in e["checks"])
+    assert "timed out after 1 s" in messages and "3 s time budget" in messages

@@ -19,10 +19,13 @@ from grader.submission import SubmissionError, resolve
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.call_timeout, show_default=True,
               help="Seconds one call of your code may take.")
+@click.option("--budget", type=click.FloatRange(min=1), default=Limits.total_timeout, show_default=True,
+              help="Seconds all of the submission's code may take together.")
 @click.option("--sandbox", is_flag=True, help="Run your code under bubblewrap: no network, private /tmp, "
               "the reference and the checks not visible at all.")
 @lang_option
-def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, sandbox: bool, lang: str) -> None:
+def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, budget: float, sandbox: bool,
+          lang: str) -> None:
     """Grade a workspace folder or one .py file (default: the current workspace).
 
     Exit status: 0 if every graded exercise passed, 1 otherwise, 2 for usage errors.
@@ -41,8 +44,8 @@ def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, sand
             raise KldrillError(t("no_bwrap", lang))
     selected = list(dict.fromkeys(names)) or exercises.names()
     try:
-        result = run_grade(submission.path, selected, lang=lang, limits=Limits(call_timeout=timeout),
-                           sandbox=sandbox, label=str(submission.path) if path == "." else path)
+        limits = Limits(call_timeout=timeout, total_timeout=budget)
+        result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=str(submission.path) if path == "." else path)
     except GradingError as exc:
         raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     if submission.kind == "workspace":
