@@ -45,7 +45,8 @@ def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, budg
     selected = list(dict.fromkeys(names)) or exercises.names()
     try:
         limits = Limits(call_timeout=timeout, total_timeout=budget)
-        result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=str(submission.path) if path == "." else path)
+        label = str(submission.path) if path == "." else path
+        result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
     except GradingError as exc:
         raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     if submission.kind == "workspace":
