@@ -6,8 +6,6 @@ import os
 from functools import lru_cache
 from typing import Mapping
 
-import yaml
-
 from grader.resources import package_data
 
 LANGS = ("en", "zh")
@@ -28,6 +26,8 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def _table() -> dict[str, dict[str, str]]:
+    import yaml  # ~10 ms; imported on first use so `kldrill <command> --help` does not pay for it
+
     return yaml.safe_load(package_data("ui.yaml").read_text(encoding="utf-8"))
 
 

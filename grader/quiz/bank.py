@@ -144,11 +144,11 @@ def _bilingual(value: Any, *subpath: str | int) -> dict[str, str]:
         raise _Problem("bank_bilingual", *subpath, got=_show(value))
     for key in value:
         if key not in LANGS:
-            raise _Problem("bank_lang_unknown", *subpath, str(key), lang=key)
+            raise _Problem("bank_lang_unknown", *subpath, str(key), code=key)
     for lang in LANGS:
         text = value.get(lang)
         if text is None:
-            raise _Problem("bank_lang_missing", *subpath, lang, lang=lang)
+            raise _Problem("bank_lang_missing", *subpath, lang, code=lang)
         if not isinstance(text, str) or not text.strip():
             raise _Problem("bank_not_text", *subpath, lang, got=_show(text))
     return {lang: value[lang].strip() for lang in LANGS}
@@ -271,23 +271,24 @@ def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node | None, key: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """(the node to point at, the value node) for a mapping key or a sequence index."""
     if isinstance(node, yaml.MappingNode) and isinstance(key, str):
-        return next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        return next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-        return node.value[key]
+        return node.value[key], node.value[key]
     return None
 
 
 def _line(node: yaml.Node | None, *path: str | int) -> int | None:
-    """The line of the deepest node along `path` that exists (a missing field: its question's line)."""
-    best = node
+    """The line of the deepest key along `path` that exists (a missing field: its question's line)."""
+    mark = node.start_mark if node is not None else None
     for key in path:
-        node = _child(node, key)
-        if node is None:
+        found = _child(node, key)
+        if found is None:
             break
-        best = node
-    return best.start_mark.line + 1 if best is not None else None
+        mark, node = found[0].start_mark, found[1]
+    return mark.line + 1 if mark is not None else None
 
 
 def _duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
@@ -328,11 +329,11 @@ def load_bank(path: Path) -> Bank:
     items = data.get("questions")
     if not isinstance(items, list) or not items:
         raise BankError(path, "bank_questions_list", field="questions", line=_line(root, "questions"))
-    questions_node = _child(root, "questions")
+    questions_node = (_child(root, "questions") or (None, None))[1]
     questions: list[Question] = []
     first_index: dict[str, int] = {}
     for index, raw in enumerate(items):
-        node = _child(questions_node, index)
+        node = (_child(questions_node, index) or (None, None))[1]
         question = _question(path, raw, index, node)
         if question.id in first_index:
             raise BankError(path, "bank_duplicate_id", qid=question.id, field="id", line=_line(node, "id"),

@@ -171,7 +171,7 @@ class Store:
                     version = conn.execute("PRAGMA user_version").fetchone()[0]  # another kldrill may have won
                     tables = conn.execute("SELECT name FROM sqlite_master").fetchall()
                     if version == 0 and tables:
-                        raise ProgressError(path, "progress_corrupt", reason="not a kldrill progress database")
+                        raise ProgressError(path, "progress_foreign")
                     if version == 0:
                         for statement in _SCHEMA.split(";"):
                             if statement.strip():
@@ -239,10 +239,11 @@ class Store:
         return {qid: datetime.fromisoformat(due) for qid, due in rows}
 
     def due(self, bank: str, question_ids: Iterable[str]) -> list[str]:
-        """Of `question_ids`, those due now, the longest overdue first."""
-        wanted, now = set(question_ids), self._clock()
-        dates = self.due_dates(bank)
-        return sorted((qid for qid, when in dates.items() if qid in wanted and when <= now), key=dates.get)
+        """Of `question_ids`, those due now, the longest overdue first (ties in the order given)."""
+        order = {qid: i for i, qid in enumerate(dict.fromkeys(question_ids))}
+        now, dates = self._clock(), self.due_dates(bank)
+        due = [qid for qid, when in dates.items() if qid in order and when <= now]
+        return sorted(due, key=lambda qid: (dates[qid], order[qid]))
 
     def next_due(self, bank: str, question_ids: Iterable[str]) -> datetime | None:
         wanted = set(question_ids)
@@ -252,7 +253,10 @@ class Store:
     def answers(self, bank: str | None = None) -> list[tuple[str, str, bool]]:
         """(question, topic, correct) of every answer recorded, oldest first."""
         sql = "SELECT question, topic, correct FROM reviews"
-        rows = self._query(sql + " WHERE bank = ? ORDER BY id", (bank,)) if bank else self._query(sql + " ORDER BY id", ())
+        if bank:
+            rows = self._query(sql + " WHERE bank = ? ORDER BY id", (bank,))
+        else:
+            rows = self._query(sql + " ORDER BY id", ())
         return [(q, t, bool(c)) for q, t, c in rows]
 
     def topic_stats(self, bank_name: str, bank: Bank) -> list[TopicStats]:
