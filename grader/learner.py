@@ -165,12 +165,16 @@ def _bwrap_prefix(submissions: list[Submission]) -> list[str]:
     the reference and the checks replaced by empty folders, the submissions' folders visible."""
     prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
               "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
-    for path in _hidden(*submissions):
+    # Bound back after the private /tmp, so Python, kl-drill and the submissions stay visible even when
+    # they live under /tmp (a CI checkout, say).
+    visible = [sys.prefix, sys.base_prefix, str(Path(__file__).resolve().parent.parent)]
+    visible += [str(s.path if s.kind == "workspace" else s.path.parent) for s in submissions]
+    for folder in dict.fromkeys(os.path.realpath(v) for v in visible):
+        if os.path.isdir(folder):
+            prefix += ["--ro-bind", folder, folder]
+    for path in _hidden(*submissions):  # last: nothing bound above may show them again
         if os.path.isdir(path):
             prefix += ["--tmpfs", path]
-    for s in submissions:  # after the tmpfs over /tmp, so a submission kept in /tmp stays visible
-        folder = s.path if s.kind == "workspace" else s.path.parent
-        prefix += ["--ro-bind", str(folder), str(folder)]
     return prefix + ["--"]
 
 
