@@ -25,16 +25,21 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
 
 
 @lru_cache(maxsize=None)
-def _table() -> dict[str, dict[str, str]]:
+def _table(name: str) -> dict[str, dict[str, str]]:
     import yaml  # ~10 ms; imported on first use so `kldrill <command> --help` does not pay for it
 
-    return yaml.safe_load(package_data("ui.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(package_data(name).read_text(encoding="utf-8"))
+
+
+def lookup(table: str, key: str, lang: str, **fields: object) -> str:
+    """String `key` of grader/data/`table` in `lang` (falling back to English), formatted with `fields`."""
+    entry = _table(table)[key]
+    return entry.get(lang, entry["en"]).format(**fields)
 
 
 def t(key: str, lang: str, **fields: object) -> str:
-    """The UI string `key` in `lang` (falling back to English), formatted with `fields`."""
-    entry = _table()[key]
-    return entry.get(lang, entry["en"]).format(**fields)
+    """The UI string `key` (grader/data/ui.yaml) in `lang`."""
+    return lookup("ui.yaml", key, lang, **fields)
 
 
 def pick(text: Mapping[str, str], lang: str) -> str:
