@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+from _alternate import alternate
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -28,12 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     baseline_cmd = [sys.executable, "-c", "import torch"]
     grade_cmd = [sys.executable, "-m", "grader", "grade", str(ROOT / "solutions"), "--json"]
-    timed(baseline_cmd)  # warm the page cache for both
-    timed(grade_cmd)
-    base, grade = [], []
-    for _ in range(args.repeat):
-        base.append(timed(baseline_cmd))
-        grade.append(timed(grade_cmd))
+    base, grade = alternate(baseline_cmd, grade_cmd, args.repeat)
     b, g = statistics.median(base), statistics.median(grade)
     print(f"python -c 'import torch'      median {b:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in base)})")
     print(f"kldrill grade solutions        median {g:.3f} s  (runs: {', '.join(f'{x:.2f}' for x in grade)})")

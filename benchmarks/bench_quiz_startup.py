@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _alternate import alternate
 
 BARE_APP = '''
 import click
@@ -26,12 +26,6 @@ def quiz(count):
 
 quiz()
 '''
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -46,12 +40,7 @@ def main() -> None:
         script = Path(sys.executable).parent / "kldrill"
         entry = [str(script)] if script.exists() else [sys.executable, "-m", "grader"]
         quiz_cmd = [*entry, "quiz", "--help"]
-        timed(bare_cmd)  # warm the page cache for both
-        timed(quiz_cmd)
-        base, quiz = [], []
-        for _ in range(args.repeat):
-            base.append(timed(bare_cmd))
-            quiz.append(timed(quiz_cmd))
+        base, quiz = alternate(bare_cmd, quiz_cmd, args.repeat)
     b, q = statistics.median(base), statistics.median(quiz)
     print(f"bare click app --help       median {b * 1000:.0f} ms  (min {min(base) * 1000:.0f} ms)")
     print(f"kldrill quiz --help         median {q * 1000:.0f} ms  (min {min(quiz) * 1000:.0f} ms)")
