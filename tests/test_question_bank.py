@@ -425,7 +425,7 @@ def test_scripted_english_session_on_the_real_bank(data_dir) -> None:
         {"id": "k1-value", "correct": True}, {"id": "kl-basics-gauss-reverse", "correct": False}]}
     out = result.stdout
     assert "Score: 3/6 (50%)" in out
-    assert "✗ Wrong: the answer is B, D, F." in out and "✓ Right: 0.4431 (± 0.001)." in out
+    assert "✗ Wrong: the answer is B, D, F." in out and "✓ Right: 0.4431 ± 0.001." in out
     assert "Model answer: The KL we penalise is over whole responses" in out and "Recorded as wrong." in out
 
 

@@ -37,7 +37,7 @@ def test_scripted_session_in_english_is_scored_exactly(bank: Path, data_dir: Pat
     assert summary(result) == MIXED_SUMMARY
     out = result.stdout
     assert "Score: 3/5 (60%)" in out
-    assert "✗ Wrong: the answer is A, C." in out and "✓ Right: 0.125 (± 0.001)." in out
+    assert "✗ Wrong: the answer is A, C." in out and "✓ Right: 0.125 ± 0.001." in out
     assert "Model answer: Because E_q[r] = 1" in out and "Recorded as right." in out
     assert "Source: Schulman 2020" in out and "k1 = -log r takes both signs." in out
 

@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 
-from grader.quiz.bank import Question
+from grader.quiz.bank import LETTERS, Question
 
 # Also drop the dots and brackets of "B." or "(B)"; after NFKC "，", "；", "（" are already ASCII.
 _SEPARATORS = re.compile(r"[\s,;、.。()]+")
@@ -43,8 +43,10 @@ def parse_letters(text: str, letters: str) -> tuple[str, ...]:
     if not joined:
         raise AnswerFormatError("answer_empty_letters", letters=_span(letters))
     bad = sorted({ch for ch in joined if ch not in letters})
-    if bad:
-        raise AnswerFormatError("answer_bad_letters", bad=", ".join(bad), letters=_span(letters))
+    if len(bad) == 1 and bad[0] in LETTERS:
+        raise AnswerFormatError("answer_bad_letters", bad=bad[0], letters=_span(letters))
+    if bad:  # a word or a sentence: echo it whole rather than as a sorted heap of its characters
+        raise AnswerFormatError("answer_not_letters", got=text.strip(), letters=_span(letters))
     return tuple(sorted(set(joined)))
 
 
@@ -101,14 +103,14 @@ def format_number(value: float) -> str:
 
 
 def format_answer(question: Question) -> str:
-    """The correct answer as shown after a question: "B", "A, C", "0.125 (± 0.001)"."""
+    """The correct answer as shown after a question: "B", "A, C", "0.125 ± 0.001"."""
     if question.type == "single":
         return str(question.answer)
     if question.type == "multi":
         return ", ".join(question.answer)  # type: ignore[arg-type]
     if question.type == "numeric":
         shown = format_number(question.answer)  # type: ignore[arg-type]
-        return f"{shown} (± {format_number(question.tolerance)})" if question.tolerance else shown
+        return f"{shown} ± {format_number(question.tolerance)}" if question.tolerance else shown
     raise ValueError("open questions have a model answer, not a key")
 
 
