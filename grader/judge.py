@@ -1,9 +1,11 @@
-"""The judge: runs the hidden pytest checks against one submission and returns the verdict.
+"""The judge: runs the hidden pytest checks against one submission, or a batch, and returns the verdicts.
 
 It runs in its own process (``python -m grader.judge``, config as JSON on stdin, the result as JSON on
 stdout), because pytest is meant to run once per process and because the learner's code must never
-share a process with the checks. The learner's code runs in processes forked by a zygote
-(grader/learner.py); only plain tensors come back from it.
+share a process with the checks. pytest configures and collects the checks once; a single submission
+is then graded in this process, a batch's submissions each in a fork of it (``grade_batch``), which
+reports each finished submission as a JSON line on the caller's progress pipe. The learner's code runs
+in processes forked by one zygote (grader/learner.py); only plain tensors come back from it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from grader import exercises as exercise_meta
 from grader.learner import Limits, LearnerSession, Zygote
@@ -23,30 +25,52 @@ CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 
 
 class JudgePlugin:
-    """Collects one outcome per hidden check, keeping only the checks of the exercises being run."""
+    """The hidden checks, collected once per judge process, then run for each submission.
+
+    pytest configures and collects in the judge; at its test loop, this plugin hands over to ``work``,
+    which grades (one submission, or a batch of them, each in a fork of this process that inherits the
+    collected checks). ``run_checks`` runs the checks of some exercises against one learner session and
+    keeps one outcome per check.
+    """
 
     __name__ = "kldrill-judge"  # the name pluggy registers it under (conftest.py looks it up)
 
-    def __init__(self, session: LearnerSession, run: set[str], lang: str) -> None:
-        self.session, self.run, self.lang = session, run, lang
-        self.checks: dict[str, list[Check]] = {name: [] for name in run}
+    def __init__(self, lang: str, work: Callable[["JudgePlugin"], None]) -> None:
+        self.lang, self.work = lang, work
+        self.session: LearnerSession | None = None
+        self.checks: dict[str, list[Check]] = {}
+        self.items: list = []
         self.errors: list[str] = []
+        self.failure: BaseException | None = None
 
     @staticmethod
     def exercise_of(item: Any) -> str | None:
         marker = item.get_closest_marker("exercise")
         return marker.args[0] if marker else None
 
-    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list) -> None:
-        keep = [i for i in items if self.exercise_of(i) in self.run]
-        dropped = [i for i in items if self.exercise_of(i) not in self.run]
-        items[:] = keep
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)
-
     def pytest_collectreport(self, report: Any) -> None:
         if report.failed:
             self.errors.append(str(report.longrepr)[-2000:])
+
+    def pytest_runtestloop(self, session: Any) -> bool:
+        # Registered after pytest's own plugins, so called before its loop; returning True ends the hook.
+        self.items = list(session.items)
+        if not self.errors:
+            try:
+                self.work(self)
+            except BaseException as exc:  # noqa: BLE001 - re-raised once pytest has cleaned up
+                self.failure = exc
+        return True
+
+    def run_checks(self, session: LearnerSession, run: set[str]) -> dict[str, list[Check]]:
+        """Run the checks of the exercises in ``run`` against ``session``: each check's outcome."""
+        self.session = session
+        self.checks = {name: [] for name in run}
+        items = [i for i in self.items if self.exercise_of(i) in run]
+        for i, item in enumerate(items):  # pytest's own test loop, over this submission's checks
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items)
+                                                     else None)
+        return self.checks
 
     def _name(self, item: Any, exercise: str) -> str:
         name = item.originalname.removeprefix("test_")
@@ -58,38 +82,52 @@ class JudgePlugin:
                 name += f"[{params}]"
         return name
 
-    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
-        if call.when != "call" and call.excinfo is None:
-            return
-        exercise = self.exercise_of(item)
-        if exercise not in self.checks:
-            return
-        from grader.checks.support import CheckFailure
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
+        import pytest
 
+        message = self._record(item, call)
+        # Our report, not pytest's: pytest's formats a full traceback of every failure (reading and
+        # parsing the checks' source), a third of a submission's grading time, and nobody reads it.
+        return pytest.TestReport(item.nodeid, item.location, {}, "passed" if call.excinfo is None else "failed",
+                                 message if call.excinfo is not None else None, call.when,
+                                 duration=call.duration, start=call.start, stop=call.stop)
+
+    def _record(self, item: Any, call: Any) -> str:
+        """Record the check's outcome (its "call" phase, or a setup/teardown that failed); its message."""
+        exercise = self.exercise_of(item)
         message = ""
         if call.excinfo is not None:
+            from grader.checks.support import CheckFailure
+
             exc = call.excinfo.value
             if isinstance(exc, CheckFailure):
                 message = exc.text.render(self.lang)
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
-        self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message))
+        if exercise in self.checks and (call.when == "call" or call.excinfo is not None):
+            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message))
+        return message
 
 
-def _run_pytest(plugin: JudgePlugin) -> None:
+def run_judge(lang: str, work: Callable[[JudgePlugin], None]) -> None:
+    """Configure pytest and collect the checks once, then call ``work(plugin)`` to grade."""
     import pytest
 
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     args = [str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings", "-p", "no:faulthandler",
             "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging",
-            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+            # No output capture: nothing in the judge prints, and a batch's forks would share the files.
+            "--capture=no", "--import-mode=importlib", "-o", "python_files=test_*.py"]
+    plugin = JudgePlugin(lang, work)
     code = pytest.main(args, plugins=[plugin])
-    if code not in (0, 1, 5) or plugin.errors:  # 5: nothing selected (every exercise missing)
+    if plugin.failure is not None:
+        raise plugin.failure
+    if code not in (0, 1) or plugin.errors:
         raise RuntimeError(f"the hidden checks could not run (pytest exit {code}): {' '.join(plugin.errors)}")
 
 
-def judge(submission: Submission, names: list[str], lang: str, session: LearnerSession,
+def judge(submission: Submission, names: list[str], lang: str, session: LearnerSession, checks: JudgePlugin,
           label: str | None = None) -> GradeResult:
     """Grade ``names`` of ``submission`` through ``session``; the verdict as plain data."""
     results: dict[str, ExerciseResult] = {}
@@ -108,10 +146,9 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
             results[name] = ExerciseResult(name, "error", meta.max_score, [
                 Check("import", False, reason(loaded.error).render(lang))])
     if to_run:
-        plugin = JudgePlugin(session, to_run, lang)
-        _run_pytest(plugin)
+        outcomes = checks.run_checks(session, to_run)
         for name in to_run:
-            results[name].checks = plugin.checks[name]
+            results[name].checks = outcomes[name]
             if not results[name].checks or not all(c.passed for c in results[name].checks):
                 results[name].status = "failed"
                 results[name].diagnosis = _diagnose(session, name)
@@ -127,40 +164,88 @@ def _diagnose(session: LearnerSession, name: str) -> dict | None:
         return None
 
 
-def grade_with(zygote: Zygote, config: dict) -> dict:
+def prepare() -> None:
+    """Import and load, once, everything grading needs: torch, pytest and its plugins, the check
+    modules, the reference, the YAML tables. A batch's forks then inherit them instead of each paying
+    for them; a single grade does the same work in the same order, so its verdict is the batch's."""
+    import importlib
+
+    import pytest  # noqa: F401
+    import torch
+    from _pytest.config import default_plugins
+
+    # The checks' tensors are tiny: threads only contend, most of all among a batch's forks, which
+    # would each inherit the pool's size but not its threads.
+    torch.set_num_threads(1)
+    # What pytest.main and the checks import on their first run (pdb: the debugging plugin's configure).
+    for name in [*(f"_pytest.{n}" for n in default_plugins), "_pytest._argcomplete", "pdb", "grader.wire"]:
+        importlib.import_module(name)
+    # pytest's importlib mode reuses a check module found in sys.modules under its package name.
+    for path in sorted(CHECKS_DIR.glob("*.py")):
+        importlib.import_module(f"grader.checks.{path.stem}")
+    from grader import i18n
+    from grader.checks.support import reference
+    from grader.diagnosis import catalogue
+
+    catalogue()
+    i18n._table("ui.yaml")
+    for name in exercise_meta.names():
+        reference(name)
+
+
+def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin) -> dict:
     submission = resolve(config["path"])
     limits = Limits(**config.get("limits", {}))
     with LearnerSession(submission, limits, zygote=zygote) as session:
-        result = judge(submission, config["exercises"], config["lang"], session, label=config.get("label"))
+        result = judge(submission, config["exercises"], config["lang"], session, checks,
+                       label=config.get("label"))
     return result.to_json()
 
 
-def _failed_everywhere(config: dict, entry: dict, why: str) -> dict:
+def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:
     """The verdict for a submission whose judge could not finish: every exercise an error, with why."""
-    exercises = [ExerciseResult(name, "error", exercise_meta.get(name).max_score, [Check("grading", False, why)])
+    exercises = [ExerciseResult(name, "error", exercise_meta.get(name).max_score, [Check(check, False, why)])
                  for name in config["exercises"]]
     return GradeResult(entry.get("label") or entry["path"], exercises).to_json()
 
 
-def grade_batch(zygote: Zygote, config: dict) -> list[dict]:
+def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin) -> tuple[dict, int]:
+    """One batch entry's verdict (in a forked judge), and the exit status for the fork."""
+    try:
+        return grade_with(zygote, {**config, **entry}, checks), 0
+    except SubmissionError as exc:  # e.g. a folder without exercise files: a zero the instructor sees
+        from grader.i18n import t
+
+        key = "batch_no_exercise_files" if exc.key == "no_workspace" else exc.key
+        return _failed_everywhere(config, entry, t(key, config["lang"], **exc.fields), "submission"), 0
+    except BaseException as exc:  # noqa: BLE001 - reported as this entry's verdict
+        return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}"), 1
+
+
+def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
+                progress: Callable[[int, dict, float], None] | None = None) -> tuple[list[dict], list[float]]:
     """Grade every entry of config["batch"], each in a judge process forked from this one.
 
-    This process has imported torch and pytest but run nothing, so each fork starts clean and cheap;
-    up to config["jobs"] run at once. A child that crashes or overruns fails its own entry only.
+    This process has imported and loaded what grading needs (``prepare``) and collected the checks, but
+    run nothing, so each fork starts clean and cheap; all share this process's zygote; up to config["jobs"] run at once. A child
+    that crashes or overruns fails its own entry only. ``progress(index, verdict, seconds)`` is called
+    as each entry finishes. Returns the verdicts in the entries' order, and the seconds each took.
     """
+    import gc
     import select
     import signal
     import time
 
     entries = config["batch"]
-    jobs = max(1, int(config.get("jobs") or os.cpu_count() or 1))
+    jobs = max(1, int(config.get("jobs") or default_jobs()))
     limit = Limits(**config.get("limits", {})).total_timeout + 60
     results: list[dict | None] = [None] * len(entries)
+    seconds = [0.0] * len(entries)
     running: dict[int, tuple[int, int, bytearray, float]] = {}  # fd -> (index, pid, buffer, start)
     pending = list(enumerate(entries))
 
     def finish(fd: int, why: str | None) -> None:
-        index, pid, buffer, _ = running.pop(fd)
+        index, pid, buffer, start = running.pop(fd)
         os.close(fd)
         try:
             os.kill(pid, signal.SIGKILL) if why else None
@@ -173,35 +258,74 @@ def grade_batch(zygote: Zygote, config: dict) -> list[dict]:
             results[index] = None
         if results[index] is None:
             results[index] = _failed_everywhere(config, entries[index], why or "the judge stopped unexpectedly")
+        seconds[index] = time.monotonic() - start
+        if progress is not None:
+            progress(index, results[index], seconds[index])
 
-    while pending or running:
-        while pending and len(running) < jobs:
-            index, entry = pending.pop(0)
-            r, w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(r)
-                code = 0
-                try:
-                    doc = grade_with(zygote, {**config, **entry})
-                except BaseException as exc:  # noqa: BLE001 - reported as this entry's verdict
-                    doc, code = _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}"), 1
-                with os.fdopen(w, "w") as out:
-                    json.dump(doc, out)
-                os._exit(code)
-            os.close(w)
-            running[r] = (index, pid, bytearray(), time.monotonic())
-        ready, _, _ = select.select(list(running), [], [], 1.0)
-        for fd in ready:
-            chunk = os.read(fd, 1 << 16)
-            if chunk:
-                running[fd][2].extend(chunk)
-            else:
-                finish(fd, None)
-        for fd, (_, _, _, start) in list(running.items()):
-            if time.monotonic() - start > limit:
-                finish(fd, f"grading took longer than {limit:g} s")
-    return [r for r in results if r is not None]
+    # Every object the forks inherit stays out of their garbage collections: a collection would write
+    # to each object's header and copy, page by page, the memory the forks otherwise share.
+    gc.collect()
+    gc.freeze()
+    shared = zygote
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, entry = pending.pop(0)
+                if shared.process.poll() is not None:  # (this process started it, so it may poll it)
+                    # A submission killed it: each later fork would otherwise start a zygote of its own.
+                    if shared is not zygote:
+                        shared.close()
+                    shared = Zygote(sandbox=zygote.sandbox, submissions=zygote.submissions)
+                r, w = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # never returns: the parent's pytest session must not go on in the fork
+                    code = 1
+                    try:
+                        os.close(r)
+                        doc, code = _grade_entry(shared, config, entry, checks)
+                        with os.fdopen(w, "w") as out:
+                            json.dump(doc, out)
+                    finally:
+                        os._exit(code)
+                os.close(w)
+                running[r] = (index, pid, bytearray(), time.monotonic())
+            ready, _, _ = select.select(list(running), [], [], 1.0)
+            for fd in ready:
+                chunk = os.read(fd, 1 << 16)
+                if chunk:
+                    running[fd][2].extend(chunk)
+                else:
+                    finish(fd, None)
+            for fd, (_, _, _, start) in list(running.items()):
+                if time.monotonic() - start > limit:
+                    finish(fd, f"grading took longer than {limit:g} s")
+    finally:
+        if shared is not zygote:
+            shared.close()
+    return [r for r in results if r is not None], seconds
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (a container's or a Slurm allocation's, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | None:
+    """One JSON line per finished entry on ``fd``, which the caller reads as the batch goes."""
+    if fd is None:
+        return None
+    stream = os.fdopen(fd, "w", buffering=1)
+
+    def write(index: int, verdict: dict, seconds: float) -> None:
+        try:
+            stream.write(json.dumps({"index": index, "seconds": seconds, "result": verdict}) + "\n")
+        except OSError:
+            pass  # nobody is listening any more; the verdicts still go out on stdout
+
+    return write
 
 
 def main() -> None:
@@ -219,14 +343,25 @@ def main() -> None:
     # First: the zygote's torch import overlaps ours.
     zygote = Zygote(sandbox=config.get("sandbox", False), submissions=submissions)
     try:
-        import torch  # noqa: F401
-        import pytest  # noqa: F401
-
-        result = grade_batch(zygote, config) if "batch" in config else grade_with(zygote, config)
+        prepare()
+        answer: list[object] = []
+        if "batch" in config:
+            def work(checks: JudgePlugin) -> None:
+                verdicts, seconds = grade_batch(zygote, config, checks, _progress_writer(config.get("progress_fd")))
+                answer.append({"results": verdicts, "seconds": seconds})
+        else:
+            def work(checks: JudgePlugin) -> None:
+                answer.append(grade_with(zygote, config, checks))
+        run_judge(config["lang"], work)
+        result = answer[0]
     finally:
         zygote.close()
     with os.fdopen(result_fd, "w") as out:
         json.dump(result, out)
+    # Done: skip the interpreter's teardown of torch and pytest (a few tenths of a second the caller
+    # would wait for). The zygote and its tmp folder are gone; stdout is flushed and closed.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from grader import table
 from grader.i18n import pick, t
-from grader.results import GradeResult
+from grader.results import ExerciseResult, GradeResult
 
 
 def _num(x: float) -> str:
@@ -35,3 +37,41 @@ def render(result: GradeResult, lang: str) -> str:
     nxt = next((e for e in result.exercises if e.status != "passed"), None)
     out += ["", t("next_step", lang, name=nxt.name) if nxt else t("all_passed", lang)]
     return "\n".join(out)
+
+
+def _cell(e: ExerciseResult | None, lang: str) -> str:
+    return "-" if e is None else t(f"status_{e.status}", lang)
+
+
+def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str:
+    """A class at a glance: a row per submission (status per exercise, total), then the class summary."""
+    rows = []
+    for r in results:
+        by_name = {e.name: e for e in r.exercises}
+        rows.append([r.submission, *(_cell(by_name.get(n), lang) for n in names),
+                     f"{_num(r.score)}/{_num(r.max_score)}"])
+    out = [table.render([t("col_submission", lang), *names, t("total", lang)], rows), ""]
+    out += summary_lines(results, names, lang)
+    return "\n".join(out)
+
+
+def summary_lines(results: list[GradeResult], names: list[str], lang: str, top: int = 5) -> list[str]:
+    """How many passed everything, the mean score, passes per exercise, the most common diagnoses."""
+    n = len(results)
+    if n == 0:
+        return [t("batch_empty", lang)]
+    everything = sum(r.all_passed for r in results)
+    mean = sum(r.score for r in results) / n
+    max_score = max(r.max_score for r in results)
+    passed = {name: sum(1 for r in results for e in r.exercises if e.name == name and e.status == "passed")
+              for name in names}
+    counts = Counter((e.diagnosis["id"], e.name) for r in results for e in r.exercises if e.diagnosis)
+    common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    lines = [t("batch_summary", lang, count=n, everything=everything, mean=f"{mean:.2f}", max=_num(max_score)),
+             t("batch_per_exercise", lang, passes=", ".join(f"{name} {passed[name]}/{n}" for name in names))]
+    if common:
+        lines.append(t("batch_diagnoses", lang,
+                       diagnoses=", ".join(f"{d} ({ex}) ×{c}" for (d, ex), c in common)))
+    else:
+        lines.append(t("batch_no_diagnoses", lang))
+    return lines

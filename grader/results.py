@@ -40,6 +40,9 @@ class ExerciseResult:
 class GradeResult:
     submission: str
     exercises: list[ExerciseResult]
+    # Wall-clock seconds the grading took, when known: for the exports' timings only. Not part of the
+    # verdict (the JSON), which must be the same on every run.
+    seconds: float | None = field(default=None, compare=False)
 
     @property
     def score(self) -> float:
@@ -49,17 +52,18 @@ class GradeResult:
     def max_score(self) -> float:
         return sum(e.max_score for e in self.exercises)
 
-    @property
-    def all_passed(self) -> bool:
-        return all(e.status == "passed" for e in self.exercises)
-
     def to_json(self) -> dict[str, Any]:
         return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
                 "exercises": [e.to_json() for e in self.exercises]}
 
+    @property
+    def all_passed(self) -> bool:
+        return all(e.status == "passed" for e in self.exercises)
+
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "GradeResult":
+    def from_json(cls, doc: dict[str, Any], seconds: float | None = None) -> "GradeResult":
         return cls(
+            seconds=seconds,
             submission=doc["submission"],
             exercises=[ExerciseResult(name=e["name"], status=e["status"], max_score=e["max_score"],
                                       checks=[Check(**c) for c in e["checks"]], diagnosis=e.get("diagnosis"))

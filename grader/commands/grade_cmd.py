@@ -1,19 +1,78 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 
 import click
 
 from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option
-from grader.grading import GradingError, grade as run_grade
+from grader.exports import ExportError, check_targets, export_all
+from grader.grading import GradingError, grade as run_grade, grade_many
 from grader.i18n import t
 from grader.learner_limits import Limits
+from grader.results import GradeResult
 from grader.submission import SubmissionError, resolve
 
 
+def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise KldrillError(t("bad_shard", lang, value=value)) from None
+    if not 0 <= index < count:
+        raise KldrillError(t("bad_shard", lang, value=value))
+    return index, count
+
+
+def batch_entries(directory: str, lang: str) -> list[str]:
+    """The submissions in ``directory``, sorted by name: each .py file and each sub-folder.
+
+    A sub-folder without exercise files is kept (its verdict says so: a student whose submission is
+    malformed must show up in the gradebook with a zero, not vanish); any other file (a README, a
+    roster, last week's CSV) is not a submission and is skipped with a note; hidden entries and
+    __pycache__ silently.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise KldrillError(t("batch_missing", lang, path=directory))
+    own = [e.file for e in exercises.all_exercises() if (root / e.file).is_file()]
+    if own:  # `--batch my-workspace` would grade each exercise file as a separate student
+        raise KldrillError(t("batch_is_workspace", lang, path=directory, files=", ".join(own)))
+    try:
+        names = sorted(os.listdir(root))
+    except OSError as exc:
+        raise KldrillError(t("batch_unreadable", lang, path=directory, reason=exc.strerror or exc)) from None
+    entries = []
+    for name in names:
+        path = root / name
+        if name.startswith(".") or name == "__pycache__":
+            continue
+        if path.is_dir() or (path.is_file() and path.suffix == ".py"):
+            entries.append(str(path))
+        else:
+            click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
+    if not entries:
+        raise KldrillError(t("batch_nothing", lang, path=directory))
+    return entries
+
+
+def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool,
+                 jobs: int | None) -> list[GradeResult]:
+    if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
+    with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
+                           show_pos=True, show_eta=True, item_show_func=lambda s: s) as bar:
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
+                          on_progress=lambda done, total, result: bar.update(1, result.submission))
+
+
 @click.command()
-@click.argument("path", default=".", required=False)
+@click.argument("path", required=False)
 @click.option("--exercise", "-e", "names", multiple=True, metavar="NAME",
               help="Grade only this exercise (repeatable). Default: all.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout.")
@@ -23,19 +82,46 @@ from grader.submission import SubmissionError, resolve
               help="Seconds all of the submission's code may take together.")
 @click.option("--sandbox", is_flag=True, help="Run your code under bubblewrap: no network, private /tmp, "
               "the reference and the checks not visible at all.")
+@click.option("--batch", "batch_dir", metavar="DIR",
+              help="Grade every submission in DIR (each .py file, each sub-folder), in name order.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="With --batch: submissions graded at once (default: the number of cores).")
+@click.option("--shard", metavar="I/N", help="With --batch: grade only entries I, I+N, I+2N, ... of DIR "
+              "(0 <= I < N), for splitting a class over N machines.")
+@click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV: a row per submission, a score "
+              "per exercise, the total.")
+@click.option("--junit-xml", "junit_file", metavar="FILE", help="Also write JUnit XML (a testsuite per "
+              "submission, a testcase per check) for CI dashboards.")
+@click.option("--gradescope", "gradescope_file", metavar="FILE", help="Also write Gradescope's "
+              "results.json for this submission (not with --batch).")
+@click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
 @lang_option
-def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, budget: float, sandbox: bool,
-          lang: str) -> None:
-    """Grade a workspace folder or one .py file (default: the current workspace).
+def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
+          sandbox: bool, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
+          junit_file: str | None, gradescope_file: str | None, force: bool, lang: str) -> None:
+    """Grade a workspace folder or one .py file (default: the current workspace), or with --batch DIR
+    every submission in DIR.
 
-    Exit status: 0 if every graded exercise passed, 1 otherwise, 2 for usage errors.
+    Exit status: 0 if every graded exercise (of every submission) passed, 1 otherwise, 2 for usage
+    errors.
     """
     for name in names:
         if name not in exercises.names():
             raise KldrillError(t("unknown_exercise", lang, name=name, names=", ".join(exercises.names())))
+    if batch_dir is not None and path is not None:
+        raise KldrillError(t("batch_and_path", lang))
+    if batch_dir is None:
+        for option, value in (("--jobs", jobs), ("--shard", shard)):
+            if value is not None:
+                raise KldrillError(t("batch_only", lang, option=option))
+    elif gradescope_file is not None:
+        raise KldrillError(t("gradescope_single", lang))
+    selected_shard = _shard(shard, lang)
+    targets = {fmt: f for fmt, f in (("csv", csv_file), ("junit", junit_file), ("gradescope", gradescope_file))
+               if f is not None}
     try:
-        submission = resolve(path)
-    except SubmissionError as exc:
+        check_targets(targets, force)  # before grading: a class's grading is not lost to a typo
+    except ExportError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     if sandbox:
         from shutil import which
@@ -43,19 +129,43 @@ def grade(path: str, names: tuple[str, ...], as_json: bool, timeout: float, budg
         if which("bwrap") is None:
             raise KldrillError(t("no_bwrap", lang))
     selected = list(dict.fromkeys(names)) or exercises.names()
-    try:
-        limits = Limits(call_timeout=timeout, total_timeout=budget)
-        label = str(submission.path) if path == "." else path
-        result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
-    except GradingError as exc:
-        raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
-    if submission.kind == "workspace":
+    limits = Limits(call_timeout=timeout, total_timeout=budget)
+    if batch_dir is not None:
+        entries = batch_entries(batch_dir, lang)
+        if selected_shard is not None:
+            entries = entries[selected_shard[0]::selected_shard[1]]
         try:
-            workspace.record_grades(submission.path, {e.name: e.status for e in result.exercises})
-        except OSError:
-            pass  # a read-only workspace still gets its verdict
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            results = _grade_batch(entries, selected, lang, limits, sandbox, jobs)
+        except GradingError as exc:
+            raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     else:
-        click.echo(report.render(result, lang))
-    raise SystemExit(0 if result.all_passed else 1)
+        path = path if path is not None else "."
+        try:
+            submission = resolve(path)
+        except SubmissionError as exc:
+            raise KldrillError(t(exc.key, lang, **exc.fields)) from None
+        try:
+            label = str(submission.path) if path == "." else path
+            result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
+        except GradingError as exc:
+            raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
+        if submission.kind == "workspace":
+            try:
+                workspace.record_grades(submission.path, {e.name: e.status for e in result.exercises})
+            except OSError:
+                pass  # a read-only workspace still gets its verdict
+        results = [result]
+    try:
+        export_all(results, targets, selected, lang, force)
+    except ExportError as exc:
+        raise KldrillError(t(exc.key, lang, **exc.fields)) from None
+    if batch_dir is not None:
+        if as_json:
+            click.echo(json.dumps({"submissions": [r.to_json() for r in results]}, ensure_ascii=False))
+        else:
+            click.echo(report.render_batch(results, selected, lang))
+    elif as_json:
+        click.echo(json.dumps(results[0].to_json(), ensure_ascii=False))
+    else:
+        click.echo(report.render(results[0], lang))
+    raise SystemExit(0 if all(r.all_passed for r in results) else 1)

@@ -1,0 +1,178 @@
+"""Verdicts in the formats other tools read: CSV (a gradebook), JUnit XML (CI dashboards) and
+Gradescope's autograder ``results.json``. Plain data in, text out; no torch here.
+
+Formats, as written:
+- CSV: one row per submission; columns ``submission``, one per exercise (its score), ``total``,
+  ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated).
+- JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
+  (``classname`` the exercise, ``name`` the check). A failed check, a missing function and a file that
+  does not import are all ``<failure>`` elements (``type`` failed / missing / error): the document then
+  validates against both the Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd, which
+  spells the error element differently.
+- Gradescope: the autograder specification's ``results.json`` for one submission, one test per
+  exercise (an exercise scores all or nothing, so the tests' scores add up to the total).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from pathlib import Path
+from typing import Iterable
+
+from grader.i18n import pick, t
+from grader.results import ExerciseResult, GradeResult
+
+class ExportError(Exception):
+    """An export cannot be written; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+def to_csv(results: list[GradeResult], names: list[str]) -> str:
+    """One row per submission: a score per exercise in ``names``, the total, the diagnoses."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["submission", *names, "total", "max_score", "diagnoses"])
+    for r in results:
+        by_name = {e.name: e for e in r.exercises}
+        diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
+        writer.writerow([r.submission, *(_num(by_name[n].score) if n in by_name else "" for n in names),
+                         _num(r.score), _num(r.max_score), diagnoses])
+    return out.getvalue()
+
+
+# -- JUnit XML ----------------------------------------------------------------------------------------
+def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
+    if e.diagnosis:
+        return f"{message}\n\n{e.diagnosis['id']}: {pick(e.diagnosis['message'], lang)}"
+    return message
+
+
+def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str]]:
+    """(name, failure type or None, message, text) for each check of ``e``."""
+    if e.status == "missing":
+        message = t("missing_function", lang, function=e.name)
+        yield "defined", "missing", message, message
+        return
+    kind = "error" if e.status == "error" else "failed"
+    for c in e.checks:
+        yield c.name, (None if c.passed else kind), c.message, _failure_text(e, c.message, lang)
+
+
+def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
+    """A JUnit XML document: a testsuite per submission, a testcase per check."""
+    import socket
+    from xml.etree import ElementTree as ET
+
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp))
+    host = socket.gethostname() or "localhost"
+    root = ET.Element("testsuites")
+    for index, r in enumerate(results):
+        cases = [(e, case) for e in r.exercises for case in _testcases(e, lang)]
+        failures = sum(1 for _, case in cases if case[1] is not None)
+        seconds = r.seconds or 0.0
+        suite = ET.SubElement(root, "testsuite", {
+            "name": r.submission, "package": "kldrill", "id": str(index), "timestamp": stamp, "hostname": host,
+            "tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0",
+            "time": f"{seconds:.3f}"})
+        props = ET.SubElement(suite, "properties")
+        for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
+                           *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis)]:
+            ET.SubElement(props, "property", {"name": key, "value": value})
+        for e, (name, kind, message, text) in cases:
+            # Per-check times are not measured: the suite's time is spread evenly, for dashboards that add.
+            case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name,
+                                                      "time": f"{seconds / max(1, len(cases)):.3f}"})
+            if kind is not None:
+                failure = ET.SubElement(case, "failure", {"type": kind, "message": message})
+                failure.text = text
+        ET.SubElement(suite, "system-out").text = ""
+        ET.SubElement(suite, "system-err").text = ""
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# -- Gradescope ---------------------------------------------------------------------------------------
+MAX_LISTED = 5  # failing checks listed per exercise; the rest are counted
+
+
+def _exercise_output(e: ExerciseResult, lang: str) -> str:
+    passed = sum(c.passed for c in e.checks)
+    status = t(f"status_{e.status}", lang)
+    lines = [t("checks_passed", lang, status=status, passed=passed, total=len(e.checks)) if e.checks else status]
+    if e.diagnosis:
+        lines.append(pick(e.diagnosis["message"], lang))
+    if e.status == "missing":
+        lines.append(t("missing_function", lang, function=e.name))
+    failing = [c for c in e.checks if not c.passed]
+    lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
+    if len(failing) > MAX_LISTED:
+        lines.append(t("more_failures", lang, count=len(failing) - MAX_LISTED))
+    return "\n".join(lines)
+
+
+def to_gradescope(result: GradeResult, lang: str = "en") -> dict:
+    """Gradescope's autograder ``results.json`` for one submission: one test per exercise."""
+    tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
+              "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
+              "tags": [e.name, *([e.diagnosis["id"]] if e.diagnosis else [])], "visibility": "visible"}
+             for i, e in enumerate(result.exercises, start=1)]
+    doc = {"score": result.score, "output": f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}",
+           "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+    if result.seconds is not None:
+        doc["execution_time"] = round(result.seconds, 3)
+    return doc
+
+
+# -- writing ------------------------------------------------------------------------------------------
+def check_targets(targets: dict[str, str], force: bool) -> None:
+    """Refuse, before any grading, an export that would overwrite a file (without ``force``), that
+    names a folder, that has no folder to go in, or that two exports share."""
+    seen: dict[str, str] = {}
+    for fmt, target in targets.items():
+        path = Path(target)
+        real = os.path.realpath(path)
+        if real in seen:
+            raise ExportError("export_same_file", path=target)
+        seen[real] = fmt
+        if path.is_dir():
+            raise ExportError("export_is_dir", path=target)
+        if not path.parent.is_dir():
+            raise ExportError("export_no_dir", path=target)
+        if path.exists() and not force:
+            raise ExportError("export_exists", path=target)
+
+
+def write(target: str, text: str, force: bool) -> None:
+    """Write ``text`` to ``target`` whole: a temporary file renamed over it, so a crash leaves no half
+    file; without ``force``, never over an existing file (checked again here, just before)."""
+    path = Path(target)
+    if path.exists() and not force:
+        raise ExportError("export_exists", path=target)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError("export_failed", path=target, reason=exc.strerror or exc) from None
+
+
+def export_all(results: list[GradeResult], targets: dict[str, str], names: list[str], lang: str,
+               force: bool) -> None:
+    """Write each requested export (``targets``: format -> file). Gradescope takes one submission."""
+    texts = {"csv": lambda: to_csv(results, names), "junit": lambda: to_junit_xml(results, lang),
+             "gradescope": lambda: json.dumps(to_gradescope(results[0], lang), ensure_ascii=False, indent=2) + "\n"}
+    for fmt, target in targets.items():
+        write(target, texts[fmt](), force)

@@ -1,0 +1,268 @@
+"""kldrill grade --batch: a class graded in one run, as an instructor runs it.
+
+One class folder serves most tests: honest, wrong and hostile submissions, a workspace, an empty
+folder and a README. It is graded once with --jobs 2 (JSON, CSV and JUnit XML), once with --jobs 1,
+and its held-out entries one by one; the tests compare those runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import xmlschema
+
+from conftest import NAMES, SOLUTIONS, kldrill
+from grader import report
+from grader.results import GradeResult
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "hostile"
+SCHEMAS = ROOT / "tests" / "schemas"
+
+
+def reference_source(**replace: str) -> str:
+    """All five reference functions in one file, some replaced by the given sources."""
+    parts = [replace.get(n) or (SOLUTIONS / f"{n}.py").read_text() for n in NAMES]
+    return "\n\n".join(parts)
+
+
+WRONG_K2 = "import torch\n\n\ndef k2(log_p, log_q):\n    return (log_p - log_q) ** 2\n"
+INVERTED_K3 = "import torch\n\n\ndef k3(log_p, log_q):\n    lr = log_q - log_p\n    return lr.exp() - 1 - lr\n"
+# Entries graded alone too: the batch must give each the verdict it gets alone.
+HELD_OUT = ["a_correct.py", "b_wrong_k2.py", "c_workspace", "e_kill_parent.py"]
+# A submission that kills its learner process's parent races that process's own end: which of its
+# checks fail first can differ from run to run, batch or not (its exercises' statuses and scores do not).
+RACY = {"e_kill_parent.py", "d_infinite_loop.py"}
+
+
+def make_class(root: Path) -> Path:
+    root.mkdir()
+    (root / "a_correct.py").write_text(reference_source())
+    (root / "b_wrong_k2.py").write_text(reference_source(k2=WRONG_K2))
+    ws = root / "c_workspace"
+    ws.mkdir()
+    for n in NAMES:
+        (ws / f"{n}.py").write_text(INVERTED_K3 if n == "k3" else (SOLUTIONS / f"{n}.py").read_text())
+    shutil.copy(HOSTILE / "infinite_loop.py", root / "d_infinite_loop.py")
+    shutil.copy(HOSTILE / "kill_parent.py", root / "e_kill_parent.py")
+    (root / "f_empty").mkdir()
+    (root / "README.md").write_text("Submissions of week 3.\n")
+    (root / ".DS_Store").write_text("")
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("batch")
+    klass = make_class(tmp / "class")
+    csv_file, xml_file = tmp / "grades.csv", tmp / "junit.xml"
+    two = kldrill("grade", "--batch", str(klass), "--json", "--timeout", "2", "--jobs", "2",
+                  "--csv", str(csv_file), "--junit-xml", str(xml_file))
+    one = kldrill("grade", "--batch", str(klass), "--json", "--timeout", "2", "--jobs", "1")
+    alone = {name: kldrill("grade", str(klass / name), "--json", "--timeout", "2") for name in HELD_OUT}
+    return {"class": klass, "two": two, "one": one, "alone": alone, "csv": csv_file, "xml": xml_file}
+
+
+def submissions(proc: subprocess.CompletedProcess) -> list[dict]:
+    assert proc.stdout.count("\n") == 1, proc.stdout[-2000:] + proc.stderr[-2000:]  # one JSON object
+    doc = json.loads(proc.stdout)
+    assert list(doc) == ["submissions"]
+    return doc["submissions"]
+
+
+def by_entry(proc: subprocess.CompletedProcess) -> dict[str, dict]:
+    return {Path(s["submission"]).name: s for s in submissions(proc)}
+
+
+def statuses(doc: dict) -> dict[str, str]:
+    return {e["name"]: e["status"] for e in doc["exercises"]}
+
+
+def test_batch_json_has_every_entry_in_name_order(graded: dict) -> None:
+    proc = graded["two"]
+    assert proc.returncode == 1  # not everybody passed everything
+    subs = submissions(proc)
+    assert [Path(s["submission"]).name for s in subs] == [
+        "a_correct.py", "b_wrong_k2.py", "c_workspace", "d_infinite_loop.py", "e_kill_parent.py", "f_empty"]
+    assert all(s["submission"] == str(graded["class"] / Path(s["submission"]).name) for s in subs)
+    for s in subs:  # each is the single-submission result object
+        assert set(s) == {"submission", "score", "max_score", "exercises"}
+        assert [e["name"] for e in s["exercises"]] == NAMES
+
+
+def test_each_verdict_is_right(graded: dict) -> None:
+    subs = by_entry(graded["two"])
+    assert subs["a_correct.py"]["score"] == 5.0
+    wrong = {e["name"]: e for e in subs["b_wrong_k2.py"]["exercises"]}
+    assert wrong["k2"]["status"] == "failed" and wrong["k2"]["diagnosis"]["id"] == "missing_half"
+    assert subs["b_wrong_k2.py"]["score"] == 4.0
+    ws = {e["name"]: e for e in subs["c_workspace"]["exercises"]}
+    assert ws["k3"]["diagnosis"]["id"] == "ratio_inverted" and subs["c_workspace"]["score"] == 4.0
+
+
+def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
+    subs = by_entry(graded["two"])
+    loop = subs["d_infinite_loop.py"]
+    assert {k: v for k, v in statuses(loop).items() if k in ("k1", "k3")} == {"k1": "passed", "k3": "failed"}
+    assert "timed out after 2 s" in " ".join(c["message"] for e in loop["exercises"] for c in e["checks"])
+    killer = subs["e_kill_parent.py"]
+    assert {k: v for k, v in statuses(killer).items() if k in ("k1", "k3")} == {"k1": "passed", "k3": "failed"}
+    # the entry after the one that killed the shared zygote is still graded in full
+    assert all(e["status"] == "error" for e in subs["f_empty"]["exercises"])
+
+
+def test_a_folder_without_exercise_files_is_a_zero_and_a_readme_is_skipped(graded: dict) -> None:
+    empty = by_entry(graded["two"])["f_empty"]
+    assert empty["score"] == 0.0
+    assert all(e["checks"][0]["name"] == "submission" and "no exercise files in" in e["checks"][0]["message"]
+               for e in empty["exercises"])
+    stderr = graded["two"].stderr
+    assert "skipped" in stderr and "README.md" in stderr and ".DS_Store" not in stderr
+    assert "Traceback" not in stderr
+
+
+def verdict(doc: dict, name: str) -> dict:
+    """The whole result, or for a racy hostile entry its scores and statuses."""
+    if name not in RACY:
+        return doc
+    return {"score": doc["score"], "statuses": statuses(doc)}
+
+
+def test_jobs_1_and_2_give_identical_results(graded: dict) -> None:
+    assert graded["one"].returncode == graded["two"].returncode == 1
+    one, two = by_entry(graded["one"]), by_entry(graded["two"])
+    assert list(one) == list(two)
+    for name in one:
+        assert verdict(one[name], name) == verdict(two[name], name), name
+    assert sum(name not in RACY for name in one) == 4
+
+
+def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
+    subs = by_entry(graded["two"])
+    for name, proc in graded["alone"].items():
+        alone = json.loads(proc.stdout)
+        assert verdict(alone, name) == verdict(subs[name], name), name
+        assert proc.returncode == (0 if alone["score"] == alone["max_score"] else 1)
+
+
+def test_csv_has_a_row_per_submission(graded: dict) -> None:
+    rows = list(csv.DictReader(graded["csv"].open()))
+    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses"]
+    subs = submissions(graded["two"])
+    assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
+    for row, s in zip(rows, subs):
+        assert float(row["total"]) == s["score"] and float(row["max_score"]) == s["max_score"]
+        assert {n: float(row[n]) for n in NAMES} == {e["name"]: e["score"] for e in s["exercises"]}
+    assert next(r for r in rows if r["submission"].endswith("b_wrong_k2.py"))["diagnoses"] == "k2=missing_half"
+
+
+def test_junit_xml_of_the_batch_validates(graded: dict) -> None:
+    import xml.etree.ElementTree as ET
+
+    for xsd in ("JUnit.xsd", "junit-10.xsd"):
+        xmlschema.XMLSchema(str(SCHEMAS / xsd)).validate(str(graded["xml"]))
+    suites = ET.parse(graded["xml"]).getroot().findall("testsuite")
+    subs = submissions(graded["two"])
+    assert [s.get("name") for s in suites] == [s["submission"] for s in subs]
+    for suite, s in zip(suites, subs):
+        checks = sum(max(1, len(e["checks"])) for e in s["exercises"])
+        failing = sum(1 if e["status"] == "missing" else sum(not c["passed"] for c in e["checks"])
+                      for e in s["exercises"])
+        assert (int(suite.get("tests")), int(suite.get("failures"))) == (checks, failing)
+
+
+def test_text_summary_counts_the_class(graded: dict) -> None:
+    results = [GradeResult.from_json(s) for s in submissions(graded["two"])]
+    text = report.render_batch(results, NAMES, "en")
+    lines = text.splitlines()
+    assert lines[0].split() == ["submission", *NAMES, "total"]
+    assert any(line.split()[-1] == "5/5" and "a_correct.py" in line for line in lines)
+    assert "6 submissions, 1 passed everything" in text
+    # k1: all but the empty folder; k2: b is wrong, d and e define only k1 and k3; k3: c is wrong too
+    assert "passed per exercise: k1 5/6, k2 2/6, k3 2/6, grpo_kl 3/6, compute_rewards_kl 3/6" in text
+    assert "missing_half (k2) ×1" in text and "ratio_inverted (k3) ×1" in text
+    zh = report.render_batch(results, NAMES, "zh")
+    assert "共 6 份提交，1 份全部通过" in zh and "最常见的错误" in zh and "未通过" in zh
+
+
+def _small_class(root: Path, count: int) -> Path:
+    root.mkdir()
+    for i in range(count):
+        (root / f"s{i}.py").write_text((SOLUTIONS / "k1.py").read_text())
+    return root
+
+
+def test_progress_bar_on_a_terminal_and_exit_0_when_all_pass(tmp_path: Path) -> None:
+    klass = _small_class(tmp_path / "class", 2)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "--batch", str(klass), "-e", "k1",
+                             "--lang", "zh"], stdout=subprocess.PIPE, stderr=slave, text=True,
+                            env={**os.environ, "KLDRILL_LANG": "en"})
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other side closed: the command is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, seen
+    terminal = seen.decode(errors="replace")
+    assert "评测中" in terminal and "2/2" in terminal  # the bar's label and its last position
+    assert "共 2 份提交，2 份全部通过" in out and "k1 2/2" in out
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(graded: dict) -> None:
+    assert "grading" not in graded["two"].stderr and "\r" not in graded["two"].stderr
+
+
+def test_shards_split_the_class_deterministically(tmp_path: Path) -> None:
+    klass = _small_class(tmp_path / "class", 5)
+    shards = []
+    for i in range(2):
+        proc = kldrill("grade", "--batch", str(klass), "-e", "k1", "--json", "--shard", f"{i}/2")
+        assert proc.returncode == 0, proc.stderr
+        shards.append([Path(s["submission"]).name for s in submissions(proc)])
+    assert shards == [["s0.py", "s2.py", "s4.py"], ["s1.py", "s3.py"]]
+    empty = kldrill("grade", "--batch", str(klass), "-e", "k1", "--json", "--shard", "7/8")
+    assert empty.returncode == 0 and submissions(empty) == []  # an idle array task is not a failure
+
+
+@pytest.mark.parametrize("args", [
+    ["--batch", "{tmp}/nope"],
+    ["--batch", "{tmp}/only_readme"],
+    ["--batch", str(SOLUTIONS)],                       # one workspace, not a class
+    ["--batch", "{tmp}/only_readme", "--gradescope", "{tmp}/results.json"],
+    ["--batch", "{tmp}/only_readme", str(SOLUTIONS)],  # PATH and --batch
+    ["--batch", "{tmp}/only_readme", "--shard", "2/2"],
+    ["--batch", "{tmp}/only_readme", "--shard", "x"],
+    [str(SOLUTIONS), "--jobs", "2"],                   # --jobs without --batch
+], ids=["missing", "nothing-to-grade", "workspace", "gradescope", "path-and-batch", "shard-range",
+        "shard-syntax", "jobs-alone"])
+def test_batch_usage_errors_exit_2_with_one_line(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "only_readme").mkdir()
+    (tmp_path / "only_readme" / "README.md").write_text("hi\n")
+    proc = kldrill("grade", *[a.format(tmp=tmp_path) for a in args])
+    assert proc.returncode == 2, (args, proc.stderr)
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("kldrill: ")
+    assert not (tmp_path / "results.json").exists()
