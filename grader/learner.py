@@ -70,6 +70,17 @@ class CallResult:
     grads: list | None
 
 
+def _widen(fd: int) -> None:
+    """Grow a pipe from 64 KiB to 1 MiB (Linux's default limit for anyone): the statistics checks send
+    megabytes each way, and a small pipe makes both processes stop and switch every 64 KiB."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass  # a smaller pipe is only slower
+
+
 def sandbox_available() -> bool:
     return shutil.which("bwrap") is not None
 
@@ -98,20 +109,26 @@ class Zygote:
                 env={**os.environ, "OMP_NUM_THREADS": "1"},
             )
         listener.close()
+        self._answered = False
 
     def _request(self, payload: dict, fds: list[int] = ()) -> dict:
-        deadline = time.monotonic() + 120  # the first request waits for torch to import
+        # The first request waits for torch to import; later ones for a fork. A zygote that stopped
+        # answering (stopped by a signal, say) is then given up on as lost.
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(max(1.0, deadline - time.monotonic()))
+            conn.settimeout(10.0 if self._answered else 120.0)
             conn.connect(self.address)
             socket.send_fds(conn, [json.dumps(payload).encode()], list(fds))
             reply = conn.recv(4096)
         if not reply:
             raise RuntimeError(f"the learner-process zygote stopped: {self.log_tail()}")
+        self._answered = True
         return json.loads(reply)
 
     def alive(self) -> bool:
-        """Whether the zygote still answers (works from any process, unlike Popen.poll)."""
+        """Whether the zygote still answers (works from any process, unlike Popen.poll).
+
+        An answer is needed, not just a live process: a zygote sent SIGKILL never runs again, so it
+        never answers, even while the kernel has not yet finished it off."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             try:
                 conn.settimeout(2.0)
@@ -224,6 +241,7 @@ class LearnerSession:
         # by exercise name when calling its function did.
         self._broken: dict[str, LearnerError] = {}
         self._losses: dict[str, int] = {}  # how often the zygote was lost during each exercise
+        self._last_key: str | None = None  # whose code ran last, and so may have killed the zygote
         self._started = time.monotonic()
         self._output = bytearray()
         self.output_bytes = 0
@@ -249,6 +267,8 @@ class LearnerSession:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         out_r, out_w = os.pipe()
+        for fd in (req_w, resp_w):
+            _widen(fd)
         try:
             pid = self.zygote.spawn(self._spec(), [req_r, resp_w, out_w])
         finally:
@@ -286,15 +306,19 @@ class LearnerSession:
     # -- requests --------------------------------------------------------------------------------
     def _exchange(self, path: str, request: dict, key: str) -> dict:
         """Send one request and wait for its reply; on a hang or a crash, mark ``key`` broken."""
+        if self._last_key not in (None, key) and not self.zygote.alive():
+            # The code that ran last killed the zygote (its answer still stood). Asked only when the
+            # exercise changes: within one, a loss is charged to the same exercise by the next call.
+            try:
+                self._lose_zygote(self._last_key)
+            except LearnerError:
+                pass  # that exercise is now broken; this call goes on, with a fresh zygote
+        self._last_key = key
         while True:
             try:
-                reply = self._exchange_once(path, request, key)
+                return self._exchange_once(path, request, key)
             except _ZygoteLost:
-                self._lose_zygote(key)
-                continue  # a fresh zygote, the same request
-            if not self.zygote.alive():
-                self._lose_zygote(key)  # this call's code killed it; its answer still stands
-            return reply
+                self._lose_zygote(key)  # a fresh zygote, the same request
 
     def _lose_zygote(self, key: str) -> None:
         """Replace a zygote that was killed while ``key``'s code ran; the second time, ``key`` is broken.
@@ -393,10 +417,13 @@ class LearnerSession:
             raise LearnerError("exception", reply.get("error") or {})
         out = reply.get("out")
         grads = reply.get("grads")
-        if not isinstance(out, torch.Tensor) or not isinstance(reply.get("args_after"), list):
+        args_after = reply.get("args_after")
+        if args_after is None:  # the worker saw every input left as it was sent
+            args_after = list(args)
+        if not isinstance(out, torch.Tensor) or not isinstance(args_after, list):
             raise LearnerError("garbled")
         if grads is not None and not (isinstance(grads, list)
                                       and all(g is None or isinstance(g, torch.Tensor) for g in grads)):
             raise LearnerError("garbled")
         return CallResult(out=out, device="cpu", requires_grad=bool(reply.get("requires_grad")),
-                          args_after=reply["args_after"], grads=grads)
+                          args_after=args_after, grads=grads)

@@ -43,13 +43,14 @@ class Timeout(WireError):
     pass
 
 
-def _pack(obj: Any, blobs: list[bytes], specs: list[dict]) -> Any:
+def _pack(obj: Any, blobs: list[memoryview], specs: list[dict]) -> Any:
     if isinstance(obj, torch.Tensor):
         t = obj.detach()
         if t.dtype not in _NAMES:
             raise TypeError(f"unsupported dtype {t.dtype}")
         flat = t.cpu().contiguous().reshape(-1)
-        raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+        # A view of the tensor's memory, not a copy: the statistics checks' tensors are megabytes.
+        raw = memoryview(flat.view(torch.uint8).numpy()) if flat.numel() else memoryview(b"")
         specs.append({"dtype": _NAMES[t.dtype], "shape": list(t.shape), "device": str(t.device),
                       "requires_grad": bool(obj.requires_grad)})
         blobs.append(raw)
@@ -63,14 +64,18 @@ def _pack(obj: Any, blobs: list[bytes], specs: list[dict]) -> Any:
     raise TypeError(f"cannot send {type(obj).__name__}")
 
 
-def encode(obj: Any) -> bytes:
-    blobs: list[bytes] = []
+def _parts(obj: Any) -> list[memoryview | bytes]:
+    """The message as buffers to write one after the other: the lengths, the JSON, the tensors' bytes."""
+    blobs: list[memoryview] = []
     specs: list[dict] = []
     tree = _pack(obj, blobs, specs)
-    header = json.dumps({"tree": tree, "tensors": specs, "sizes": [len(b) for b in blobs]},
+    header = json.dumps({"tree": tree, "tensors": specs, "sizes": [b.nbytes for b in blobs]},
                         allow_nan=True).encode()
-    blob = b"".join(blobs)
-    return _HEADER.pack(len(header), len(blob)) + header + blob
+    return [_HEADER.pack(len(header), sum(b.nbytes for b in blobs)), header, *blobs]
+
+
+def encode(obj: Any) -> bytes:
+    return b"".join(_parts(obj))
 
 
 def _unpack(obj: Any, tensors: list[torch.Tensor]) -> Any:
@@ -86,7 +91,7 @@ def _unpack(obj: Any, tensors: list[torch.Tensor]) -> Any:
     return obj
 
 
-def _tensor(spec: dict, raw: bytes) -> torch.Tensor:
+def _tensor(spec: dict, raw: memoryview) -> torch.Tensor:
     dtype = DTYPES.get(spec.get("dtype"))
     shape = spec.get("shape")
     if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
@@ -99,10 +104,14 @@ def _tensor(spec: dict, raw: bytes) -> torch.Tensor:
         raise WireError("tensor size does not match its shape")
     if numel == 0:
         return torch.empty(shape, dtype=dtype)
-    return torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype).reshape(shape)
+    flat = torch.frombuffer(raw, dtype=torch.uint8)  # the received bytes themselves, not a copy
+    try:
+        return flat.view(dtype).reshape(shape)
+    except RuntimeError:  # bytes not aligned for the dtype (after an odd-sized tensor): copy them
+        return flat.clone().view(dtype).reshape(shape)
 
 
-def decode(header: bytes, blob: bytes) -> tuple[Any, list[dict]]:
+def decode(header: bytes, blob: bytes | bytearray) -> tuple[Any, list[dict]]:
     """The message's tree with plain tensors in place, and the tensors' declared metadata."""
     try:
         doc = json.loads(header)
@@ -111,9 +120,10 @@ def decode(header: bytes, blob: bytes) -> tuple[Any, list[dict]]:
             raise WireError("bad message header")
         if sum(sizes) != len(blob) or any(not isinstance(s, int) or s < 0 for s in sizes):
             raise WireError("blob sizes do not add up")
-        tensors, offset = [], 0
+        # The tensors are views of one writable buffer that only they hold on to.
+        tensors, offset, view = [], 0, memoryview(blob if isinstance(blob, bytearray) else bytearray(blob))
         for spec, size in zip(specs, sizes):
-            tensors.append(_tensor(spec, blob[offset:offset + size]))
+            tensors.append(_tensor(spec, view[offset:offset + size]))
             offset += size
         return _unpack(doc["tree"], tensors), specs
     except WireError:
@@ -123,25 +133,26 @@ def decode(header: bytes, blob: bytes) -> tuple[Any, list[dict]]:
 
 
 def send(fd: int, obj: Any) -> None:
-    data = memoryview(encode(obj))
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
+    for part in _parts(obj):
+        data = memoryview(part).cast("B")
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
 
 
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], n
-    while remaining:
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
+    buffer = bytearray(n)
+    view, got = memoryview(buffer), 0
+    while got < n:
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise Timeout()
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
+        count = os.readv(fd, [view[got:]])  # straight into the buffer: no chunks to join
+        if not count:
             raise Closed()
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+        got += count
+    return buffer
 
 
 def receive(fd: int, timeout: float | None = None, max_size: int = MAX_MESSAGE) -> tuple[Any, list[dict]]:

@@ -9,6 +9,7 @@ subreaper, so processes a submission starts and abandons end up here and are kil
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import select
@@ -75,10 +76,10 @@ def serve(listener: socket.socket) -> None:
     try:
         while True:
             ready, _, _ = select.select([listener, lifeline], [], [], 0.5)
-            _sweep(workers)
             if lifeline in ready and not os.read(lifeline, 1):
                 return
             if listener not in ready:
+                _sweep(workers)  # when idle, and before each spawn: not on every ping
                 continue
             conn, _ = listener.accept()
             with conn:
@@ -88,6 +89,7 @@ def serve(listener: socket.socket) -> None:
                 except (OSError, ValueError):
                     continue  # a caller that hung up or sent nonsense: serve the next one
                 if request.get("op") == "spawn" and len(fds) == 3:
+                    _sweep(workers)
                     pid = _spawn(request["spec"], fds, listener, conn)
                     workers.add(pid)
                     conn.sendall(json.dumps({"pid": pid}).encode())
@@ -115,6 +117,10 @@ def main() -> None:
 
     import grader.worker  # noqa: F401
 
+    # What the workers inherit stays out of their collections, which would otherwise write to every
+    # object's header and so copy, page by page, the memory they share with this process.
+    gc.collect()
+    gc.freeze()
     serve(listener)
     os._exit(0)  # children are ended; skip torch's interpreter teardown, which the judge would wait for
 

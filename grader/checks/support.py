@@ -115,7 +115,7 @@ def _index(flat_index: int, shape: Sequence[int]) -> tuple[int, ...]:
 def check_unmodified(exercise: str, args: Sequence[Any], result: CallResult) -> None:
     names = exercises.get(exercise).args
     for name, before, after in zip(names, args, result.args_after):
-        if isinstance(before, torch.Tensor):
+        if isinstance(before, torch.Tensor) and after is not before:  # (the same object: reported unchanged)
             same = (isinstance(after, torch.Tensor) and after.shape == before.shape
                     and after.dtype == before.dtype
                     and bool(((after == before) | (after.isnan() & before.isnan())).all()))
@@ -152,11 +152,12 @@ def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: t
                  dtype: torch.dtype, scale: torch.Tensor) -> None:
     """Shape, dtype, device, untouched inputs, then values, failing on the first that is off."""
     out = result.out
-    call_text = describe_call(exercise, args)
     if tuple(out.shape) != tuple(want.shape):
-        raise CheckFailure("check_wrong_shape", call=call_text, want=tuple(want.shape), got=tuple(out.shape))
+        raise CheckFailure("check_wrong_shape", call=describe_call(exercise, args), want=tuple(want.shape),
+                           got=tuple(out.shape))
     if out.dtype != dtype:
-        raise CheckFailure("check_wrong_dtype", call=call_text, want=str(dtype).replace("torch.", ""),
+        raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
+                           want=str(dtype).replace("torch.", ""),
                            got=str(out.dtype).replace("torch.", ""))
     check_unmodified(exercise, args, result)
     check_values(exercise, args, out, want, dtype, scale)
