@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -215,100 +216,165 @@ def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "gradin
     return GradeResult(entry.get("label") or entry["path"], exercises).to_json()
 
 
-def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin) -> tuple[dict, int]:
-    """One batch entry's verdict (in a forked judge), and the exit status for the fork."""
+def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin) -> dict:
+    """One batch entry's verdict; whatever goes wrong is that entry's verdict, never the batch's."""
     try:
-        return grade_with(zygote, {**config, **entry}, checks), 0
+        return grade_with(zygote, {**config, **entry}, checks)
     except SubmissionError as exc:  # e.g. a folder without exercise files: a zero the instructor sees
         from grader.i18n import t
 
         key = "batch_no_exercise_files" if exc.key == "no_workspace" else exc.key
-        return _failed_everywhere(config, entry, t(key, config["lang"], **exc.fields), "submission"), 0
-    except BaseException as exc:  # noqa: BLE001 - reported as this entry's verdict
-        return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}"), 1
+        return _failed_everywhere(config, entry, t(key, config["lang"], **exc.fields), "submission")
+    except Exception as exc:  # noqa: BLE001 - reported as this entry's verdict
+        return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}")
+
+
+_LENGTH = struct.Struct(">I")
+
+
+def _serve_entries(zygote: Zygote, config: dict, checks: JudgePlugin, tasks: int, answers: int) -> None:
+    """A judge worker's life: grade the entry whose index arrives on ``tasks``, answer its verdict
+    (length-prefixed JSON) on ``answers``, until ``tasks`` closes."""
+    own: Zygote | None = None
+    try:
+        with os.fdopen(tasks, "rb") as task_stream, os.fdopen(answers, "wb", buffering=0) as out:
+            for line in task_stream:
+                if not (own or zygote).alive():  # an earlier submission killed it: a fresh one for the rest
+                    if own is not None:
+                        own.close()
+                    own = Zygote(sandbox=zygote.sandbox, submissions=zygote.submissions)
+                doc = json.dumps(_grade_entry(own or zygote, config, config["batch"][int(line)], checks))
+                data = doc.encode()
+                out.write(_LENGTH.pack(len(data)) + data)
+    finally:
+        if own is not None:
+            own.close()
+
+
+class _JudgeWorker:
+    """The parent's end of one judge worker: its pid, its two pipes, the entry it is grading."""
+
+    def __init__(self, pid: int, tasks: int, answers: int) -> None:
+        self.pid, self.tasks, self.answers = pid, tasks, answers
+        self.buffer = bytearray()
+        self.index: int | None = None
+        self.started = 0.0
 
 
 def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
                 progress: Callable[[int, dict, float], None] | None = None) -> tuple[list[dict], list[float]]:
-    """Grade every entry of config["batch"], each in a judge process forked from this one.
+    """Grade every entry of config["batch"] in up to config["jobs"] judge workers forked from this one.
 
     This process has imported and loaded what grading needs (``prepare``) and collected the checks, but
-    run nothing, so each fork starts clean and cheap; all share this process's zygote; up to config["jobs"] run at once. A child
-    that crashes or overruns fails its own entry only. ``progress(index, verdict, seconds)`` is called
-    as each entry finishes. Returns the verdicts in the entries' order, and the seconds each took.
+    run nothing, so each worker starts clean, sharing this process's memory and its zygote. A worker
+    grades one entry after another (a fork per entry would cost a fifth of the grading in page faults);
+    a worker that crashes or overruns is killed and replaced, failing only the entry it was grading.
+    ``progress(index, verdict, seconds)`` is called as each entry finishes. Returns the verdicts in the
+    entries' order, and the seconds each took.
     """
     import gc
     import select
     import signal
     import time
+    from collections import deque
 
     entries = config["batch"]
-    jobs = max(1, int(config.get("jobs") or default_jobs()))
+    jobs = min(len(entries), max(1, int(config.get("jobs") or default_jobs())))
     limit = Limits(**config.get("limits", {})).total_timeout + 60
     results: list[dict | None] = [None] * len(entries)
     seconds = [0.0] * len(entries)
-    running: dict[int, tuple[int, int, bytearray, float]] = {}  # fd -> (index, pid, buffer, start)
-    pending = list(enumerate(entries))
+    pending = deque(range(len(entries)))
+    workers: dict[int, _JudgeWorker] = {}  # by the fd its answers arrive on
 
-    def finish(fd: int, why: str | None) -> None:
-        index, pid, buffer, start = running.pop(fd)
-        os.close(fd)
-        try:
-            os.kill(pid, signal.SIGKILL) if why else None
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-        try:
-            results[index] = json.loads(bytes(buffer)) if why is None else None
-        except ValueError:
-            results[index] = None
-        if results[index] is None:
-            results[index] = _failed_everywhere(config, entries[index], why or "the judge stopped unexpectedly")
-        seconds[index] = time.monotonic() - start
+    def start() -> _JudgeWorker:
+        task_r, task_w = os.pipe()
+        answer_r, answer_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # never returns: the parent's pytest session must not go on here
+            code = 1
+            try:
+                for w in workers.values():  # a sibling's pipe held open here would hide its end
+                    for fd in (w.tasks, w.answers):
+                        if fd >= 0:
+                            os.close(fd)
+                os.close(task_w)
+                os.close(answer_r)
+                _serve_entries(zygote, config, checks, task_r, answer_w)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(task_r)
+        os.close(answer_w)
+        workers[answer_r] = _JudgeWorker(pid, task_w, answer_r)
+        return workers[answer_r]
+
+    def assign(worker: _JudgeWorker) -> None:
+        if pending:
+            worker.index, worker.started = pending.popleft(), time.monotonic()
+            os.write(worker.tasks, f"{worker.index}\n".encode())
+        else:
+            worker.index = None
+            os.close(worker.tasks)  # end of its work: it exits
+            worker.tasks = -1
+
+    def record(index: int, verdict: dict | None, started: float, why: str) -> None:
+        results[index] = verdict or _failed_everywhere(config, entries[index], why)
+        seconds[index] = time.monotonic() - started
         if progress is not None:
             progress(index, results[index], seconds[index])
 
-    # Every object the forks inherit stays out of their garbage collections: a collection would write
-    # to each object's header and copy, page by page, the memory the forks otherwise share.
+    def end(worker: _JudgeWorker, why: str | None) -> None:
+        """The worker is gone (or is killed now): its entry, if any, fails with ``why``."""
+        del workers[worker.answers]
+        if why is not None:
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for fd in (worker.answers, worker.tasks):
+            if fd >= 0:
+                os.close(fd)
+        try:
+            os.waitpid(worker.pid, 0)
+        except ChildProcessError:
+            pass
+        if worker.index is not None:
+            record(worker.index, None, worker.started, why or "the judge stopped unexpectedly")
+            if pending:
+                assign(start())
+
+    # Every object the workers inherit stays out of their garbage collections: a collection would write
+    # to each object's header and copy, page by page, the memory they otherwise share.
     gc.collect()
     gc.freeze()
-    shared = zygote
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                index, entry = pending.pop(0)
-                if shared.process.poll() is not None:  # (this process started it, so it may poll it)
-                    # A submission killed it: each later fork would otherwise start a zygote of its own.
-                    if shared is not zygote:
-                        shared.close()
-                    shared = Zygote(sandbox=zygote.sandbox, submissions=zygote.submissions)
-                r, w = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # never returns: the parent's pytest session must not go on in the fork
-                    code = 1
-                    try:
-                        os.close(r)
-                        gc.disable()  # a short life: collecting would only copy the pages it shares
-                        doc, code = _grade_entry(shared, config, entry, checks)
-                        with os.fdopen(w, "w") as out:
-                            json.dump(doc, out)
-                    finally:
-                        os._exit(code)
-                os.close(w)
-                running[r] = (index, pid, bytearray(), time.monotonic())
-            ready, _, _ = select.select(list(running), [], [], 1.0)
-            for fd in ready:
-                chunk = os.read(fd, 1 << 16)
-                if chunk:
-                    running[fd][2].extend(chunk)
-                else:
-                    finish(fd, None)
-            for fd, (_, _, _, start) in list(running.items()):
-                if time.monotonic() - start > limit:
-                    finish(fd, f"grading took longer than {limit:g} s")
-    finally:
-        if shared is not zygote:
-            shared.close()
+    for _ in range(jobs):
+        assign(start())
+    while workers:
+        ready, _, _ = select.select(list(workers), [], [], 1.0)
+        for fd in ready:
+            worker = workers[fd]
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                end(worker, None)
+                continue
+            worker.buffer.extend(chunk)
+            while len(worker.buffer) >= _LENGTH.size:
+                (size,) = _LENGTH.unpack_from(worker.buffer)
+                if len(worker.buffer) < _LENGTH.size + size:
+                    break
+                data = bytes(worker.buffer[_LENGTH.size:_LENGTH.size + size])
+                del worker.buffer[:_LENGTH.size + size]
+                try:
+                    verdict = json.loads(data)
+                except ValueError:
+                    verdict = None
+                if worker.index is not None:
+                    record(worker.index, verdict, worker.started, "the judge's answer was unreadable")
+                assign(worker)
+        now = time.monotonic()
+        for worker in list(workers.values()):
+            if worker.index is not None and now - worker.started > limit:
+                end(worker, f"grading took longer than {limit:g} s")
     return [r for r in results if r is not None], seconds
 
 
