@@ -26,6 +26,7 @@ from typing import Iterable
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
+
 class ExportError(Exception):
     """An export cannot be written; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
 
