@@ -3,8 +3,8 @@
 It runs in its own process (``python -m grader.judge``, config as JSON on stdin, the result as JSON on
 stdout), because pytest is meant to run once per process and because the learner's code must never
 share a process with the checks. pytest configures and collects the checks once; a single submission
-is then graded in this process, a batch's submissions each in a fork of it (``grade_batch``), which
-reports each finished submission as a JSON line on the caller's progress pipe. The learner's code runs
+is then graded in this process, a batch's submissions by judge workers forked from it (``grade_batch``),
+each finished submission reported as a JSON line on the caller's progress pipe. The learner's code runs
 in processes forked by one zygote (grader/learner.py); only plain tensors come back from it.
 """
 
