@@ -121,6 +121,19 @@ def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
     assert all(e["status"] == "error" for e in subs["f_empty"]["exercises"])
 
 
+def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Path) -> None:
+    """One judge worker grades the killer, then two honest submissions: they still get full marks."""
+    from grader.grading import grade_many
+    from grader.learner_limits import Limits
+
+    shutil.copy(HOSTILE / "kill_parent.py", tmp_path / "a_killer.py")
+    for name in ("b_honest.py", "c_honest.py"):
+        (tmp_path / name).write_text(reference_source())
+    results = grade_many(sorted(tmp_path.iterdir()), jobs=1, limits=Limits(call_timeout=2))
+    assert [r.score for r in results[1:]] == [5.0, 5.0]
+    assert all(c.passed for r in results[1:] for e in r.exercises for c in e.checks)
+
+
 def test_a_folder_without_exercise_files_is_a_zero_and_a_readme_is_skipped(graded: dict) -> None:
     empty = by_entry(graded["two"])["f_empty"]
     assert empty["score"] == 0.0
