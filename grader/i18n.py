@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Mapping
+from typing import Any, Mapping
 
 from grader.resources import package_data
 
@@ -45,3 +45,20 @@ def t(key: str, lang: str, **fields: object) -> str:
 def pick(text: Mapping[str, str], lang: str) -> str:
     """One language out of a {en: ..., zh: ...} mapping from the data files."""
     return text.get(lang) or text["en"]
+
+
+class Message:
+    """String ``key`` of grader/data/``table`` with its fields, rendered once the language is known.
+
+    A field may itself be a Message; it is rendered in the same language.
+    """
+
+    def __init__(self, key: str, table: str = "ui.yaml", **fields: Any) -> None:
+        self.key, self.table, self.fields = key, table, fields
+
+    def render(self, lang: str) -> str:
+        fields = {k: v.render(lang) if isinstance(v, Message) else v for k, v in self.fields.items()}
+        return lookup(self.table, self.key, lang, **fields)
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.fields!r})"

@@ -10,19 +10,12 @@ from typing import Any, Callable, Sequence
 import torch
 
 from grader import exercises, resources
-from grader.i18n import t
+from grader.i18n import Message, t
 from grader.learner import CallResult, LearnerError, LearnerSession
 
 
-class Text:
-    """A UI string (grader/data/ui.yaml) with its fields, rendered once the language is known."""
-
-    def __init__(self, key: str, **fields: Any) -> None:
-        self.key, self.fields = key, fields
-
-    def render(self, lang: str) -> str:
-        fields = {k: v.render(lang) if isinstance(v, Text) else v for k, v in self.fields.items()}
-        return t(self.key, lang, **fields)
+# A UI string (grader/data/ui.yaml) with its fields, rendered once the language is known.
+Text = Message
 
 
 class CheckFailure(AssertionError):

@@ -1,21 +1,9 @@
-"""A message whose language is chosen when it is shown (the lab's strings live in grader/data/lab.yaml)."""
+"""The lab's strings (grader/data/lab.yaml) as messages whose language is chosen when shown."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from grader.i18n import lookup
+from grader.i18n import Message as _Message
 
-
-class Message:
-    """String ``key`` of grader/data/``table`` with its fields; ``render(lang)`` formats it."""
-
-    def __init__(self, key: str, table: str = "lab.yaml", **fields: Any) -> None:
-        self.key, self.table, self.fields = key, table, fields
-
-    def render(self, lang: str) -> str:
-        fields = {k: v.render(lang) if hasattr(v, "render") else v for k, v in self.fields.items()}
-        return lookup(self.table, self.key, lang, **fields)
-
-    def __repr__(self) -> str:
-        return f"Message({self.key!r}, {self.fields!r})"
+Message = partial(_Message, table="lab.yaml")
