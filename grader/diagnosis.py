@@ -16,7 +16,7 @@ import yaml
 
 from grader.checks.inputs import ESTIMATORS, estimator_args, estimator_scale, log_ratio
 from grader.checks.support import reference
-from grader.learner import CallResult, LearnerError, LearnerSession
+from grader.isolation.session import CallResult, LearnerError, LearnerSession
 from grader.resources import package_data
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader import exercises
-from grader.learner_limits import Limits
+from grader.isolation.limits import Limits
 from grader.results import GradeResult
 
 # on_progress(done, total, result): called in the caller's thread as each submission of a batch finishes.

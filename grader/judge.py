@@ -5,7 +5,7 @@ stdout), because pytest is meant to run once per process and because the learner
 share a process with the checks. pytest configures and collects the checks once; a single submission
 is then graded in this process, a batch's submissions by judge workers forked from it (``grade_batch``),
 each finished submission reported as a JSON line on the caller's progress pipe. The learner's code runs
-in processes forked by one zygote (grader/learner.py); only plain tensors come back from it.
+in processes forked by one zygote (grader/isolation/session.py); only plain tensors come back from it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader import exercises as exercise_meta
-from grader.learner import Limits, LearnerSession, Zygote
+from grader.isolation.session import Limits, LearnerSession, Zygote
 from grader.results import Check, ExerciseResult, GradeResult
 from grader.submission import Submission, SubmissionError, resolve
 
@@ -185,7 +185,7 @@ def prepare() -> None:
     # would each inherit the pool's size but not its threads.
     torch.set_num_threads(1)
     # What pytest.main and the checks import on their first run (pdb: the debugging plugin's configure).
-    for name in [*(f"_pytest.{n}" for n in default_plugins), "_pytest._argcomplete", "pdb", "grader.wire"]:
+    for name in [*(f"_pytest.{n}" for n in default_plugins), "_pytest._argcomplete", "pdb", "grader.isolation.wire"]:
         importlib.import_module(name)
     # pytest's importlib mode reuses a check module found in sys.modules under its package name.
     for path in sorted(CHECKS_DIR.glob("*.py")):

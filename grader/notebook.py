@@ -18,7 +18,7 @@ from typing import Any
 from grader import exercises
 from grader.grading import grade
 from grader.i18n import detect_lang, pick, t
-from grader.learner_limits import Limits
+from grader.isolation.limits import Limits
 from grader.results import ExerciseResult
 
 PRELUDE = "import math\nimport numpy as np\nimport torch\nimport torch.nn.functional as F\n\n"

@@ -124,7 +124,7 @@ def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
 def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Path) -> None:
     """One judge worker grades the killer, then two honest submissions: they still get full marks."""
     from grader.grading import grade_many
-    from grader.learner_limits import Limits
+    from grader.isolation.limits import Limits
 
     shutil.copy(HOSTILE / "kill_parent.py", tmp_path / "a_killer.py")
     for name in ("b_honest.py", "c_honest.py"):

@@ -19,9 +19,9 @@ import pytest
 import torch
 
 from conftest import kldrill
-from grader import wire
+from grader.isolation import wire
 from grader.grading import grade_many
-from grader.learner_limits import Limits
+from grader.isolation.limits import Limits
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 ENTRIES = sorted(p for p in HOSTILE.iterdir() if p.suffix == ".py" or p.is_dir())

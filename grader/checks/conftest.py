@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.learner import LearnerSession
+from grader.isolation.session import LearnerSession
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import torch
 
 from grader import exercises, resources
 from grader.i18n import Message, t
-from grader.learner import CallResult, LearnerError, LearnerSession
+from grader.isolation.session import CallResult, LearnerError, LearnerSession
 
 
 # A UI string (grader/data/ui.yaml) with its fields, rendered once the language is known.
@@ -162,5 +162,5 @@ def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool
               for a, g in zip(args, grad)]
     out = reference(exercise)(*leaves)
     wanted = [leaf for leaf, g in zip(leaves, grad) if g]
-    grads = torch.autograd.grad((out * grad_output).sum(), wanted)  # see grader/worker.py: no sympy import
+    grads = torch.autograd.grad((out * grad_output).sum(), wanted)  # see grader/isolation/worker.py: no sympy import
     return out.detach(), [g.detach() for g in grads]

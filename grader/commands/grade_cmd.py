@@ -12,7 +12,7 @@ from grader.cli_common import KldrillError, lang_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many
 from grader.i18n import t
-from grader.learner_limits import Limits
+from grader.isolation.limits import Limits
 from grader.results import GradeResult
 from grader.submission import SubmissionError, resolve
 

@@ -92,12 +92,12 @@ class ReferenceEstimators:
 class LearnerEstimators:
     """k1, k2, k3 from a workspace folder or a .py file, called in the learner's own process.
 
-    Nothing the learner's code returns reaches this process except plain tensors (grader/wire.py).
+    Nothing the learner's code returns reaches this process except plain tensors (grader/isolation/wire.py).
     Raises grader.submission.SubmissionError for a path that cannot be used.
     """
 
     def __init__(self, path: str | Path, call_timeout: float = 30.0) -> None:
-        from grader.learner_limits import Limits
+        from grader.isolation.limits import Limits
         from grader.submission import resolve
 
         self.submission = resolve(path)
@@ -106,7 +106,7 @@ class LearnerEstimators:
         self.session: Any = None
 
     def __enter__(self) -> "LearnerEstimators":
-        from grader.learner import LearnerSession
+        from grader.isolation.session import LearnerSession
 
         self.session = LearnerSession(self.submission, self.limits)
         return self
@@ -121,7 +121,7 @@ class LearnerEstimators:
 
     def _call(self, name: str, args: list, **kwargs: Any) -> Any:
         from grader.checks.support import reason
-        from grader.learner import LearnerError
+        from grader.isolation.session import LearnerError
 
         if self.session is None:  # used without `with`: start on first use; close() ends it
             self.__enter__()

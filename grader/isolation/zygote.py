@@ -1,6 +1,6 @@
 """The zygote: imports torch once, then forks a fresh learner process per request.
 
-Run by the judge as ``python -I -m grader.zygote LISTEN_FD``, with a pipe on stdin whose end-of-file
+Run by the judge as ``python -I -m grader.isolation.zygote LISTEN_FD``, with a pipe on stdin whose end-of-file
 means "the judge is gone: end everything". Requests arrive on the listening Unix socket, one per
 connection: ``spawn`` (with the worker's three pipe ends attached) or ``kill``. The zygote is a child
 subreaper, so processes a submission starts and abandons end up here and are killed.
@@ -59,7 +59,7 @@ def _spawn(spec: dict, fds: list[int], listener: socket.socket, conn: socket.soc
         try:
             listener.close()
             conn.close()
-            from grader.worker import run
+            from grader.isolation.worker import run
 
             run(spec, *fds)
         finally:
@@ -115,7 +115,7 @@ def main() -> None:
     import torch  # noqa: F401  (the cost every worker then shares)
     import numpy  # noqa: F401
 
-    import grader.worker  # noqa: F401
+    import grader.isolation.worker  # noqa: F401
 
     # What the workers inherit stays out of their collections, which would otherwise write to every
     # object's header and so copy, page by page, the memory they share with this process.

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader import wire
+from grader.isolation import wire
 
 _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
                  "subprocess.Popen", "pty.spawn"}
@@ -217,7 +217,7 @@ def _close_other_fds(keep: set[int]) -> None:
 def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
     """Entry point in the freshly forked process; never returns."""
     os.setsid()
-    from grader.zygote import PR_SET_PDEATHSIG, _prctl
+    from grader.isolation.zygote import PR_SET_PDEATHSIG, _prctl
     import signal
 
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -1,6 +1,6 @@
 """The judge's handle on the learner's code: start it in its own process, call it, bound it, end it.
 
-The learner's process is forked from a zygote that has imported torch once (grader/zygote.py), so a
+The learner's process is forked from a zygote that has imported torch once (grader/isolation/zygote.py), so a
 restart after a crash costs milliseconds. Every call has a timeout; the whole submission has a budget;
 captured output is capped; a call that hangs or kills the process fails its exercise only.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 from grader import exercises as exercise_meta
 from grader import resources
-from grader.learner_limits import Limits
+from grader.isolation.limits import Limits
 from grader.submission import Submission
 
 
@@ -98,7 +98,7 @@ class Zygote:
         listener.bind(self.address)
         listener.listen(64)
         self.log_path = os.path.join(self.tmp, "zygote.log")
-        command = [sys.executable, "-I", "-m", "grader.zygote", str(listener.fileno())]
+        command = [sys.executable, "-I", "-m", "grader.isolation.zygote", str(listener.fileno())]
         self.sandbox = sandbox
         if sandbox:
             command = _bwrap_prefix(self.submissions) + command
@@ -340,7 +340,7 @@ class LearnerSession:
         self._own_zygote = True
 
     def _exchange_once(self, path: str, request: dict, key: str) -> dict:
-        from grader import wire
+        from grader.isolation import wire
 
         for k in (path, key):
             if k in self._broken:
