@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import threading
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 from grader import exercises
+from grader.i18n import t
 from grader.isolation.limits import Limits
-from grader.results import GradeResult
+from grader.results import Check, ExerciseResult, GradeResult
 
 # on_progress(done, total, result): called in the caller's thread as each submission of a batch finishes.
 ProgressCallback = Callable[[int, int, GradeResult], None]
@@ -28,57 +30,110 @@ class GradingError(Exception):
     """The grader itself failed (not the submission); the message is one line."""
 
 
-def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: bool) -> dict:
+class _JudgeStopped(Exception):
+    """The judge was killed, stopped or overran its deadline: something a submission can cause (when
+    it runs as the same user as the judge), so it is that submission's verdict, not kl-drill's bug."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+_warned: set[str] = set()
+
+
+def use_sandbox(requested: bool | None, lang: str = "en") -> bool:
+    """Whether learner code runs in bubblewrap: ``requested`` True or False, or None for "where it
+    works" (then a one-line note on stderr, once per process, says why not where it does not)."""
+    if requested is False:
+        return False
+    from grader.isolation.sandbox import unavailable_reason
+
+    why = unavailable_reason()
+    if why is None:
+        return True
+    if requested:
+        raise GradingError(t("no_bwrap", lang, why=why))
+    if why not in _warned:
+        _warned.add(why)
+        sys.stderr.write(f"kldrill: {t('sandbox_unavailable', lang, why=why)}\n")
+    return False
+
+
+def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: bool | None) -> dict:
     return {"exercises": names or exercises.names(), "lang": lang, "limits": asdict(limits or Limits()),
-            "sandbox": sandbox}
+            "sandbox": use_sandbox(sandbox, lang)}
 
 
-def _run_judge(config: dict, on_line: Callable[[bytes], None] | None = None) -> object:
-    """Run the judge on ``config``; its answer. With ``on_line``, the judge also writes one line per
-    finished batch entry on a pipe of its own, read here as it comes and handed to ``on_line``."""
-    progress_r = progress_w = None
-    if on_line is not None:
-        progress_r, progress_w = os.pipe()
-        config = {**config, "progress_fd": progress_w}
+def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) -> object:
+    """Run the judge on ``config``; its answer. The judge also writes a line on a pipe of its own as
+    each exercise (single grade) or submission (batch) is final, handed to ``on_line`` as it comes.
+
+    The judge gets ``deadline`` seconds; a judge killed, stopped or overrunning raises _JudgeStopped.
+    It runs with -I and from /: no module is imported from the current folder, PYTHONPATH or the
+    user's site-packages, whatever is in them.
+    """
+    progress_r, progress_w = os.pipe()
+    config = {**config, "progress_fd": progress_w}
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "grader.judge"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                pass_fds=[progress_w] if progress_w is not None else [])
+        proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judge"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
+                                start_new_session=True, pass_fds=[progress_w])
     finally:
-        if progress_w is not None:
-            os.close(progress_w)
+        os.close(progress_w)
     # The config of a large batch can exceed a pipe's buffer: write it while reading the answers.
     feeder = threading.Thread(target=_feed, args=(proc.stdin, json.dumps(config).encode()), daemon=True)
     feeder.start()
     out, err, pending = bytearray(), bytearray(), bytearray()
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ, out)
-        sel.register(proc.stderr, selectors.EVENT_READ, err)
-        if progress_r is not None:
+    ends = time.monotonic() + deadline
+    stopped = False
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ, out)
+            sel.register(proc.stderr, selectors.EVENT_READ, err)
             sel.register(progress_r, selectors.EVENT_READ, pending)
-        while sel.get_map():
-            for key, _ in sel.select():
-                chunk = os.read(key.fd, 1 << 16)
-                if not chunk:
-                    sel.unregister(key.fileobj)
-                    continue
-                key.data.extend(chunk)
-                if key.data is pending:
-                    while b"\n" in pending:
-                        line, _, rest = bytes(pending).partition(b"\n")
-                        pending[:] = rest
-                        on_line(line)
-    if progress_r is not None:
+            while sel.get_map():
+                left = ends - time.monotonic()
+                events = sel.select(left) if left > 0 else []
+                if not events:
+                    stopped = True
+                    break
+                for key, _ in events:
+                    chunk = os.read(key.fd, 1 << 16)
+                    if not chunk:
+                        sel.unregister(key.fileobj)
+                        continue
+                    if key.data is not pending and len(key.data) > _MAX_ANSWER:
+                        continue  # a judge gone wrong: keep reading (it must not block), keep nothing more
+                    key.data.extend(chunk)
+                    if key.data is pending:
+                        while b"\n" in pending:
+                            line, _, rest = bytes(pending).partition(b"\n")
+                            pending[:] = rest
+                            on_line(line)
+    finally:
         os.close(progress_r)
-    code = proc.wait()
-    feeder.join()
+        if stopped:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        code = proc.wait()
+        feeder.join(timeout=5)
+    if stopped:
+        raise _JudgeStopped("judge_deadline", seconds=f"{deadline:g}")
+    if code < 0:
+        raise _JudgeStopped("judge_killed", signal=signal.Signals(-code).name)
     if code != 0:
         lines = err.decode(errors="replace").strip().splitlines()
-        raise GradingError(lines[-1] if lines else f"the judge exited with status {code}")
+        raise GradingError(lines[-1][:500] if lines else f"the judge exited with status {code}")
     try:
         return json.loads(out)
     except ValueError as exc:
         raise GradingError(f"the judge's answer was unreadable ({exc})") from None
+
+
+_MAX_ANSWER = 64 << 20  # far above a class's verdicts; the judge caps what learner code puts in them
 
 
 def _feed(stream, data: bytes) -> None:  # noqa: ANN001 - a Popen pipe
@@ -89,17 +144,50 @@ def _feed(stream, data: bytes) -> None:  # noqa: ANN001 - a Popen pipe
         pass  # the judge died before reading; its exit status says why
 
 
+def _deadline(limits: Limits | None, submissions: int = 1, jobs: int | None = None) -> float:
+    """Wall-clock seconds the judge may take: each submission's budget (and the judge's own margin
+    for it), round after round of ``jobs``, plus start-up."""
+    budget = (limits or Limits()).total_timeout
+    rounds = -(-submissions // max(1, jobs or os.cpu_count() or 1)) if submissions > 1 else 1
+    return rounds * (budget + 60.0) + 120.0
+
+
+def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResult], why: str) -> GradeResult:
+    """Verdicts the judge finished stand; every other exercise is an error saying why."""
+    return GradeResult(label, [done.get(n) or ExerciseResult(n, "error", exercises.get(n).max_score,
+                                                             [Check("grading", False, why)]) for n in names])
+
+
 def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
-          limits: Limits | None = None, sandbox: bool = False, label: str | None = None) -> GradeResult:
-    """Grade the workspace or file at ``path`` on ``names`` (default: every exercise)."""
-    config = {**_config(names, lang, limits, sandbox), "path": str(path), "label": label or str(path)}
+          limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None) -> GradeResult:
+    """Grade the workspace or file at ``path`` on ``names`` (default: every exercise).
+
+    ``sandbox``: True requires bubblewrap, False runs without it, None (the default) uses it where it
+    works.
+    """
+    config = {**_config(names, lang, limits, sandbox), "path": os.path.abspath(path),
+              "label": label or str(path)}
+    done: dict[str, ExerciseResult] = {}
+
+    def on_line(line: bytes) -> None:
+        try:
+            doc = json.loads(line)["result"]
+            result = GradeResult.from_json({"submission": "", "exercises": [doc]}).exercises[0]
+        except (ValueError, KeyError, TypeError, IndexError):
+            return
+        done[result.name] = result
+
     started = time.monotonic()
-    doc = _run_judge(config)
+    try:
+        doc = _run_judge(config, _deadline(limits), on_line)
+    except _JudgeStopped as exc:
+        why = t(exc.key, lang, **exc.fields)
+        return _stopped_verdict(config["label"], config["exercises"], done, why)
     return GradeResult.from_json(doc, seconds=time.monotonic() - started)
 
 
 def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: str = "en",
-               limits: Limits | None = None, sandbox: bool = False, jobs: int | None = None,
+               limits: Limits | None = None, sandbox: bool | None = None, jobs: int | None = None,
                labels: list[str] | None = None, on_progress: ProgressCallback | None = None
                ) -> list[GradeResult]:
     """Grade many submissions in one judge process (torch imported once), ``jobs`` at a time
@@ -113,18 +201,24 @@ def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: st
         return []
     labels = labels or [str(p) for p in paths]
     config = {**_config(names, lang, limits, sandbox), "jobs": jobs,
-              "batch": [{"path": str(p), "label": label} for p, label in zip(paths, labels)]}
-    done = 0
+              "batch": [{"path": os.path.abspath(p), "label": label} for p, label in zip(paths, labels)]}
+    finished: dict[int, GradeResult] = {}
 
     def on_line(line: bytes) -> None:
-        nonlocal done
         try:
             event = json.loads(line)
+            index = int(event["index"])
             result = GradeResult.from_json(event["result"], seconds=event.get("seconds"))
         except (ValueError, KeyError, TypeError):
             return  # a progress line is a courtesy; the verdicts come on stdout
-        done += 1
-        on_progress(done, len(paths), result)
+        finished[index] = result
+        if on_progress is not None:
+            on_progress(len(finished), len(paths), result)
 
-    answer = _run_judge(config, on_line if on_progress is not None else None)
+    try:
+        answer = _run_judge(config, _deadline(limits, len(paths), jobs), on_line)
+    except _JudgeStopped as exc:
+        why = t(exc.key, lang, **exc.fields)
+        return [finished.get(i) or _stopped_verdict(label, config["exercises"], {}, why)
+                for i, label in enumerate(labels)]
     return [GradeResult.from_json(doc, seconds=s) for doc, s in zip(answer["results"], answer["seconds"])]

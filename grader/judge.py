@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader import exercises as exercise_meta
+from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
 from grader.results import Check, ExerciseResult, GradeResult
 from grader.submission import Submission, SubmissionError, resolve
@@ -135,15 +136,20 @@ def run_judge(lang: str, work: Callable[[JudgePlugin], None]) -> None:
 
 
 def judge(submission: Submission, names: list[str], lang: str, session: LearnerSession, checks: JudgePlugin,
-          label: str | None = None) -> GradeResult:
-    """Grade ``names`` of ``submission`` through ``session``; the verdict as plain data."""
+          label: str | None = None, on_exercise: Callable[[ExerciseResult], None] | None = None
+          ) -> GradeResult:
+    """Grade ``names`` of ``submission`` through ``session``; the verdict as plain data.
+
+    ``on_exercise(result)`` is called as each exercise's verdict is final, so a caller that loses the
+    judge midway still has those.
+    """
     results: dict[str, ExerciseResult] = {}
-    to_run: set[str] = set()
+    to_run: list[str] = []
     for name in names:
         meta = exercise_meta.get(name)
         loaded = session.load(name)
         if loaded.status == "ok":
-            to_run.add(name)
+            to_run.append(name)
             results[name] = ExerciseResult(name, "passed", meta.max_score)
         elif loaded.status == "missing":
             results[name] = ExerciseResult(name, "missing", meta.max_score)
@@ -152,13 +158,15 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
 
             results[name] = ExerciseResult(name, "error", meta.max_score, [
                 Check("import", False, reason(loaded.error).render(lang))])
-    if to_run:
-        outcomes = checks.run_checks(session, to_run)
-        for name in to_run:
-            results[name].checks = outcomes[name]
-            if not results[name].checks or not all(c.passed for c in results[name].checks):
-                results[name].status = "failed"
-                results[name].diagnosis = _diagnose(session, name)
+        if name not in to_run and on_exercise is not None:
+            on_exercise(results[name])
+    for name in to_run:
+        results[name].checks = checks.run_checks(session, {name})[name]
+        if not results[name].checks or not all(c.passed for c in results[name].checks):
+            results[name].status = "failed"
+            results[name].diagnosis = _diagnose(session, name)
+        if on_exercise is not None:
+            on_exercise(results[name])
     return GradeResult(label or str(submission.path), [results[n] for n in names])
 
 
@@ -200,12 +208,14 @@ def prepare() -> None:
         reference(name)
 
 
-def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin) -> dict:
+def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
+               on_exercise: Callable[[ExerciseResult], None] | None = None) -> dict:
     submission = resolve(config["path"])
     limits = Limits(**config.get("limits", {}))
-    with LearnerSession(submission, limits, zygote=zygote) as session:
+    with LearnerSession(submission, limits, zygote=zygote, sandbox=config.get("sandbox", False),
+                        slot=slot) as session:
         result = judge(submission, config["exercises"], config["lang"], session, checks,
-                       label=config.get("label"))
+                       label=config.get("label"), on_exercise=on_exercise)
     return result.to_json()
 
 
@@ -216,10 +226,10 @@ def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "gradin
     return GradeResult(entry.get("label") or entry["path"], exercises).to_json()
 
 
-def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin) -> dict:
+def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin, slot: int) -> dict:
     """One batch entry's verdict; whatever goes wrong is that entry's verdict, never the batch's."""
     try:
-        return grade_with(zygote, {**config, **entry}, checks)
+        return grade_with(zygote, {**config, **entry}, checks, slot)
     except SubmissionError as exc:  # e.g. a folder without exercise files: a zero the instructor sees
         from grader.i18n import t
 
@@ -232,7 +242,8 @@ def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin)
 _LENGTH = struct.Struct(">I")
 
 
-def _serve_entries(zygote: Zygote, config: dict, checks: JudgePlugin, tasks: int, answers: int) -> None:
+def _serve_entries(zygote: Zygote, config: dict, checks: JudgePlugin, tasks: int, answers: int,
+                   slot: int) -> None:
     """A judge worker's life: grade the entry whose index arrives on ``tasks``, answer its verdict
     (length-prefixed JSON) on ``answers``, until ``tasks`` closes."""
     own: Zygote | None = None
@@ -242,8 +253,8 @@ def _serve_entries(zygote: Zygote, config: dict, checks: JudgePlugin, tasks: int
                 if not (own or zygote).alive():  # an earlier submission killed it: a fresh one for the rest
                     if own is not None:
                         own.close()
-                    own = Zygote(sandbox=zygote.sandbox, submissions=zygote.submissions)
-                doc = json.dumps(_grade_entry(own or zygote, config, config["batch"][int(line)], checks))
+                    own = Zygote()
+                doc = json.dumps(_grade_entry(own or zygote, config, config["batch"][int(line)], checks, slot))
                 data = doc.encode()
                 out.write(_LENGTH.pack(len(data)) + data)
     finally:
@@ -285,8 +296,10 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
     seconds = [0.0] * len(entries)
     pending = deque(range(len(entries)))
     workers: dict[int, _JudgeWorker] = {}  # by the fd its answers arrive on
+    serial = iter(range(1 << 30))  # each worker's learner uid is looked for from its own number on
 
     def start() -> _JudgeWorker:
+        slot = next(serial)
         task_r, task_w = os.pipe()
         answer_r, answer_w = os.pipe()
         pid = os.fork()
@@ -299,7 +312,7 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
                             os.close(fd)
                 os.close(task_w)
                 os.close(answer_r)
-                _serve_entries(zygote, config, checks, task_r, answer_w)
+                _serve_entries(zygote, config, checks, task_r, answer_w, slot)
                 code = 0
             finally:
                 os._exit(code)
@@ -402,29 +415,26 @@ def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | Non
 
 
 def main() -> None:
+    # Learner code running as this user (no sandbox, not root) cannot open our /proc entries.
+    privileges.not_dumpable()
     config = json.loads(sys.stdin.read())
     # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)
-    entries = config["batch"] if "batch" in config else [config]
-    submissions = []
-    for entry in entries:
-        try:
-            submissions.append(resolve(entry["path"]))
-        except SubmissionError:
-            pass  # reported as that entry's verdict
     # First: the zygote's torch import overlaps ours.
-    zygote = Zygote(sandbox=config.get("sandbox", False), submissions=submissions)
+    zygote = Zygote()
     try:
         prepare()
         answer: list[object] = []
+        progress = _progress_writer(config.get("progress_fd"))
         if "batch" in config:
             def work(checks: JudgePlugin) -> None:
-                verdicts, seconds = grade_batch(zygote, config, checks, _progress_writer(config.get("progress_fd")))
+                verdicts, seconds = grade_batch(zygote, config, checks, progress)
                 answer.append({"results": verdicts, "seconds": seconds})
         else:
             def work(checks: JudgePlugin) -> None:
-                answer.append(grade_with(zygote, config, checks))
+                on_exercise = None if progress is None else lambda result: progress(0, result.to_json(), 0.0)
+                answer.append(grade_with(zygote, config, checks, on_exercise=on_exercise))
         run_judge(config["lang"], work)
         result = answer[0]
     finally:

@@ -22,10 +22,7 @@ class Submission:
     path: Path
     kind: str  # "workspace" or "file"
     files: dict[str, Path] = field(default_factory=dict)  # exercise name -> file that should define it
-
-    def to_spec(self) -> dict:
-        """What the learner's process needs to find the code (plain data for the wire)."""
-        return {"path": str(self.path), "kind": self.kind, "files": {k: str(v) for k, v in self.files.items()}}
+    given: str = ""  # the path as the user gave it (before links were resolved)
 
 
 def resolve(path: str | Path) -> Submission:
@@ -37,7 +34,7 @@ def resolve(path: str | Path) -> Submission:
         files = {e.name: p / e.file for e in exercises.all_exercises() if (p / e.file).is_file()}
         if not files:
             raise SubmissionError("no_workspace", path=str(path))
-        return Submission(path=p, kind="workspace", files=files)
+        return Submission(path=p, kind="workspace", files=files, given=str(path))
     if p.suffix != ".py":
         raise SubmissionError("not_python", path=str(path))
-    return Submission(path=p, kind="file", files={name: p for name in exercises.names()})
+    return Submission(path=p, kind="file", files={name: p for name in exercises.names()}, given=str(path))

@@ -20,7 +20,7 @@ import torch
 
 from conftest import kldrill
 from grader.isolation import wire
-from grader.grading import grade_many
+from grader.grading import grade_many, use_sandbox
 from grader.isolation.limits import Limits
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -47,17 +47,31 @@ def stray_processes() -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def verdicts() -> dict:
+# Both ways learner code runs: in a bubblewrap sandbox of its own (the default where bubblewrap works),
+# and without one (--no-sandbox; as root: an unprivileged uid and a private mount namespace).
+MODES = [pytest.param(True, id="sandbox", marks=pytest.mark.skipif(
+    use_sandbox(None) is False, reason="bubblewrap cannot run here")), pytest.param(False, id="no-sandbox")]
+
+
+TOKEN = "KLDRILL_HOSTILE_TOKEN"  # a stand-in for a CI secret in the grader's environment
+PACKAGE = Path(__file__).resolve().parent.parent / "grader"
+
+
+@pytest.fixture(scope="module", params=MODES)
+def verdicts(request: pytest.FixtureRequest) -> dict:
     started = time.monotonic()
-    results = grade_many(ENTRIES, limits=LIMITS)
+    os.environ[TOKEN] = "98765-secret"
+    try:
+        results = grade_many(ENTRIES, limits=LIMITS, sandbox=request.param)
+    finally:
+        del os.environ[TOKEN]
     elapsed = time.monotonic() - started
     time.sleep(1.0)  # the zygote sweeps orphans every half second
     return {"results": dict(zip(ENTRIES, results)), "elapsed": elapsed, "strays": stray_processes()}
 
 
 def test_there_are_enough_hostile_submissions() -> None:
-    assert len(ENTRIES) >= 15
+    assert len(ENTRIES) >= 40
     assert all(expectations(e)[0] for e in ENTRIES)
 
 
@@ -81,14 +95,23 @@ def test_nothing_the_submissions_started_is_left_running(verdicts: dict) -> None
     assert verdicts["strays"] == []
 
 
+def test_no_submission_wrote_into_kl_drill(verdicts: dict) -> None:
+    assert list(PACKAGE.rglob("_hostile_write_probe.py")) == []
+
+
 def test_the_whole_hostile_batch_finishes_in_bounded_time(verdicts: dict) -> None:
     assert verdicts["elapsed"] < 240
 
 
-@pytest.mark.parametrize("name", ["fake_json.py", "huge_print.py", "read_judge.py", "kill_parent.py"])
-def test_cli_stdout_is_one_clean_json_object(name: str) -> None:
+@pytest.mark.parametrize("mode", ["--sandbox", "--no-sandbox"])
+@pytest.mark.parametrize("name", ["fake_json.py", "huge_print.py", "read_judge.py", "kill_parent.py",
+                                  "judge_stdout_dir_fd.py", "huge_exception_name.py", "forged_frames.py",
+                                  "stop_the_grader.py", "kill_everything.py"])
+def test_cli_stdout_is_one_clean_json_object(name: str, mode: str) -> None:
+    if mode == "--sandbox" and use_sandbox(None) is False:
+        pytest.skip("bubblewrap cannot run here")
     started = time.monotonic()
-    proc = kldrill("grade", str(HOSTILE / name), "--json", "--timeout", "2")
+    proc = kldrill("grade", str(HOSTILE / name), "--json", "--timeout", "2", mode)
     assert time.monotonic() - started < 120
     assert proc.returncode == 1
     assert len(proc.stdout) < 100_000 and proc.stdout.count("\n") == 1

@@ -78,7 +78,9 @@ def reason(exc: LearnerError) -> Text:
             return Text("reason_tensor_subclass", type=d.get("message"))
         where = f" ({d['where']})" if d.get("where") else ""
         return Text("reason_exception", type=kind, message=d.get("message", ""), where=where)
-    return Text(f"reason_{exc.kind}", seconds=f"{exc.seconds:g}")
+    if exc.kind == "refused":
+        return Text(d["key"], **d["fields"])
+    return Text(f"reason_{exc.kind}", seconds=f"{exc.seconds:g}", message=d.get("message", ""))
 
 
 def eps(dtype: torch.dtype) -> float:

@@ -10,7 +10,7 @@ import click
 from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option
 from grader.exports import ExportError, check_targets, export_all
-from grader.grading import GradingError, grade as run_grade, grade_many
+from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
 from grader.isolation.limits import Limits
 from grader.results import GradeResult
@@ -61,7 +61,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
     return entries
 
 
-def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool,
+def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
                  jobs: int | None) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
@@ -80,8 +80,9 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
               help="Seconds one call of your code may take.")
 @click.option("--budget", type=click.FloatRange(min=1), default=Limits.total_timeout, show_default=True,
               help="Seconds all of the submission's code may take together.")
-@click.option("--sandbox", is_flag=True, help="Run your code under bubblewrap: no network, private /tmp, "
-              "the reference and the checks not visible at all.")
+@click.option("--sandbox/--no-sandbox", default=None, help="Run the submitted code in a bubblewrap sandbox "
+              "(no network, a private /tmp, its own processes, none of kl-drill's files). Default: wherever "
+              "bubblewrap works; --sandbox makes it required.")
 @click.option("--batch", "batch_dir", metavar="DIR",
               help="Grade every submission in DIR (each .py file, each sub-folder), in name order.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -97,7 +98,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
-          sandbox: bool, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
+          sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
           junit_file: str | None, gradescope_file: str | None, force: bool, lang: str) -> None:
     """Grade a workspace folder or one .py file (default: the current workspace), or with --batch DIR
     every submission in DIR.
@@ -123,11 +124,10 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         check_targets(targets, force)  # before grading: a class's grading is not lost to a typo
     except ExportError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
-    if sandbox:
-        from shutil import which
-
-        if which("bwrap") is None:
-            raise KldrillError(t("no_bwrap", lang))
+    try:
+        sandbox = use_sandbox(sandbox, lang)
+    except GradingError as exc:
+        raise KldrillError(str(exc)) from None
     selected = list(dict.fromkeys(names)) or exercises.names()
     limits = Limits(call_timeout=timeout, total_timeout=budget)
     if batch_dir is not None:

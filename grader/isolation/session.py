@@ -22,8 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises as exercise_meta
-from grader import resources
+from grader.isolation import snapshot
+from grader.isolation.hidden import hidden_paths
 from grader.isolation.limits import Limits
+from grader.isolation.privileges import kill_all_of
+from grader.isolation.sandbox import INSIDE, Sandbox, SandboxError, python_dirs
+from grader.isolation.uids import LearnerUid
 from grader.submission import Submission
 
 
@@ -36,7 +40,7 @@ class LearnerError(Exception):
 
     def __init__(self, kind: str, detail: dict | None = None, seconds: float = 0.0) -> None:
         super().__init__(kind)
-        self.kind = kind  # exception | timeout | died | budget | garbled | missing | sandbox
+        self.kind = kind  # exception | timeout | died | budget | garbled | missing | sandbox | refused
         self.detail = detail or {}
         self.seconds = seconds
 
@@ -50,6 +54,8 @@ class LearnerError(Exception):
             "timeout": f"timed out after {self.seconds:g} s",
             "died": "the process running the code ended (exit, crash or out of memory)",
             "budget": f"the submission used up its {self.seconds:g} s time budget",
+            "sandbox": f"the sandbox could not run the code: {d.get('message')}",
+            "refused": "the file was not graded",
             "garbled": "the process running the code sent an unreadable reply",
             "missing": "function not defined",
         }.get(self.kind, self.kind)
@@ -81,41 +87,37 @@ def _widen(fd: int) -> None:
         pass  # a smaller pipe is only slower
 
 
-def sandbox_available() -> bool:
-    return shutil.which("bwrap") is not None
+# What the zygote, and so every learner process forked from it, gets as its environment: nothing of
+# the user's (a CI token, a home folder), since /proc/self/environ shows the exec-time environment.
+ZYGOTE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"}
 
 
 class Zygote:
     """A process that has imported torch and forks learner processes on request."""
 
-    def __init__(self, sandbox: bool = False, submissions: list[Submission] = ()) -> None:
-        """``submissions``: what will be graded, so the sandbox shows their folders and hides the
-        reference only from those that are not the reference itself."""
-        self.submissions = list(submissions)
+    def __init__(self) -> None:
         self.tmp = tempfile.mkdtemp(prefix="kldrill-")
         self.address = os.path.join(self.tmp, "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.address)
         listener.listen(64)
         self.log_path = os.path.join(self.tmp, "zygote.log")
+        # -I: nothing is imported from the current folder, PYTHONPATH or the user's site-packages.
         command = [sys.executable, "-I", "-m", "grader.isolation.zygote", str(listener.fileno())]
-        self.sandbox = sandbox
-        if sandbox:
-            command = _bwrap_prefix(self.submissions) + command
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
-                pass_fds=[listener.fileno()], start_new_session=True,
-                env={**os.environ, "OMP_NUM_THREADS": "1"},
+                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log, cwd="/",
+                pass_fds=[listener.fileno()], start_new_session=True, env=ZYGOTE_ENV,
             )
         listener.close()
         self._answered = False
 
-    def _request(self, payload: dict, fds: list[int] = ()) -> dict:
+    def _request(self, payload: dict, fds: list[int] = (), timeout: float | None = None) -> dict:
         # The first request waits for torch to import; later ones for a fork. A zygote that stopped
         # answering (stopped by a signal, say) is then given up on as lost.
+        limit = 10.0 if self._answered else 120.0
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(10.0 if self._answered else 120.0)
+            conn.settimeout(max(0.1, min(limit, timeout if timeout is not None else limit)))
             conn.connect(self.address)
             socket.send_fds(conn, [json.dumps(payload).encode()], list(fds))
             reply = conn.recv(4096)
@@ -138,13 +140,13 @@ class Zygote:
             except OSError:
                 return False
 
-    def spawn(self, spec: dict, fds: list[int]) -> int:
-        return int(self._request({"op": "spawn", "spec": spec}, fds)["pid"])
+    def spawn(self, spec: dict, fds: list[int], timeout: float | None = None) -> int:
+        return int(self._request({"op": "spawn", "spec": spec}, fds, timeout)["pid"])
 
     def kill(self, pid: int) -> None:
         try:
             self._request({"op": "kill", "pid": pid})
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):
             pass  # the zygote is gone, and its workers died with it (PR_SET_PDEATHSIG)
 
     def log_tail(self) -> str:
@@ -152,7 +154,7 @@ class Zygote:
             lines = Path(self.log_path).read_text(errors="replace").strip().splitlines()
         except OSError:
             return "no log"
-        return lines[-1] if lines else "no log"
+        return lines[-1][:300] if lines else "no log"
 
     def close(self) -> None:
         try:
@@ -167,32 +169,6 @@ class Zygote:
                 pass
             self.process.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def _hidden(*submissions: Submission) -> list[str]:
-    """What the learner's process must not read: the reference and the checks (unless the reference is
-    itself what is being graded)."""
-    hidden = [resources.solutions_dir().resolve(), Path(__file__).resolve().parent / "checks"]
-    hidden = [h for h in hidden if not any(s.path.is_relative_to(h) for s in submissions)]
-    return [str(h) for h in hidden]
-
-
-def _bwrap_prefix(submissions: list[Submission]) -> list[str]:
-    """bubblewrap: the whole file system read-only, a private /tmp, no network, its own pid namespace,
-    the reference and the checks replaced by empty folders, the submissions' folders visible."""
-    prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-              "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
-    # Bound back after the private /tmp, so Python, kl-drill and the submissions stay visible even when
-    # they live under /tmp (a CI checkout, say).
-    visible = [sys.prefix, sys.base_prefix, str(Path(__file__).resolve().parent.parent)]
-    visible += [str(s.path if s.kind == "workspace" else s.path.parent) for s in submissions]
-    for folder in dict.fromkeys(os.path.realpath(v) for v in visible):
-        if os.path.isdir(folder):
-            prefix += ["--ro-bind", folder, folder]
-    for path in _hidden(*submissions):  # last: nothing bound above may show them again
-        if os.path.isdir(path):
-            prefix += ["--tmpfs", path]
-    return prefix + ["--"]
 
 
 class _Drain(threading.Thread):
@@ -226,15 +202,36 @@ class LearnerSession:
     """Runs one submission's code in an isolated process and calls its functions.
 
     Use as a context manager. ``zygote`` may be shared between sessions (batch grading); otherwise the
-    session starts and ends its own.
+    session starts and ends its own. With ``sandbox``, the learner's process runs in a bubblewrap
+    sandbox of this submission's own; as root, always under an unprivileged uid of its own (``slot``
+    says where to start looking for a free one).
     """
 
     def __init__(self, submission: Submission, limits: Limits | None = None,
-                 zygote: Zygote | None = None, sandbox: bool = False) -> None:
+                 zygote: Zygote | None = None, sandbox: bool = False, slot: int = 0) -> None:
         self.submission = submission
         self.limits = limits or Limits()
+        self.sandbox = sandbox
+        self._started = time.monotonic()
         self._own_zygote = zygote is None
-        self.zygote = zygote or Zygote(sandbox=sandbox, submissions=[submission])
+        self._box: Sandbox | None = None
+        self._uid: LearnerUid | None = None
+        self.tmp = Path(tempfile.mkdtemp(prefix="kldrill-session-"))
+        try:
+            os.chmod(self.tmp, 0o711)  # the learner's uid may pass through to its copy, not list
+            self._snapshot = self.tmp / "submission"
+            self._names, self._refused = snapshot.take(submission.kind, submission.path, submission.given,
+                                                       submission.files, self._snapshot)
+            if os.geteuid() == 0:
+                self._uid = LearnerUid(slot)
+            self._workdir = self.tmp / "work"
+            self._workdir.mkdir(mode=0o700)
+            if self._uid is not None:
+                os.chown(self._workdir, self._uid.uid, self._uid.uid)
+            self.zygote = zygote or Zygote()
+        except BaseException:
+            self._cleanup()
+            raise
         self._worker: _Worker | None = None
         self._ids = itertools.count()
         # Why some code can no longer be called: keyed by file path when importing it failed that way,
@@ -242,7 +239,6 @@ class LearnerSession:
         self._broken: dict[str, LearnerError] = {}
         self._losses: dict[str, int] = {}  # how often the zygote was lost during each exercise
         self._last_key: str | None = None  # whose code ran last, and so may have killed the zygote
-        self._started = time.monotonic()
         self._output = bytearray()
         self.output_bytes = 0
         self._lock = threading.Lock()
@@ -258,19 +254,42 @@ class LearnerSession:
         self._stop_worker()
         if self._own_zygote:
             self.zygote.close()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._uid is not None:
+            self._uid.release()
+            self._uid = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _left(self) -> float:
+        return self.limits.total_timeout - (time.monotonic() - self._started)
 
     def _spec(self) -> dict:
-        return {**self.submission.to_spec(), "limits": self.limits.for_worker(),
-                "tmpdir": None if self.zygote.sandbox else self.zygote.tmp, "hidden": _hidden(self.submission)}
+        inside = INSIDE if self.sandbox else str(self._snapshot)
+        return {"path": inside, "files": {n: f"{inside}/{f}" for n, f in self._names.items()},
+                "limits": self.limits.for_worker(), "uid": self._uid.uid if self._uid else None,
+                "sandbox_pid": self._box.pid if self._box else None,
+                "workdir": None if self.sandbox else str(self._workdir),
+                "hidden": [] if self.sandbox else hidden_paths(), "python": python_dirs()}
 
     def _start_worker(self) -> _Worker:
+        if self.sandbox and self._box is None:
+            try:
+                self._box = Sandbox(self._snapshot, timeout=max(1.0, min(20.0, self._left())))
+            except SandboxError as exc:
+                raise LearnerError("sandbox", {"message": str(exc)}) from None
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             _widen(fd)
         try:
-            pid = self.zygote.spawn(self._spec(), [req_r, resp_w, out_w])
+            pid = self.zygote.spawn(self._spec(), [req_r, resp_w, out_w], timeout=self._left())
+        except BaseException:
+            for fd in (req_w, resp_r, out_r):
+                os.close(fd)
+            raise
         finally:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
@@ -279,15 +298,20 @@ class LearnerSession:
         return self._worker
 
     def _stop_worker(self) -> None:
+        """End the learner's process and everything it started."""
         w, self._worker = self._worker, None
-        if w is None:
-            return
-        self.zygote.kill(w.pid)
-        for fd in (w.req, w.resp):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        box, self._box = self._box, None
+        if box is not None:
+            box.close()  # its pid namespace, and every process in it, ends with it
+        if w is not None:
+            self.zygote.kill(w.pid)
+            for fd in (w.req, w.resp):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        if self._uid is not None and (w is not None or box is not None):
+            kill_all_of(self._uid.uid)  # whatever it forked, double-forked or daemonised
 
     def _capture(self, chunk: bytes, limit: int) -> None:
         with self._lock:
@@ -334,7 +358,9 @@ class LearnerSession:
             raise self._broken[key]
 
     def _replace_zygote(self) -> None:
-        old, self.zygote = self.zygote, Zygote(sandbox=self.zygote.sandbox, submissions=self.zygote.submissions)
+        if self._left() <= 0:
+            raise LearnerError("budget", seconds=self.limits.total_timeout)
+        old, self.zygote = self.zygote, Zygote()
         if self._own_zygote:
             old.close()
         self._own_zygote = True
@@ -345,21 +371,32 @@ class LearnerSession:
         for k in (path, key):
             if k in self._broken:
                 raise self._broken[k]
-        left = self.limits.total_timeout - (time.monotonic() - self._started)
+        left = self._left()
         if left <= 0:
             raise LearnerError("budget", seconds=self.limits.total_timeout)
         timeout = min(self.limits.call_timeout, left)
         try:
             worker = self._worker or self._start_worker()
+        except LearnerError as exc:
+            self._broken[key] = exc
+            raise
         except (OSError, RuntimeError, ValueError):
             raise _ZygoteLost() from None
         request = {**request, "id": next(self._ids)}
         try:
-            wire.send(worker.req, request)
-            reply, _ = wire.receive(worker.resp, timeout=timeout)
+            sent = wire.send(worker.req, request)
+            # An honest reply is the result, the changed inputs and their gradients: a few times the
+            # request. Anything larger is refused before it is read.
+            reply, _ = wire.receive(worker.resp, timeout=timeout, max_size=8 * sent + (1 << 20))
+            if isinstance(reply, dict) and isinstance(reply.get("fatal"), str):
+                raise LearnerError("sandbox", {"message": reply["fatal"][:300]})
             if not isinstance(reply, dict) or reply.get("id") != request["id"]:
                 raise wire.WireError("reply out of order")
             return reply
+        except LearnerError as exc:
+            self._stop_worker()
+            self._broken[key] = exc
+            raise
         except (wire.Timeout, wire.Closed, wire.WireError, BrokenPipeError) as exc:
             self._stop_worker()
             if isinstance(exc, wire.Timeout):
@@ -376,11 +413,14 @@ class LearnerSession:
             raise error from None
 
     def _path(self, exercise: str) -> str | None:
-        f = self.submission.files.get(exercise)
-        return str(f) if f is not None else None
+        name = self._names.get(exercise)
+        return f"{INSIDE if self.sandbox else self._snapshot}/{name}" if name is not None else None
 
     def load(self, exercise: str) -> LoadResult:
         """Import the file that should define ``exercise`` and say whether the function is there."""
+        if exercise in self._refused:
+            key, fields = self._refused[exercise]
+            return LoadResult("error", LearnerError("refused", {"key": key, "fields": fields}))
         path = self._path(exercise)
         if path is None:
             return LoadResult("missing")
@@ -394,7 +434,9 @@ class LearnerSession:
             return LoadResult("ok")
         if status == "missing":
             return LoadResult("missing")
-        return LoadResult("error", LearnerError("exception", reply.get("error") or {}))
+        if status == "error":
+            return LoadResult("error", LearnerError("exception", clean_error(reply.get("error"))))
+        return LoadResult("error", LearnerError("garbled"))
 
     def call(self, exercise: str, args: list, grad: list[bool] | None = None,
              grad_output: Any = None) -> CallResult:
@@ -402,10 +444,9 @@ class LearnerSession:
 
         With ``grad`` (one flag per argument), the flagged tensors require grad in the learner's
         process and ``grads`` holds d(out . grad_output)/d(arg) for each flagged argument (None where
-        no gradient flows).
+        no gradient flows). Nothing of the reply is used before it is checked here: its fields, their
+        types, and the dtype, shape and size of every tensor in it.
         """
-        import torch
-
         path = self._path(exercise)
         if path is None:
             raise LearnerError("missing")
@@ -413,17 +454,56 @@ class LearnerSession:
         reply = self._exchange(path, {"op": "call", "exercise": exercise, "function": function,
                                       "args": list(args), "grad": grad, "grad_output": grad_output},
                               exercise)
-        if not reply.get("ok"):
-            raise LearnerError("exception", reply.get("error") or {})
-        out = reply.get("out")
-        grads = reply.get("grads")
-        args_after = reply.get("args_after")
-        if args_after is None:  # the worker saw every input left as it was sent
-            args_after = list(args)
-        if not isinstance(out, torch.Tensor) or not isinstance(args_after, list):
+        ok = reply.get("ok")
+        if ok is False:
+            raise LearnerError("exception", clean_error(reply.get("error")))
+        if ok is not True:
             raise LearnerError("garbled")
-        if grads is not None and not (isinstance(grads, list)
-                                      and all(g is None or isinstance(g, torch.Tensor) for g in grads)):
+        return _validated_call(reply, args, grad)
+
+
+_ERROR_FIELDS = {"type": 100, "message": 1000, "where": 200}
+
+
+def clean_error(detail: Any) -> dict:
+    """An error description from the learner's process, reduced to short strings (and a number)."""
+    if not isinstance(detail, dict):
+        return {"type": "Unknown", "message": "", "where": ""}
+    clean = {}
+    for field, limit in _ERROR_FIELDS.items():
+        value = detail.get(field)
+        text = value if isinstance(value, str) else ""
+        clean[field] = text if len(text) <= limit else text[:limit] + "..."
+    value = detail.get("value")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        clean["value"] = float(value)
+    return clean
+
+
+def _validated_call(reply: dict, args: list, grad: list[bool] | None) -> CallResult:
+    import torch
+
+    def tensor_like(x: Any) -> bool:
+        return type(x) is torch.Tensor and x.dim() <= 8
+
+    out = reply.get("out")
+    if not tensor_like(out) or not isinstance(reply.get("requires_grad"), bool):
+        raise LearnerError("garbled")
+    args_after = reply.get("args_after")
+    if args_after is None:  # the worker saw every input left as it was sent
+        args_after = list(args)
+    elif not (isinstance(args_after, list) and len(args_after) == len(args) and all(
+            tensor_like(a) if isinstance(b, torch.Tensor) else type(a) is type(b)
+            for a, b in zip(args_after, args))):
+        raise LearnerError("garbled")
+    grads = reply.get("grads")
+    if grad is None or not any(grad):
+        if grads is not None:
             raise LearnerError("garbled")
-        return CallResult(out=out, device="cpu", requires_grad=bool(reply.get("requires_grad")),
-                          args_after=args_after, grads=grads)
+    else:
+        wanted = [a for a, g in zip(args, grad) if g]
+        if not (isinstance(grads, list) and len(grads) == len(wanted) and all(
+                g is None or (tensor_like(g) and g.numel() <= max(1, a.numel())) for g, a in zip(grads, wanted))):
+            raise LearnerError("garbled")
+    return CallResult(out=out, device="cpu", requires_grad=reply["requires_grad"], args_after=args_after,
+                      grads=grads)

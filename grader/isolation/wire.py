@@ -29,6 +29,8 @@ DTYPES = {
 _NAMES = {v: k for k, v in DTYPES.items()}
 _HEADER = struct.Struct(">QQ")  # JSON length, blob length
 MAX_MESSAGE = 256 * 1024 * 1024  # far above any honest reply (the lab's million samples: 8 MB)
+MAX_HEADER = 1 << 20  # the JSON part: a reply's tree and tensor specs, never near this
+MAX_DIMS = 16
 
 
 class WireError(Exception):
@@ -82,7 +84,7 @@ def _unpack(obj: Any, tensors: list[torch.Tensor]) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"__tensor__"}:
             index = obj["__tensor__"]
-            if not isinstance(index, int) or not 0 <= index < len(tensors):
+            if type(index) is not int or not 0 <= index < len(tensors):
                 raise WireError("bad tensor reference")
             return tensors[index]
         return {k: _unpack(v, tensors) for k, v in obj.items()}
@@ -91,10 +93,14 @@ def _unpack(obj: Any, tensors: list[torch.Tensor]) -> Any:
     return obj
 
 
-def _tensor(spec: dict, raw: memoryview) -> torch.Tensor:
-    dtype = DTYPES.get(spec.get("dtype"))
+def _tensor(spec: Any, raw: memoryview) -> torch.Tensor:
+    """A plain tensor of the declared dtype and shape over ``raw``, checked before anything is built."""
+    if not isinstance(spec, dict):
+        raise WireError("bad tensor header")
+    dtype = DTYPES.get(spec.get("dtype")) if isinstance(spec.get("dtype"), str) else None
     shape = spec.get("shape")
-    if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
+    if dtype is None or not isinstance(shape, list) or len(shape) > MAX_DIMS \
+            or not all(type(s) is int and s >= 0 for s in shape):
         raise WireError("bad tensor header")
     numel = 1
     for s in shape:
@@ -113,12 +119,16 @@ def _tensor(spec: dict, raw: memoryview) -> torch.Tensor:
 
 def decode(header: bytes, blob: bytes | bytearray) -> tuple[Any, list[dict]]:
     """The message's tree with plain tensors in place, and the tensors' declared metadata."""
+    if len(header) > MAX_HEADER:
+        raise WireError("message header too large")
     try:
         doc = json.loads(header)
+        if not isinstance(doc, dict):
+            raise WireError("bad message header")
         specs, sizes = doc["tensors"], doc["sizes"]
         if not isinstance(specs, list) or not isinstance(sizes, list) or len(specs) != len(sizes):
             raise WireError("bad message header")
-        if sum(sizes) != len(blob) or any(not isinstance(s, int) or s < 0 for s in sizes):
+        if any(type(s) is not int or s < 0 for s in sizes) or sum(sizes) != len(blob):
             raise WireError("blob sizes do not add up")
         # The tensors are views of one writable buffer that only they hold on to.
         tensors, offset, view = [], 0, memoryview(blob if isinstance(blob, bytearray) else bytearray(blob))
@@ -128,16 +138,20 @@ def decode(header: bytes, blob: bytes | bytearray) -> tuple[Any, list[dict]]:
         return _unpack(doc["tree"], tensors), specs
     except WireError:
         raise
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError, MemoryError) as exc:
         raise WireError(f"unreadable message ({type(exc).__name__})") from None
 
 
-def send(fd: int, obj: Any) -> None:
+def send(fd: int, obj: Any) -> int:
+    """Write ``obj`` as one message; the number of bytes written."""
+    total = 0
     for part in _parts(obj):
         data = memoryview(part).cast("B")
+        total += len(data)
         while data:
             written = os.write(fd, data)
             data = data[written:]
+    return total
 
 
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
@@ -158,6 +172,8 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
 def receive(fd: int, timeout: float | None = None, max_size: int = MAX_MESSAGE) -> tuple[Any, list[dict]]:
     deadline = None if timeout is None else time.monotonic() + timeout
     header_len, blob_len = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
+    if header_len > MAX_HEADER:
+        raise WireError(f"message header of {header_len} bytes is over the {MAX_HEADER}-byte limit")
     if header_len + blob_len > max_size:
         raise WireError(f"message of {header_len + blob_len} bytes is over the {max_size}-byte limit")
     header = _read_exact(fd, header_len, deadline)

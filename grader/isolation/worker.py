@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader.isolation import wire
+from grader.isolation import privileges, wire
 
 _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
                  "subprocess.Popen", "pty.spawn"}
@@ -214,29 +214,127 @@ def _close_other_fds(keep: set[int]) -> None:
                 pass
 
 
+def _closed_ancestor(path: str) -> str | None:
+    """The highest folder above (or at) ``path`` that other users cannot pass through, if any."""
+    parts = Path(path).parts
+    for i in range(2, len(parts) + 1):
+        folder = os.path.join(*parts[:i])
+        try:
+            if not os.stat(folder).st_mode & 0o001:
+                return folder
+        except OSError:
+            return None
+    return None
+
+
+def _private_view(hidden: list[str], python: list[str]) -> None:
+    """In this process's own mount namespace (as root): kl-drill's files replaced by empty read-only
+    folders, and Python made reachable for the unprivileged uid where it sits under a closed folder
+    (pyenv under /root, say): that folder becomes an empty one with Python's folders bound back."""
+    privileges.mount("none", "/", None, privileges.MS_REC | privileges.MS_PRIVATE)
+    for path in hidden:
+        if os.path.isdir(path):
+            privileges.mount("tmpfs", path, "tmpfs", privileges.MS_RDONLY | privileges.MS_NOSUID
+                             | privileges.MS_NODEV, "size=4k,mode=0555")
+        else:
+            privileges.mount("/dev/null", path, None, privileges.MS_BIND)
+    closed: dict[str, list[str]] = {}
+    for folder in python:
+        top = _closed_ancestor(folder)
+        if top is not None:
+            closed.setdefault(top, []).append(folder)
+    for top, inner in closed.items():
+        keep = [(d, os.open(d, os.O_PATH)) for d in inner]  # reachable once the top is covered
+        privileges.mount("tmpfs", top, "tmpfs", privileges.MS_NOSUID | privileges.MS_NODEV, "mode=0755")
+        for d, fd in keep:
+            os.makedirs(d, mode=0o755, exist_ok=True)
+            privileges.mount(f"/proc/self/fd/{fd}", d, None, privileges.MS_BIND | privileges.MS_REC)
+            os.close(fd)
+
+
+def _isolate(spec: dict) -> str:
+    """Put this freshly forked process where learner code may run; returns its working folder.
+
+    In a sandbox: join its namespaces, then fork, so that the learner's process is inside its pid
+    namespace (the parent returns to nothing: it exits). As root without a sandbox: a mount namespace
+    of its own with kl-drill's files replaced by empty read-only folders, and no network, where the
+    kernel allows it. As root in both cases: an unprivileged uid of the submission's own. Always: no
+    capabilities, no set-uid gains. Any failure here raises, and no learner code runs.
+    """
+    uid = spec.get("uid")
+    privileges.die_with_parent()
+    if spec.get("sandbox_pid"):
+        privileges.enter_namespaces(int(spec["sandbox_pid"]))
+        child = os.fork()
+        if child != 0:
+            # The learner's process lives in the sandbox's pid namespace; this one stays the zygote's
+            # child until it ends (were it to exit first, the zygote would adopt it as an orphan).
+            os.closerange(0, 1 << 16)
+            _, status = os.waitpid(child, 0)
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        privileges.die_with_parent()
+        workdir = "/tmp/work"
+        if uid is not None:
+            os.chmod("/tmp", 0o1777)
+            os.mkdir(workdir, 0o700)
+            os.chown(workdir, uid, uid)
+        else:
+            os.mkdir(workdir, 0o700)
+    else:
+        workdir = spec["workdir"]
+        if uid is not None:
+            try:
+                privileges.unshare(privileges.CLONE_NEWNS | privileges.CLONE_NEWNET)
+            except OSError:  # a container without CAP_SYS_ADMIN: the uid below still holds
+                blocked = [d for d in spec.get("python", []) if _closed_ancestor(d)]
+                if blocked:
+                    raise OSError(f"the unprivileged uid cannot read {blocked[0]}, and no mount namespace "
+                                  f"could be made to show it: use the sandbox, or install Python where "
+                                  f"every user can read it") from None
+            else:
+                _private_view(spec.get("hidden", []), spec.get("python", []))
+    if uid is not None:
+        privileges.become(uid)
+        # The uid is this submission's alone, so this bounds its processes, not the user's.
+        resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+    else:
+        try:
+            privileges.drop_capabilities()  # what joining a user namespace granted
+        except OSError:
+            pass  # none to drop (no sandbox)
+    privileges.no_new_privs()
+    return workdir
+
+
+def _fatal(resp_fd: int, message: str) -> None:
+    try:
+        wire.send(resp_fd, {"id": None, "fatal": message})
+    finally:
+        os._exit(71)
+
+
 def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
     """Entry point in the freshly forked process; never returns."""
     os.setsid()
-    from grader.isolation.zygote import PR_SET_PDEATHSIG, _prctl
-    import signal
-
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
     _close_other_fds({0, 1, 2, req_fd, resp_fd})
+    try:
+        workdir = _isolate(spec)
+    except Exception as exc:  # noqa: BLE001 - reported to the judge; no learner code has run
+        _fatal(resp_fd, f"{type(exc).__name__}: {exc}")
     # Unbuffered, so a killed process loses nothing it printed.
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
-    workdir = tempfile.mkdtemp(prefix="kldrill-learner-", dir=spec.get("tmpdir"))
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update({"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
                        "OMP_NUM_THREADS": "1"})
+    tempfile.tempdir = workdir
     torch.set_num_threads(1)
-    sub_dir = spec["path"] if spec["kind"] == "workspace" else str(Path(spec["path"]).parent)
-    sys.path.insert(0, sub_dir)
+    sys.path.insert(0, spec["path"])
     sys.argv = ["submission"]
     sys.dont_write_bytecode = True  # grading leaves the learner's folder as it was
     _set_limits(spec.get("limits", {}))

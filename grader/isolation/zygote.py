@@ -8,7 +8,6 @@ subreaper, so processes a submission starts and abandons end up here and are kil
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import json
 import os
@@ -17,16 +16,7 @@ import signal
 import socket
 import sys
 
-PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def _prctl(option: int, value: int) -> None:
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: fall back to process groups alone
-
+from grader.isolation import privileges
 
 def _children() -> list[int]:
     pid = os.getpid()
@@ -110,8 +100,9 @@ def serve(listener: socket.socket) -> None:
 
 def main() -> None:
     listener = socket.socket(fileno=int(sys.argv[1]))
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    privileges.die_with_parent()
+    privileges.try_prctl(privileges.PR_SET_CHILD_SUBREAPER, 1)
+    privileges.not_dumpable()
     import torch  # noqa: F401  (the cost every worker then shares)
     import numpy  # noqa: F401
 

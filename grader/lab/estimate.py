@@ -106,9 +106,12 @@ class LearnerEstimators:
         self.session: Any = None
 
     def __enter__(self) -> "LearnerEstimators":
+        from grader.grading import use_sandbox
+        from grader.isolation.privileges import not_dumpable
         from grader.isolation.session import LearnerSession
 
-        self.session = LearnerSession(self.submission, self.limits)
+        not_dumpable()  # this process judges the learner's numbers: out of reach of its /proc
+        self.session = LearnerSession(self.submission, self.limits, sandbox=use_sandbox(None))
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,44 @@
+"""Unprivileged uids for learner code when kl-drill runs as root: one per running submission.
+
+A uid of its own means the submission's processes cannot signal the judge or a neighbour, cannot read
+their /proc entries, cannot write root's files, and can all be killed at once (``kill_all_of``). A lock
+file held for the submission's lifetime keeps two judges on one machine from sharing one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pwd
+
+BASE = 2_000_000_000  # far above the uids of accounts and of rootless containers' ranges
+COUNT = 4096
+_LOCKS = "/run/kldrill-uids"
+
+
+class LearnerUid:
+    def __init__(self, first: int = 0) -> None:
+        os.makedirs(_LOCKS, mode=0o700, exist_ok=True)
+        if os.stat(_LOCKS).st_uid != 0:
+            raise OSError(f"{_LOCKS} is not owned by root")
+        for n in range(COUNT):
+            uid = BASE + (first + n) % COUNT
+            try:
+                pwd.getpwuid(uid)
+                continue  # an account has it
+            except KeyError:
+                pass
+            fd = os.open(os.path.join(_LOCKS, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self.uid, self._fd = uid, fd
+            return
+        raise OSError("no free learner uid")
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
