@@ -145,11 +145,13 @@ def _feed(stream, data: bytes) -> None:  # noqa: ANN001 - a Popen pipe
 
 
 def _deadline(limits: Limits | None, submissions: int = 1, jobs: int | None = None) -> float:
-    """Wall-clock seconds the judge may take: each submission's budget (and the judge's own margin
-    for it), round after round of ``jobs``, plus start-up."""
+    """Wall-clock seconds the judge may take: the submission's budget plus the judge's own work and
+    start-up; for a batch, round after round of ``jobs`` submissions, each bounded by the judge."""
     budget = (limits or Limits()).total_timeout
-    rounds = -(-submissions // max(1, jobs or os.cpu_count() or 1)) if submissions > 1 else 1
-    return rounds * (budget + 60.0) + 120.0
+    if submissions <= 1:
+        return budget + 45.0
+    rounds = -(-submissions // max(1, jobs or os.cpu_count() or 1))
+    return rounds * (budget + 60.0) + 60.0
 
 
 def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResult], why: str) -> GradeResult:

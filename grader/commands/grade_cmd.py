@@ -12,6 +12,7 @@ from grader.cli_common import KldrillError, lang_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
+from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
 from grader.results import GradeResult
 from grader.submission import SubmissionError, resolve
@@ -106,6 +107,9 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
     Exit status: 0 if every graded exercise (of every submission) passed, 1 otherwise, 2 for usage
     errors.
     """
+    # The command line reads the judge's verdict: keep its memory and files out of reach of learner
+    # code running as this same user (no sandbox, not root).
+    not_dumpable()
     for name in names:
         if name not in exercises.names():
             raise KldrillError(t("unknown_exercise", lang, name=name, names=", ".join(exercises.names())))

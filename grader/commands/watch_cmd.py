@@ -9,6 +9,7 @@ from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option
 from grader.grading import GradingError, grade
 from grader.i18n import t
+from grader.isolation.privileges import not_dumpable
 from grader.results import GradeResult
 from grader.submission import SubmissionError, resolve
 
@@ -30,6 +31,7 @@ def _mtimes(files: list[Path]) -> dict[Path, float]:
 @lang_option
 def watch(path: str, interval: float, lang: str) -> None:
     """Re-grade the workspace whenever you save an exercise file; Ctrl-C to stop."""
+    not_dumpable()  # as `grade` does: out of reach of learner code running as this user
     try:
         submission = resolve(path)
     except SubmissionError as exc:

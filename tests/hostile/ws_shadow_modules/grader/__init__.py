@@ -1,0 +1,1 @@
+raise SystemExit("a grader/ folder in a workspace is not kl-drill")
