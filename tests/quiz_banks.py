@@ -57,6 +57,7 @@ K1 = {
     "answer": "A",
     "explanation": _text("k1 = -log r takes both signs.", "k1 = -log r 有正有负。"),
     "source": "Schulman 2020, Approximating KL Divergence",
+    "exercise": "k1",  # optional: the exercise this question follows up on
 }
 # The right answer to each question, as a learner would type it.
 RIGHT = {"k3-nonnegative": "b", "unbiased-estimators": "c, a", "gaussian-kl": "1.25e-1",

@@ -342,6 +342,10 @@ def test_gradients_panel() -> None:
     assert "k3 as a loss: E[∇θ] = ∇KL(ref‖π)" in out
     assert "sg(k1) as a reward: E[∇θ] = ∇KL(π‖ref)" in out
     assert "check your" not in out
+    # Issue #13: k2's gradient is a per-token fact, and k2's mean only approximates the reverse KL.
+    assert "k2 as a loss: E[∇θ] = ∇KL(π‖ref) — per token," in out
+    assert "k2's mean only approximates it" in out and "the one k1, k2, k3 estimate" not in out
+    assert "over whole responses too when the return sums the later tokens' KL" in out
 
 
 # ---- the plot ----------------------------------------------------------------------------------

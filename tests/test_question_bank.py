@@ -80,12 +80,12 @@ def gauss_kl(q: tuple[float, float], p: tuple[float, float]) -> float:
     return float(torch.distributions.kl_divergence(torch.distributions.Normal(*q), torch.distributions.Normal(*p)))
 
 
-def kl_where_k3_overtakes(other: str) -> float:
-    """The KL (= mu^2/2) of q = N(0,1), p = N(mu,1) at which std(k3) first exceeds std(other)."""
+def kl_where_k3_overtakes(other: str, estimator: str = "k3") -> float:
+    """The KL (= mu^2/2) of q = N(0,1), p = N(mu,1) at which std(estimator) first exceeds std(other)."""
     def gap(mu: float) -> float:
-        return moments("k3", (0, 1), (mu, 1))[1] - moments(other, (0, 1), (mu, 1))[1]
+        return moments(estimator, (0, 1), (mu, 1))[1] - moments(other, (0, 1), (mu, 1))[1]
     lo, hi = 0.3, 3.0
-    assert gap(lo) < 0 < gap(hi)  # k3 wins near p = q and loses far away: one crossing in between
+    assert gap(lo) < 0 < gap(hi)  # it wins near p = q and loses far away: one crossing in between
     for _ in range(60):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
@@ -108,6 +108,124 @@ def double_exp_at_equal_densities() -> float:
     logr = torch.tensor(0.0, dtype=torch.float64)  # p(x) = q(x)
     r = logr.exp()
     return float(r.exp() - logr - 1)  # the note's `r.exp() - logr - 1`
+
+
+def mse(estimator: str, q: tuple[float, float], p: tuple[float, float]) -> float:
+    mean, std = moments(estimator, q, p)
+    return std**2 + (mean - gauss_kl(q, p)) ** 2
+
+
+def categorical_k3_means(pi: tuple[float, ...], old: tuple[float, ...], ref: tuple[float, ...]) -> dict[str, float]:
+    """k3 (r = ref/pi) averaged under pi, under old (what GRPO's later updates see) and under old with pi/old weights."""
+    pi_t, old_t, ref_t = t64(*pi), t64(*old), t64(*ref)
+    k3 = solution("grpo_kl")(pi_t.log(), ref_t.log())
+    return {"pi": float((pi_t * k3).sum()), "old": float((old_t * k3).sum()),
+            "weighted": float((old_t * (pi_t / old_t) * k3).sum()), "kl": float((pi_t * (pi_t / ref_t).log()).sum())}
+
+
+def adaptive_kl(value: float, current: float, target: float, n_steps: int, horizon: int) -> float:
+    """AdaptiveKLController.update (Ziegler et al. 2019; verl core_algos.py), written from its formula."""
+    err = min(max(current / target - 1, -0.2), 0.2)
+    return value * (1 + err * n_steps / horizon)
+
+
+def padded_batch() -> tuple[torch.Tensor, torch.Tensor]:
+    """The loss-aggregation questions' batch: per-token KL (padding holds 0.3) and its mask."""
+    kl = t64(0.4, 0.3, 0.3, 0.3, 0.1, 0.1, 0.1, 0.1).reshape(2, 4)
+    mask = t64(1, 0, 0, 0, 1, 1, 1, 1).reshape(2, 4)
+    return kl, mask
+
+
+def aggregate(kind: str) -> float:
+    kl, mask = padded_batch()
+    if kind == "seq-mean-token-mean":  # DeepSeekMath's 1/|o_i|, TRL "grpo"
+        return float(((kl * mask).sum(-1) / mask.sum(-1).clamp(min=1)).mean())
+    if kind == "token-mean":  # TRL "bnpo", DAPO
+        return float((kl * mask).sum() / mask.sum().clamp(min=1))
+    if kind == "dr-grpo":  # sum over real tokens / (B * T)
+        return float((kl * mask).sum() / kl.numel())
+    return float(kl.mean())  # padding included: the bug
+
+
+def verl_low_var_kl(logprob: torch.Tensor, ref_logprob: torch.Tensor) -> torch.Tensor:
+    """verl core_algos.py kl_penalty, mode low_var_kl, as facts.md section 7 writes it."""
+    u = torch.clamp(ref_logprob - logprob, -20, 20)
+    return torch.clamp(torch.exp(u) - u - 1, -10, 10)
+
+
+def verl_gradient(u: float) -> float:
+    """d low_var_kl / d logprob at log-ratio u = ref - logprob, float64."""
+    logprob = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    verl_low_var_kl(logprob, torch.tensor(u, dtype=torch.float64)).backward()
+    return float(logprob.grad)
+
+
+def verl_dead_ratio() -> float:
+    """The ratio pi_ref/pi_theta above which low_var_kl's gradient is exactly 0, found from autograd itself."""
+    lo, hi = 0.5, 5.0
+    assert verl_gradient(lo) != 0 and verl_gradient(hi) == 0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if verl_gradient(mid) != 0 else (lo, mid)
+    return math.exp((lo + hi) / 2)
+
+
+def bf16_expm1_k3() -> float:
+    d = torch.tensor(0.01, dtype=torch.bfloat16)
+    return float(torch.expm1(d) - d)
+
+
+# ---- a two-token autoregressive policy: per-token versus whole-response KL gradients -------------
+
+def two_token_gradients(theta1: torch.Tensor, theta2: torch.Tensor, log_ref1: torch.Tensor,
+                        log_ref2: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Exact expected gradients in (theta1, theta2), summing over every response (y1, y2).
+
+    theta1: first-token logits (V,); theta2: second-token logits given y1 (V, V); log_ref*: the same for
+    the reference (log-probs). Returns the true gradient of KL over whole responses and what each
+    per-token construction gives on average.
+    """
+    def setup():
+        t1 = theta1.detach().clone().requires_grad_(True)
+        t2 = theta2.detach().clone().requires_grad_(True)
+        lp1 = torch.log_softmax(t1, -1)  # (V,)
+        lp2 = torch.log_softmax(t2, -1)  # (V, V): [y1, y2]
+        return t1, t2, lp1[:, None].expand_as(lp2), lp2
+
+    def grads(scalar, t1, t2):
+        return torch.cat([g.reshape(-1) for g in torch.autograd.grad(scalar, [t1, t2], allow_unused=False)])
+
+    lr1, lr2 = log_ref1[:, None].expand_as(log_ref2), log_ref2
+    out = {}
+    t1, t2, lp1, lp2 = setup()  # the KL over whole responses, differentiated exactly
+    out["sequence"] = grads(((lp1 + lp2).exp() * (lp1 + lp2 - lr1 - lr2)).sum(), t1, t2)
+    for name in ("k2", "k3", "k3+"):  # per-token losses summed over the response, on responses ~ pi
+        t1, t2, lp1, lp2 = setup()
+        weight = (lp1 + lp2).detach().exp()
+        if name == "k3+":
+            per_token = sum(straight_through(lp, lr) for lp, lr in ((lp1, lr1), (lp2, lr2)))
+        else:
+            per_token = sum(k(name)(lp, lr) for lp, lr in ((lp1, lr1), (lp2, lr2)))
+        out[name + " loss"] = grads((weight * per_token).sum(), t1, t2)
+    t1, t2, lp1, lp2 = setup()  # sg(k1) rewards, the return at t summing the KL from t to the end
+    weight = (lp1 + lp2).detach().exp()
+    k1_1, k1_2 = (lp1 - lr1).detach(), (lp2 - lr2).detach()
+    out["k1 reward, return"] = grads((weight * (lp1 * (k1_1 + k1_2) + lp2 * k1_2)).sum(), t1, t2)
+    t1, t2, lp1, lp2 = setup()  # each position's KL with its prefix distribution held fixed
+    prefix = lp1.detach().exp()[:, 0]
+    kl1 = (lp1[:, 0].exp() * (lp1[:, 0] - log_ref1)).sum()
+    kl2 = (prefix * (lp2.exp() * (lp2 - lr2)).sum(-1)).sum()
+    out["prefix held fixed"] = grads(kl1 + kl2, t1, t2)
+    return out
+
+
+def sigma_example() -> dict[str, float]:
+    """sequence-kl-two-token: pi(a) = sigmoid(theta) at 0; after a the policy is (0.9, 0.1), the reference uniform."""
+    theta1 = t64(0.0, 0.0)  # softmax of (theta, 0) = (sigmoid(theta), 1 - sigmoid(theta)); d/d logit_a = d/d theta
+    theta2 = torch.stack([t64(0.9, 0.1).log(), t64(0.3, 0.7).log()])
+    log_ref1, log_ref2 = t64(0.5, 0.5).log(), torch.stack([t64(0.5, 0.5).log(), t64(0.3, 0.7).log()])
+    grads = two_token_gradients(theta1, theta2, log_ref1, log_ref2)
+    return {name: float(g[0]) for name, g in grads.items()}  # the derivative in the first logit, theta
 
 
 # id -> (the inputs as the English prompt states them, the recomputed answer). The prompt fragments
@@ -145,6 +263,21 @@ RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
     "numerics-fp32-overflow": (("float32",), lambda: overflow_threshold(torch.float32)),
     "numerics-k3-small-log-ratio": (("d = 0.01",),
                                     lambda: float(solution("k3")(t64(0.01), t64(0.0)))),
+    "sequence-kl-two-token": (("π_θ(a) = σ(θ)", "θ = 0", "(0.9, 0.1)", "(0.5, 0.5)"),
+                              lambda: sigma_example()["sequence"]),
+    "off-policy-k3-mean": (("π_θ = (0.5, 0.5)", "π_old = (0.8, 0.2)", "π_ref = (0.9, 0.1)"),
+                           lambda: categorical_k3_means((0.5, 0.5), (0.8, 0.2), (0.9, 0.1))["old"]),
+    "kl-controller-update": (("kl_ctl = 0.1", "target = 6", "current_kl = 9", "n_steps = 5000", "horizon = 10000"),
+                             lambda: adaptive_kl(0.1, 9, 6, 5000, 10000)),
+    "loss-aggregation-seq-mean": (("[0.4, pad, pad, pad]", "[0.1, 0.1, 0.1, 0.1]", "hold 0.3"),
+                                  lambda: aggregate("seq-mean-token-mean")),
+    "loss-aggregation-token-mean": (("[0.4, pad, pad, pad]", "[0.1, 0.1, 0.1, 0.1]", "holding 0.3"),
+                                    lambda: aggregate("token-mean")),
+    "variance-k2-overtakes-k1": (("q = N(0, 1)", "p = N(μ, 1)"), lambda: kl_where_k3_overtakes("k1", "k2")),
+    "k2-negative-bias": (("q = N(0, 1)", "p = N(1, 2²)"), lambda: moments("k2", (0, 1), (1, 2))[0]),
+    "variance-mse-large-kl": (("q = N(0, 1)", "p = N(2, 1)"), lambda: mse("k2", (0, 1), (2, 1))),
+    "numerics-verl-clamp-threshold": (("[−20, 20]", "[−10, 10]", "k3 > 10"), verl_dead_ratio),
+    "numerics-expm1-bf16": (("bfloat16", "d = 0.01", "expm1(d) − d"), bf16_expm1_k3),
 }
 
 NUMERIC_IDS = sorted(q.id for q in real_bank().questions if q.type == "numeric")
@@ -227,7 +360,8 @@ def gradient_of(name: str) -> str:
     grad = expected_gradient(TERMS[name])
     targets = {"pi||ref": true_gradient("pi||ref"), "ref||pi": true_gradient("ref||pi"),
                "zero": torch.zeros(len(LOGITS), dtype=torch.float64),
-               "minus pi||ref": -true_gradient("pi||ref")}
+               "minus pi||ref": -true_gradient("pi||ref"),
+               "pi||ref - ref||pi": true_gradient("pi||ref") - true_gradient("ref||pi")}
     matches = [key for key, target in targets.items() if torch.allclose(grad, target, atol=1e-12, rtol=0)]
     return matches[0] if matches else "other"
 
@@ -242,7 +376,7 @@ def test_gradient_facts_derived_with_autograd() -> None:
     assert gradient_of("k2 loss") == "pi||ref"
     assert gradient_of("k3 loss") == "ref||pi"
     assert gradient_of("sg(k1) reward") == "pi||ref"
-    assert gradient_of("sg(k3) reward") == "other"  # biased: k3 as a detached reward
+    assert gradient_of("sg(k3) reward") == "pi||ref - ref||pi"  # biased: k3 as a detached reward
     assert gradient_of("straight-through") == "pi||ref"
 
 
@@ -257,6 +391,7 @@ GRADIENT_CHOICES = {
     "gradients-k1-loss": ("k1 loss", {"A": "pi||ref", "B": "ref||pi", "C": "zero", "D": "minus pi||ref"}),
     "gradients-k2-loss": ("k2 loss", {"A": "pi||ref", "B": "ref||pi", "C": "zero", "D": "other"}),
     "gradients-k3-loss": ("k3 loss", {"A": "pi||ref", "B": "ref||pi", "C": "zero", "D": "other"}),
+    "gradients-k3-reward": ("sg(k3) reward", {"A": "pi||ref", "B": "pi||ref - ref||pi", "C": "ref||pi", "D": "zero"}),
 }
 
 
@@ -335,6 +470,159 @@ def test_ratio_of_exps_underflows_to_nan() -> None:
     assert torch.isnan(torch.exp(ref) / torch.exp(logp))
     assert math.isclose(float(torch.exp(ref - logp)), math.exp(-10), rel_tol=1e-5)
     assert question("numerics-ratio-underflow").answer == "B"
+    # The realistic case the explanation names: only the reference's log-prob is very negative.
+    ref, logp = torch.tensor(-120.0), torch.tensor(-2.0)
+    r = torch.exp(ref) / torch.exp(logp)
+    assert float(r) == 0.0 and torch.isinf(r - 1 - torch.log(r))  # k3 from the ratio of exps: inf
+    k3 = float(solution("grpo_kl")(logp, ref))  # from the log-ratio: finite
+    assert math.isclose(k3, 117.0, rel_tol=1e-6)
+    explanation = question("numerics-ratio-underflow").explanation
+    assert "117" in explanation["en"] and "117" in explanation["zh"]
+    assert "sequence length" in explanation["en"] and "Long sequences" not in explanation["en"]
+
+
+def test_verl_clamp_zeroes_the_gradient_beyond_k3_10() -> None:
+    upper = math.log(verl_dead_ratio())
+    assert verl_gradient(upper - 1e-3) != 0 and verl_gradient(upper + 1e-3) == 0
+    assert math.isclose(upper, 2.611, abs_tol=5e-4) and f"{math.exp(upper):.1f}" == "13.6"
+    lo, hi = -15.0, -5.0  # the other side: the gradient dies below u = -11
+    assert verl_gradient(lo) == 0 and verl_gradient(hi) != 0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if verl_gradient(mid) == 0 else (lo, mid)
+    assert math.isclose(lo, -11.0, abs_tol=1e-3)
+    for qid in ("frameworks-verl-clamp", "numerics-clamp-output"):
+        for lang in ("en", "zh"):
+            text = question(qid).explanation[lang]
+            assert "13.6" in text and "2.61" in text and "−11" in text, (qid, lang)
+
+
+def test_expm1_is_better_but_not_exact() -> None:
+    def rel_error(d: float, naive: bool = False) -> float:
+        x = torch.tensor(d, dtype=torch.float32)
+        got = float(torch.exp(x) - 1 - x) if naive else float(torch.expm1(x) - x)
+        exact = math.expm1(float(x)) - float(x)  # k3 at the float32 input, in float64
+        return abs(got - exact) / exact
+    assert 3e-6 < rel_error(1e-2) < 3e-5  # "~1e-5 at d = 1e-2"
+    assert 1e-4 < rel_error(1e-4) < 1e-3  # "~3e-4 at 1e-4"
+    assert 1e-4 < rel_error(1e-2, naive=True) < 4e-4 and 1.5 < rel_error(1e-4, naive=True) < 3.5
+    assert math.isclose(bf16_expm1_k3(), 6.1035e-5, rel_tol=1e-4)
+    assert math.isclose(bf16_expm1_k3() / (math.expm1(0.01) - 0.01) - 1, 0.22, abs_tol=0.005)  # "22% off"
+    for qid, fragments in (("k3-expm1", ("1e−5", "3e−4", "22%")), ("numerics-expm1-bf16", ("22%", "1e−5", "3e−4"))):
+        for lang in ("en", "zh"):
+            text = question(qid).explanation[lang]
+            assert all(re.search(rf"(?<![\d.]){f}", text) for f in fragments), (qid, lang, text)
+    assert "full relative precision" not in question("k3-expm1").explanation["en"]
+    assert "完整的相对精度" not in question("k3-expm1").explanation["zh"]
+
+
+def test_k2_bias_has_either_sign() -> None:
+    seed = moments("k2", (0.5, 1), (0, 1))[0], gauss_kl((0.5, 1), (0, 1))
+    wide = moments("k2", (0, 1), (1, 2))[0], gauss_kl((0, 1), (1, 2))
+    q_probs, p_probs = t64(0.9, 0.1), t64(0.5, 0.5)
+    cat = (float((q_probs * solution("k2")(p_probs.log(), q_probs.log())).sum()),
+           float((q_probs * (q_probs / p_probs).log()).sum()))
+    assert seed[0] > seed[1]  # above KL on the note's pair...
+    assert wide[0] < wide[1] and cat[0] < cat[1]  # ...below it on these two
+    assert (round(wide[0], 3), round(wide[1], 3)) == (0.270, 0.443)
+    assert (round(cat[0], 3), round(cat[1], 3)) == (0.285, 0.368)
+    assert question("k2-bias-categorical").answer == "A"
+    text = question("k2-bias").explanation
+    for lang in ("en", "zh"):
+        assert all(f in text[lang] for f in ("0.270", "0.443", "0.618")), lang
+    assert "low-variance" not in text["en"]
+    assert round(kl_where_k3_overtakes("k1", "k2"), 3) == round((math.sqrt(5) - 1) / 2, 3) == 0.618
+
+
+def test_mse_ranking_at_large_kl() -> None:
+    errors = {name: mse(name, (0, 1), (2, 1)) for name in ("k1", "k2", "k3")}
+    assert math.isclose(errors["k1"], 4, rel_tol=1e-9) and math.isclose(errors["k2"], 28, rel_tol=1e-9)
+    assert math.isclose(errors["k3"], math.exp(4) - 5, rel_tol=1e-6)
+    assert min(errors, key=errors.get) == "k1" and question("variance-mse-lowest").answer == "A"
+    near = {name: mse(name, (0, 1), (0.5, 1)) for name in ("k1", "k2", "k3")}
+    assert min(near, key=near.get) == "k3"  # the usual ranking is a small-KL ranking
+
+
+def test_loss_aggregation_of_the_padded_batch() -> None:
+    assert math.isclose(aggregate("seq-mean-token-mean"), 0.25) and math.isclose(aggregate("token-mean"), 0.16)
+    assert math.isclose(aggregate("padding included"), 0.2125) and math.isclose(aggregate("dr-grpo"), 0.1)
+    assert question("loss-aggregation-padding").answer == "B"
+    assert "0.2125" in question("loss-aggregation-padding").choices[1]["en"]
+    assert "0.8 / 8 = 0.1" in question("loss-aggregation-token-mean").explanation["en"]
+    empty = torch.zeros(1, 4, dtype=torch.float64)
+    assert float((empty * empty).sum() / empty.sum().clamp(min=1)) == 0.0  # an empty mask gives 0, not NaN
+
+
+def test_adaptive_controller_moves_toward_the_target() -> None:
+    assert math.isclose(adaptive_kl(0.1, 9, 6, 5000, 10000), 0.11)
+    assert math.isclose(adaptive_kl(0.1, 9, 6, 5000, 10000) / 0.1, 1.1)  # clipped at +0.2, not 1.25
+    below = adaptive_kl(0.1, 1, 6, 5000, 10000)
+    assert 0.1 * (1 - 0.2 * 5000 / 10000) <= below < 0.1
+    assert question("kl-controller-below-target").answer == "A"
+
+
+def test_per_token_losses_miss_the_sequence_gradient() -> None:
+    gen = torch.Generator().manual_seed(3)
+    theta1, theta2 = torch.randn(3, generator=gen, dtype=torch.float64), torch.randn(3, 3, generator=gen, dtype=torch.float64)
+    log_ref1 = torch.log_softmax(torch.randn(3, generator=gen, dtype=torch.float64), -1)
+    log_ref2 = torch.log_softmax(torch.randn(3, 3, generator=gen, dtype=torch.float64), -1)
+    g = two_token_gradients(theta1, theta2, log_ref1, log_ref2)
+    truth = g["sequence"]
+    assert torch.allclose(g["k1 reward, return"], truth, atol=1e-12, rtol=0)  # PPO's shaping: exact
+    for loss in ("k2 loss", "k3+ loss"):  # per-token reverse-KL gradients: each position right...
+        assert torch.allclose(g[loss], g["prefix held fixed"], atol=1e-12, rtol=0)
+        assert (g[loss] - truth).abs().max() > 0.02  # ...but the sum misses the prefixes' dependence on theta
+    assert (g["k3 loss"] - truth).abs().max() > 0.02
+    example = sigma_example()
+    assert abs(example["k2 loss"]) < 1e-12 and abs(example["k3+ loss"]) < 1e-12
+    assert math.isclose(example["sequence"], 0.25 * (0.9 * math.log(1.8) + 0.1 * math.log(0.2)), rel_tol=1e-12)
+    assert math.isclose(example["k1 reward, return"], example["sequence"], rel_tol=1e-12)
+    assert question("sequence-kl-per-token-losses").answer == "B" and question("sequence-kl-k1-return").answer == "A"
+
+
+def test_off_policy_k3_and_its_correction() -> None:
+    means = categorical_k3_means((0.5, 0.5), (0.8, 0.2), (0.9, 0.1))
+    assert math.isclose(means["pi"], means["kl"]) and math.isclose(means["weighted"], means["kl"])
+    assert round(means["kl"], 3) == 0.511 and round(means["old"], 3) == 0.332
+    # Gradients: rho * k3 with rho = pi/pi_old in the graph gives grad KL(pi || ref) for any pi_old...
+    theta = torch.tensor(LOGITS, dtype=torch.float64, requires_grad=True)
+    log_pi = torch.log_softmax(theta, 0)
+    log_ref = torch.log(torch.tensor(REF, dtype=torch.float64))
+    log_old = torch.log_softmax(torch.tensor(LOGITS, dtype=torch.float64) + t64(0.5, -0.3, 0.2, 0.0), 0)
+    rho = (log_pi - log_old).exp()
+    (log_old.exp() * rho * k("k3")(log_pi, log_ref)).sum().backward()
+    assert torch.allclose(theta.grad, true_gradient("pi||ref"), atol=1e-12, rtol=0)
+    # ...while without the weight, on samples from pi_old, k3's gradient is neither KL's.
+    theta.grad = None
+    log_pi = torch.log_softmax(theta, 0)
+    (log_old.exp() * k("k3")(log_pi, log_ref)).sum().backward()
+    for direction in ("pi||ref", "ref||pi"):
+        assert (theta.grad - true_gradient(direction)).abs().max() > 0.01
+    # At the first update (pi_old = pi, rho = 1 in value): with rho in the graph, k2's gradient, not k3's.
+    theta.grad = None
+    log_pi = torch.log_softmax(theta, 0)
+    rho = (log_pi - log_pi.detach()).exp()
+    (log_pi.detach().exp() * rho * k("k3")(log_pi, log_ref)).sum().backward()
+    assert torch.allclose(theta.grad, true_gradient("pi||ref"), atol=1e-12, rtol=0)
+    assert question("off-policy-correction").answer == "B" and question("off-policy-weighted-gradient").answer == "B"
+
+
+def test_forward_and_reverse_gradients_agree_near_ref() -> None:
+    """gradients-k3-near-ref: near pi_ref both KLs' gradients are O(eps), their difference O(eps^2)."""
+    log_ref = torch.log(torch.tensor(REF, dtype=torch.float64))
+    direction = t64(0.7, -0.4, 0.1, -0.2)
+
+    def gap(eps: float) -> tuple[float, float]:
+        theta = (log_ref + eps * direction).requires_grad_(True)
+        log_pi = torch.log_softmax(theta, 0)
+        reverse = torch.autograd.grad((log_pi.exp() * (log_pi - log_ref)).sum(), theta)[0]
+        theta = (log_ref + eps * direction).requires_grad_(True)
+        log_pi = torch.log_softmax(theta, 0)
+        forward = torch.autograd.grad((log_ref.exp() * (log_ref - log_pi)).sum(), theta)[0]
+        return float(reverse.abs().max()), float((reverse - forward).abs().max())
+    (size1, diff1), (size2, diff2) = gap(0.02), gap(0.01)
+    assert math.isclose(size1 / size2, 2, rel_tol=0.05) and math.isclose(diff1 / diff2, 4, rel_tol=0.05)
+    assert question("gradients-k3-near-ref").answer == "C"
 
 
 def test_framework_formulas_equal_the_reference_grpo_kl() -> None:
@@ -363,7 +651,7 @@ SEED_INTERVIEW = {"seed-q1-why-approximate", "seed-q2-grpo-estimator", "seed-q3-
 
 def test_the_bank_is_the_one_kldrill_quiz_loads() -> None:
     assert questions_file().resolve() == (ROOT / "questions.yaml").resolve()
-    assert len(real_bank().questions) >= 40
+    assert len(real_bank().questions) >= 78  # issue #13: 63 plus at least 15
 
 
 def test_coverage_by_type_topic_and_difficulty() -> None:
@@ -376,8 +664,45 @@ def test_coverage_by_type_topic_and_difficulty() -> None:
     assert topics.count("seed-errors") >= 5
     assert topics.count("gradients") >= 5
     for topic in ("kl-basics", "k1", "k2", "k3", "variance", "direction", "grpo", "ppo-reward", "numerics",
-                  "frameworks"):
+                  "frameworks", "sequence-kl", "off-policy", "kl-controller", "loss-aggregation"):
         assert topic in topics, topic
+
+
+# Issue #13's "Add" list: each topic -> questions that cover it.
+ADDED = {
+    "token- vs sequence-level KL gradients": ("sequence-kl-per-token-losses", "sequence-kl-two-token",
+                                              "sequence-kl-k1-return"),
+    "the off-policy correction of the KL term": ("off-policy-k3-mean", "off-policy-correction",
+                                                 "off-policy-weighted-gradient"),
+    "verl's two KL switches and their defaults": ("frameworks-verl-kl-switches",),
+    "TRL's GRPO defaults; why DAPO and Dr. GRPO drop the KL": ("frameworks-trl-grpo-defaults", "frameworks-why-drop-kl"),
+    "k3 as a detached reward": ("gradients-k3-reward",),
+    "the adaptive KL controller": ("kl-controller-update", "kl-controller-below-target"),
+    "averaging and masking the KL term": ("loss-aggregation-seq-mean", "loss-aggregation-token-mean",
+                                          "loss-aggregation-padding"),
+    "MSE vs bias at large KL (numeric)": ("variance-mse-large-kl", "variance-mse-lowest"),
+    "where k2's variance overtakes k1's (numeric)": ("variance-k2-overtakes-k1",),
+    "k2's bias of either sign": ("k2-negative-bias", "k2-bias-categorical"),
+    "verl's output clamp and expm1's precision (numeric)": ("numerics-verl-clamp-threshold", "numerics-expm1-bf16"),
+}
+
+
+def test_every_topic_of_issue_13_is_covered_and_linked_to_an_exercise() -> None:
+    added = [qid for ids in ADDED.values() for qid in ids]
+    assert len(added) == len(set(added)) >= 15
+    for qid in added:
+        assert question(qid).exercise is not None, f"{qid} follows up on no exercise"
+    assert {question(qid).type for qid in ADDED["MSE vs bias at large KL (numeric)"]} >= {"numeric"}
+    assert question("variance-k2-overtakes-k1").type == "numeric"
+
+
+def test_every_exercise_has_follow_up_questions() -> None:
+    from grader.exercises import names
+    bank = real_bank()
+    for name in names():
+        assert len(bank.for_exercise(name)) >= 5, name
+    linked = sum(q.exercise is not None for q in bank.questions)
+    assert linked >= 0.8 * len(bank.questions)
 
 
 def test_the_seed_notes_three_interview_questions_are_there() -> None:

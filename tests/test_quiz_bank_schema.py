@@ -23,6 +23,8 @@ def test_a_valid_bank_loads_with_answers_normalised(bank: Path) -> None:
     assert numeric.answer == 0.125 and numeric.tolerance == 0.001
     assert open_.answer is None and open_.model_answer["zh"].startswith("因为")
     assert loaded.topics() == ["k3", "estimators", "k1"]
+    assert [q.exercise for q in loaded.questions] == [None, None, None, None, "k1"]
+    assert [q.id for q in loaded.for_exercise("k1")] == ["k1-sign"] and loaded.for_exercise("k2") == ()
 
 
 def test_lenient_spellings_an_author_may_use(tmp_path: Path) -> None:
@@ -92,6 +94,10 @@ MALFORMED = {
     "misspelt field": (_set(4, "explaination", {"en": "x", "zh": "x"}), "k1-sign", "explaination",
                        "unknown field"),
     "missing topic": (_drop(4, "topic"), "k1-sign", "topic", "missing"),
+    "unknown exercise": (_set(4, "exercise", "k4"), "k1-sign", "exercise",
+                         "one of the exercises (k1, k2, k3, grpo_kl, compute_rewards_kl) (got 'k4')"),
+    "exercise not text": (_set(0, "exercise", 3), "k3-nonnegative", "exercise", "(got 3)"),
+    "exercise as a file name": (_set(0, "exercise", "k3.py"), "k3-nonnegative", "exercise", "got 'k3.py'"),
 }
 
 
@@ -112,6 +118,29 @@ def test_each_malformation_names_file_question_and_field(tmp_path: Path, case: s
     line = path.read_text(encoding="utf-8").splitlines()[err.line - 1]
     parts = [p for p in re.split(r"[.\[\]]", field) if p]
     assert any(f"{p}:" in line for p in parts) or line.lstrip().startswith("- "), line
+
+
+def test_exercise_names_come_from_the_exercise_metadata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A track that adds an exercise to grader/data/exercises.yaml can link questions to it at once."""
+    import grader.quiz.bank as bank_module
+    from grader.exercises import names
+
+    assert names()[:5] == ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
+    data = bank_data()
+    data["questions"][0]["exercise"] = "dpo_loss"
+    path = write_bank(tmp_path / "b.yaml", data)
+    with pytest.raises(BankError, match=r"field 'exercise'.*got 'dpo_loss'"):
+        load_bank(path)
+    monkeypatch.setattr(bank_module, "exercise_names", lambda: [*names(), "dpo_loss"])
+    assert load_bank(path).questions[0].exercise == "dpo_loss"
+
+
+def test_the_exercise_message_reads_in_chinese(tmp_path: Path) -> None:
+    data = bank_data()
+    data["questions"][4]["exercise"] = "k4"
+    with pytest.raises(BankError) as info:
+        load_bank(write_bank(tmp_path / "b.yaml", data))
+    assert "字段 'exercise'：必须是以下练习之一：k1, k2, k3" in info.value.render("zh")
 
 
 def test_a_non_kebab_id_is_named_by_position_and_quoted(tmp_path: Path) -> None:

@@ -10,6 +10,11 @@ every expectation is the exact sum over outcomes, so the identities hold to roun
     E_pi[sg(k1) grad log pi] = grad KL(pi || ref)   (k1 as a detached REINFORCE reward, PPO-style)
 
 "grad k" is the pathwise gradient autograd computes on a sampled x (through log pi_theta(x) only).
+
+These are per-token facts: x is one outcome of one distribution. Over a whole response, summed per-token
+k2 (or k3, or "k3+") losses miss how earlier tokens change the distributions of later ones, while k1 as a
+reward whose return sums the rest of the response's KL stays exact (Tang and Munos, arXiv:2506.09477;
+tests/test_question_bank.py checks both on a two-token policy).
 """
 
 from __future__ import annotations

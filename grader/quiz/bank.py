@@ -15,6 +15,8 @@ The schema (version 1):
         tolerance: 0.001          # numeric only, optional (absolute; default: exact up to rounding)
         explanation: {en: ..., zh: ...}
         source: "..."             # where the answer can be checked
+        exercise: k3              # optional: the exercise (grader/data/exercises.yaml) this question
+                                  # follows up on, so a learner can be asked "why" right after the code
 
 For an `open` question the model answer shown after the learner's own answer is `answer` when given,
 else the explanation. A numeric answer or tolerance may also be a string such as "1e-3", because
@@ -34,6 +36,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from grader.exercises import names as exercise_names
 from grader.quiz.text import qt
 
 TYPES = ("single", "multi", "numeric", "open")
@@ -83,6 +86,7 @@ class Question:
     explanation: Mapping[str, str]
     source: str
     model_answer: Mapping[str, str] | None = None  # open questions only
+    exercise: str | None = None  # the exercise this question follows up on, if any
 
     @property
     def letters(self) -> str:
@@ -96,6 +100,10 @@ class Bank:
 
     def get(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
+
+    def for_exercise(self, name: str) -> tuple[Question, ...]:
+        """The questions that follow up on exercise `name`, in file order."""
+        return tuple(q for q in self.questions if q.exercise == name)
 
     def topics(self) -> list[str]:
         """Topics in order of first appearance in the file."""
@@ -216,6 +224,14 @@ def _tolerance(value: Any, q: Mapping[str, Any]) -> float:
     return number
 
 
+def _exercise(value: Any, q: Mapping[str, Any]) -> str:
+    # Checked against the exercise metadata, not a fixed list, so new exercises need no change here.
+    known = exercise_names()
+    if not isinstance(value, str) or value.strip() not in known:
+        raise _Problem("bank_exercise", names=", ".join(known), got=_show(value))
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class _Rule:
     name: str
@@ -239,6 +255,7 @@ _RULES = (
     _Rule("tolerance", _tolerance, frozenset(), frozenset(("numeric",))),
     _Rule("explanation", _bilingual_field, _ALL, _ALL),
     _Rule("source", _text, _ALL, _ALL),
+    _Rule("exercise", _exercise, frozenset(), _ALL),
 )
 _FIELD_NAMES = tuple(rule.name for rule in _RULES)
 
@@ -382,5 +399,5 @@ def _question(path: Path, raw: Any, index: int, node: yaml.Node | None) -> Quest
         prompt=values["prompt"], choices=values.get("choices", ()),
         answer=None if values["type"] == "open" else answer,
         tolerance=values.get("tolerance", 0.0), explanation=values["explanation"], source=values["source"],
-        model_answer=answer if values["type"] == "open" else None,
+        model_answer=answer if values["type"] == "open" else None, exercise=values.get("exercise"),
     )
