@@ -12,12 +12,15 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def alternate(baseline: list[str], target: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """Seconds per run of each command, after one warm-up run of each (to fill the page cache)."""
-    timed(baseline)
-    timed(target)
-    base, other = [], []
+def alternate(baseline: list[str], target: list[str], repeat: int, *more: list[str]
+              ) -> tuple[list[float], ...]:
+    """Seconds per run of each command (the baseline, the target, then ``more``), after one warm-up
+    run of each (to fill the page cache)."""
+    commands = [baseline, target, *more]
+    for command in commands:
+        timed(command)
+    runs: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
-        base.append(timed(baseline))
-        other.append(timed(target))
-    return base, other
+        for command, times in zip(commands, runs):
+            times.append(timed(command))
+    return tuple(runs)

@@ -68,11 +68,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=24)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="build the submissions here and keep them")
+    parser.add_argument("--mode", choices=["--sandbox", "--no-sandbox"], default="--sandbox",
+                        help="grade in the bubblewrap sandbox (default) or without it")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kldrill-bench-"))
     try:
         paths = build(folder / "class", args.count)
-        kldrill = [sys.executable, "-m", "grader", "grade"]
+        kldrill = [sys.executable, "-m", "grader", "grade", args.mode]
         batch_cmd = kldrill + ["--batch", str(folder / "class"), "--json", "--jobs", str(args.jobs)]
         timed(kldrill + [str(paths[0]), "--json"])  # warm the page cache for both
         # The batch before and after the one-at-a-time run, so a shared machine's noise hits both alike.
@@ -82,7 +84,7 @@ def main() -> None:
             alone += timed(kldrill + [str(path), "--json"])[0]
         batches.append(timed(batch_cmd)[0])
         batch = sum(batches) / len(batches)
-        print(f"submissions                    {len(paths)} (jobs {args.jobs}, {os.cpu_count()} cores)")
+        print(f"submissions                    {len(paths)} (jobs {args.jobs}, {os.cpu_count()} cores, {args.mode})")
         print(f"kldrill grade --batch          {batch:.2f} s  ({batch / len(paths):.3f} s per submission; "
               f"runs {', '.join(f'{b:.2f}' for b in batches)})")
         print(f"kldrill grade, one at a time   {alone:.2f} s  ({alone / len(paths):.3f} s per submission)")

@@ -89,12 +89,12 @@ def test_import_failure_errors_every_exercise_with_line(write) -> None:
     doc, proc = grade_json(str(path))
     assert proc.returncode == 1
     assert statuses(doc) == {n: "error" for n in NAMES}
-    assert all("line 3" in e["checks"][0]["message"] for e in doc["exercises"])
+    assert all("broken.py:3" in e["checks"][0]["message"] for e in doc["exercises"])
     path = write("raises.py", "import torch\nx = 1 / 0\n")
     doc, _ = grade_json(str(path))
     assert statuses(doc) == {n: "error" for n in NAMES}
     assert "ZeroDivisionError" in doc["exercises"][0]["checks"][0]["message"]
-    assert "raises.py, line 2" in doc["exercises"][0]["checks"][0]["message"]
+    assert "raises.py:2" in doc["exercises"][0]["checks"][0]["message"]
 
 
 def test_table_names_the_first_failure_in_plain_words(write) -> None:

@@ -138,7 +138,8 @@ def decode(header: bytes, blob: bytes | bytearray) -> tuple[Any, list[dict]]:
         return _unpack(doc["tree"], tensors), specs
     except WireError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError, MemoryError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError, MemoryError,
+            RuntimeError) as exc:  # RuntimeError: torch refusing a shape (stride overflow)
         raise WireError(f"unreadable message ({type(exc).__name__})") from None
 
 

@@ -72,17 +72,17 @@ def _install_guard(hidden: list[str]) -> None:
 
 
 def _where(tb: Any, files: set[str]) -> str:
-    """'k3.py, line 7' for the innermost frame in the learner's files."""
+    """'k3.py:7' (reads the same in every language) for the innermost frame in the learner's files."""
     found = ""
     for frame in traceback.extract_tb(tb):
         if frame.filename in files:
-            found = f"{Path(frame.filename).name}, line {frame.lineno}"
+            found = f"{Path(frame.filename).name}:{frame.lineno}"
     return found
 
 
 def _describe(exc: BaseException, files: set[str]) -> dict:
     if isinstance(exc, SyntaxError) and exc.filename in files:
-        where = f"{Path(exc.filename).name}, line {exc.lineno}"
+        where = f"{Path(exc.filename).name}:{exc.lineno}"
         message = exc.msg
     else:
         where = _where(exc.__traceback__, files)
