@@ -147,9 +147,12 @@ def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: to
                 at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
             else:
                 at.append(f"{name}={fmt_num(float(a))}")
+        shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
+        if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
+            shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"
         raise CheckFailure(
             "check_wrong_values", what=what or exercises.get(exercise).function, index=idx if idx else "()",
-            inputs=", ".join(at), want=fmt_num(float(want[idx])), got=fmt_num(float(got64[idx])),
+            inputs=", ".join(at), want=shown_want, got=shown_got,
             count=int(bad.sum()), total=want.numel())
 
 

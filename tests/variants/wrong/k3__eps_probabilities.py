@@ -1,5 +1,5 @@
 # exercise: k3
-# expect: underflow_ratio
+# expect: log_epsilon
 # why: epsilons in a ratio of probabilities
 import torch
 
