@@ -193,8 +193,8 @@ def _overflow_round_trip(session: LearnerSession, exercise: str) -> bool:
     exp and log (log(exp(x)), log1p(expm1(x)))."""
     if exercise not in ESTIMATORS:
         return False
-    args = _lr_args(exercise, [-120.0, -104.0, -90.0, -30.0, -20.0, 60.0] + ([95.0] if exercise in ("k1", "k2") else []),
-                    torch.float32)
+    lr = [-120.0, -104.0, -90.0, -30.0, -20.0, 60.0] + ([95.0] if exercise in ("k1", "k2") else [])
+    args = _lr_args(exercise, lr, torch.float32)
     out = session.call(exercise, args).out
     want = _expected(exercise, args).float()
     return out.shape == want.shape and bool((~torch.isfinite(out) & torch.isfinite(want)).any())
