@@ -15,8 +15,18 @@ def k1(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
 
       Its mean over x ~ q is KL(q || p) = E_q[log q(x)/p(x)] with no bias, but a
       single k1 can be negative and its variance is high.
-      The result has the broadcast shape, the inputs' dtype and device, and lets
-      gradients flow back to both inputs. Do not modify the inputs.
+      Gradients must flow back to both inputs.
+      How it is called and graded: positionally, ``k1(log_p, log_q)``; any callable named
+      ``k1`` counts (a function, a lambda, a functools.partial, an object with
+      ``__call__``). Inputs may be float16, bfloat16, float32 or float64, of any shape
+      (empty ones too). The result has the broadcast shape, the dtype torch's type
+      promotion gives the two inputs (that of ``log_p - log_q``) and their device.
+      Precision: as exact as that dtype allows; float64 inputs need float64 arithmetic (no
+      .float() inside). Extremes follow the IEEE arithmetic of the formula, with no
+      epsilon, no clamping, no nan_to_num and no round trip through exp and log: log r may
+      be as large as the dtype holds, or -inf (then k1 = +inf). Do not modify the inputs:
+      neither their values nor their shape or strides (no in-place ops, t_(), squeeze_()).
+      Keep no state between calls.
 
     Example
       >>> k1(torch.tensor([-1.0, -2.0]), torch.tensor([-1.5, -1.0]))
@@ -29,7 +39,14 @@ def k1(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
           k1 = -log r = log_q - log_p
 
       它在 x ~ q 下的均值是 KL(q || p) = E_q[log q(x)/p(x)]，无偏；但单个 k1 可以为负，方差大。
-      返回张量的形状为广播后的形状，dtype 和 device 与输入一致，梯度能传回两个输入。
-      不要修改输入。
+      梯度必须能传回两个输入。
+      调用与评分方式：按位置调用 ``k1(log_p, log_q)``；名为 ``k1`` 的任何可调用对象都算（函数、
+      lambda、functools.partial、带 ``__call__`` 的对象）。输入可以是 float16、bfloat16、
+      float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，dtype 为 torch 对两个输入做类型提升的结果（即
+      ``log_p - log_q`` 的 dtype），device 与输入相同。精度：达到该 dtype 所能达到的精度；
+      float64 输入需要用 float64 计算（不要在内部 .float()）。极端值按公式的 IEEE 浮点运算处理，
+      不加 epsilon、不截断、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：log r 可以大到该 dtype
+      能表示的范围，也可以是 -inf（此时 k1 = +inf）。不要修改输入：数值、形状和步长（stride）都不能变（不要原地操作、
+      t_()、squeeze_()）。多次调用之间不要保留状态。
     """
     raise NotImplementedError("write k1 here / 在这里实现 k1")

@@ -7,6 +7,7 @@ the same mistake written in any style gets the same id.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -15,7 +16,7 @@ import torch
 import yaml
 
 from grader.checks.inputs import ESTIMATORS, estimator_args, estimator_scale, log_ratio
-from grader.checks.support import reference
+from grader.checks.support import _LEFT_DEVICE, reference, tolerance
 from grader.isolation.session import CallResult, LearnerError, LearnerSession
 from grader.resources import package_data
 
@@ -25,7 +26,7 @@ class Mistake:
     id: str
     kind: str
     exercises: tuple[str, ...]
-    expr: dict[str, str]
+    expr: dict[str, tuple[str, ...]]  # one or more expressions of what the mistaken code returns
     message: dict[str, str]
 
     def diagnosis(self) -> dict:
@@ -36,15 +37,16 @@ class Mistake:
 def catalogue() -> tuple[Mistake, ...]:
     raw = yaml.safe_load(package_data("mistakes.yaml").read_text(encoding="utf-8"))
     return tuple(Mistake(id=m["id"], kind=m["kind"], exercises=tuple(m.get("exercises") or m.get("expr", {})),
-                         expr=m.get("expr", {}), message=m["message"]) for m in raw["mistakes"])
+                         expr={k: tuple(v) if isinstance(v, list) else (v,) for k, v in m.get("expr", {}).items()},
+                         message=m["message"]) for m in raw["mistakes"])
 
 
 def _probe_args(exercise: str, dtype: torch.dtype = torch.float64, **kw: Any) -> list:
     if exercise == "compute_rewards_kl":
         g = torch.Generator().manual_seed(73)
-        reward = torch.tensor([[1.5], [-0.75], [2.0]], dtype=torch.float64)
-        ref = -4 * torch.rand(3, 4, generator=g, dtype=torch.float64) - 0.1
-        old = (ref + 0.6 * torch.randn(3, 4, generator=g, dtype=torch.float64)).clamp(max=0.0)
+        reward = torch.tensor([[1.5], [-0.75], [2.0], [0.25], [-1.25]], dtype=torch.float64)
+        ref = -4 * torch.rand(5, 4, generator=g, dtype=torch.float64) - 0.1
+        old = (ref + 0.6 * torch.randn(5, 4, generator=g, dtype=torch.float64)).clamp(max=0.0)
         return [reward.to(dtype), ref.to(dtype), old.to(dtype), 0.3]
     a, b = estimator_args(exercise, (4, 5), seed=71, **kw)
     return [a.to(dtype), b.to(dtype)]
@@ -57,8 +59,24 @@ def _expected(exercise: str, args: list) -> torch.Tensor:
 def _scale(exercise: str, args: list) -> torch.Tensor:
     if exercise == "compute_rewards_kl":
         reward, ref, old, c = args
-        return 1.0 + abs(c) * (ref.double().abs() + old.double().abs()) + reward.double().abs()
+        return 1.0 + abs(float(c)) * (ref.double().abs() + old.double().abs()) + reward.double().abs()
     return estimator_scale(exercise, *args)
+
+
+def _exact(got: torch.Tensor, want: torch.Tensor, scale: torch.Tensor, dtype: torch.dtype) -> bool:
+    """Within the checks' own tolerance for ``dtype`` (float64: float64-accurate)."""
+    if got.shape != want.shape:
+        return False
+    return bool(((got.double() - want.double()).abs() <= tolerance(dtype, want.double(), scale)).all())
+
+
+def _lr_args(exercise: str, lr: list[float], dtype: torch.dtype = torch.float64) -> list:
+    """Estimator inputs with the given log-ratios (the larger log-prob -0.5), in the argument order."""
+    r = torch.tensor(lr, dtype=torch.float64)
+    hi = torch.full_like(r, -0.5)
+    p_side, q_side = torch.where(r >= 0, hi, hi - r.abs()), torch.where(r >= 0, hi - r.abs(), hi)
+    args = [q_side, p_side] if exercise == "grpo_kl" else [p_side, q_side]
+    return [a.to(dtype) for a in args]
 
 
 def _close(got: torch.Tensor, want: torch.Tensor, scale: torch.Tensor) -> bool:
@@ -76,10 +94,12 @@ def _mistake_output(m: Mistake, exercise: str, args: list, want: torch.Tensor) -
     scope.update({n: a.double() if isinstance(a, torch.Tensor) else a for n, a in zip(names, args)})
     if exercise in ESTIMATORS:
         scope["lr"] = log_ratio(exercise, scope[names[0]], scope[names[1]])
-    return eval(m.expr[exercise], {"__builtins__": {}}, scope)  # our own catalogue, not learner input
+    return [eval(e, {"__builtins__": {}}, scope) for e in m.expr[exercise]]  # our own catalogue
 
 
 def _mutated(args: list, result: CallResult) -> bool:
+    if result.restrided and any(result.restrided):
+        return True  # shape or strides changed in place (t_(), squeeze_(), set_())
     return any(isinstance(a, torch.Tensor) and not (isinstance(b, torch.Tensor) and b.shape == a.shape
                                                     and torch.equal(a, b))
                for a, b in zip(args, result.args_after))
@@ -98,9 +118,114 @@ def _reduced(out: torch.Tensor, want: torch.Tensor, scale: torch.Tensor) -> bool
 
 # -- property detectors for values that are right on the main probe -----------------------------------
 def _wrong_dtype(session: LearnerSession, exercise: str) -> bool:
-    args = _probe_args(exercise, torch.float32)
+    """Right values in another dtype: for float32 inputs, for float64 ones (.float()), or for mixed
+    dtypes (a wider reward, or the first input's dtype instead of the promoted one)."""
+    probes = [(_probe_args(exercise, torch.float32), torch.float32),
+              (_probe_args(exercise, torch.float64), torch.float64)]
+    mixed = _probe_args(exercise, torch.float64)
+    if exercise == "compute_rewards_kl":
+        mixed = [mixed[0], mixed[1].float(), mixed[2].float(), mixed[3]]
+        probes.append((mixed, torch.float32))
+    else:
+        probes.append(([mixed[0].float(), mixed[1]], torch.float64))
+    for args, dtype in probes:
+        out = session.call(exercise, args).out
+        if out.dtype != dtype and _close(out, _expected(exercise, args), _scale(exercise, args)):
+            return True
+    return False
+
+
+def _stateful(session: LearnerSession, exercise: str) -> bool:
+    """Right on the main probe, wrong on the same values in another order (rows reversed): the function
+    remembers something from an earlier call (the main probe's shape is one no check uses)."""
+    args = [a.flip(0) if isinstance(a, torch.Tensor) else a for a in _probe_args(exercise)]
     out = session.call(exercise, args).out
-    return out.dtype != torch.float32 and _close(out, _expected(exercise, args), _scale(exercise, args))
+    return not _close(out, _expected(exercise, args), _scale(exercise, args))
+
+
+def _meta_error(session: LearnerSession, exercise: str) -> tuple[str | None, str]:
+    """The meta-device call's outcome: (the result's device or None if it raised, the error message)."""
+    args = _probe_args(exercise, torch.float32)
+    try:
+        return session.call(exercise, args, device="meta").device, ""
+    except LearnerError as exc:
+        if exc.kind != "exception":
+            raise
+        return None, str(exc.detail.get("message", ""))
+
+
+def _numpy_round_trip(session: LearnerSession, exercise: str) -> bool:
+    device, message = _meta_error(session, exercise)
+    return device is None and "numpy" in message
+
+
+def _wrong_device(session: LearnerSession, exercise: str) -> bool:
+    device, message = _meta_error(session, exercise)
+    return device not in (None, "meta") or (device is None and any(m in message for m in _LEFT_DEVICE))
+
+
+def _log_epsilon(session: LearnerSession, exercise: str) -> bool:
+    """k3 = r - 1 - log(r + eps): where r << eps the result stops growing. Solving each value for eps
+    gives one and the same positive eps (a correct function gives 0)."""
+    if exercise not in ("k3", "grpo_kl"):
+        return False
+    lr = [-40.0, -36.0, -32.0, -28.0]
+    args = _lr_args(exercise, lr)
+    out = session.call(exercise, args).out.double()
+    r = torch.tensor(lr, dtype=torch.float64).exp()
+    if out.shape != r.shape or not bool(torch.isfinite(out).all()):
+        return False
+    guess = torch.exp(r - 1 - out) - r
+    if not (bool((guess > 1e-20).all()) and float(guess.max() / guess.min()) < 1.5):
+        return False
+    # Confirm where r is near that eps (a clamp also stops growing, but not along this curve).
+    eps = float(guess.median())
+    lr = [math.log(eps) + k for k in (-1.0, 0.0, 1.0, 3.0)]
+    args = _lr_args(exercise, lr)
+    out = session.call(exercise, args).out.double()
+    r = torch.tensor(lr, dtype=torch.float64).exp()
+    model = r - 1 - torch.log(r + eps)
+    return out.shape == model.shape and bool(((out - model).abs() <= 1e-3 * model.abs()).all())
+
+
+def _overflow_round_trip(session: LearnerSession, exercise: str) -> bool:
+    """inf or NaN for large |log r| in float32 where the true value is finite: log r recomputed through
+    exp and log (log(exp(x)), log1p(expm1(x)))."""
+    if exercise not in ESTIMATORS:
+        return False
+    lr = [-120.0, -104.0, -90.0, -30.0, -20.0, 60.0] + ([95.0] if exercise in ("k1", "k2") else [])
+    args = _lr_args(exercise, lr, torch.float32)
+    out = session.call(exercise, args).out
+    want = _expected(exercise, args).float()
+    return out.shape == want.shape and bool((~torch.isfinite(out) & torch.isfinite(want)).any())
+
+
+def _lost_precision(session: LearnerSession, exercise: str) -> bool:
+    """Right to 1% but not float64-accurate on float64 inputs: float32 arithmetic inside, a float32
+    coefficient, or a series near log r = 0."""
+    probes = [_probe_args(exercise)]
+    if exercise in ("k3", "grpo_kl"):
+        probes.append(_lr_args(exercise, [1e-3, -1e-3, 5e-3, -5e-3, 1e-6, 0.5]))
+    for args in probes:
+        out, want, scale = session.call(exercise, args).out, _expected(exercise, args), _scale(exercise, args)
+        if out.dtype != torch.float64 or out.shape != want.shape or _exact(out, want, scale, torch.float64):
+            continue
+        if float(((out.double() - want).abs() / (want.abs() + 1e-12)).max()) < 1e-2:
+            return True
+    return False
+
+
+def _wrong_ref_gradient(session: LearnerSession, exercise: str) -> bool:
+    """grpo_kl: a gradient reaches pi_ref_logprob and it is not the true one."""
+    if exercise != "grpo_kl":
+        return False
+    from grader.checks.support import reference_with_grads
+
+    args = _probe_args(exercise)
+    go = torch.ones(4, 5, dtype=torch.float64)
+    _, (_, want) = reference_with_grads(exercise, args, [True, True], go)
+    grads = session.call(exercise, args, grad=[True, True], grad_output=go).grads or [None, None]
+    return grads[1] is not None and not _close(grads[1], want, _scale(exercise, args))
 
 
 def _detached(session: LearnerSession, exercise: str) -> bool:
@@ -129,7 +254,13 @@ def _clamped(session: LearnerSession, exercise: str) -> bool:
     out = session.call(exercise, args).out.double()
     want = _expected(exercise, args)
     scale = _scale(exercise, args)
-    return not _close(out, want, scale) and bool((out.abs() <= want.abs() + 1e-6).all())
+    if not _close(out, want, scale) and bool((out.abs() <= want.abs() + 1e-6).all()):
+        return True
+    # A true inf (k3 beyond exp's range in float32) replaced by a finite number (nan_to_num, clamp).
+    args = _lr_args(exercise, [100.0, 200.0] if exercise in ("k3", "grpo_kl") else [1e20, -1e20], torch.float32)
+    out = session.call(exercise, args).out
+    want = _expected(exercise, args).float()
+    return out.shape == want.shape and bool((torch.isinf(want) & torch.isfinite(out)).any())
 
 
 def reward_column(out: torch.Tensor, args: list, want: torch.Tensor) -> int | None:
@@ -149,6 +280,9 @@ def reward_column(out: torch.Tensor, args: list, want: torch.Tensor) -> int | No
 
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
     "wrong_dtype": _wrong_dtype, "detached": _detached, "underflow_ratio": _underflow_ratio, "clamped": _clamped,
+    "stateful": _stateful, "numpy_round_trip": _numpy_round_trip, "wrong_device": _wrong_device,
+    "log_epsilon": _log_epsilon, "overflow_round_trip": _overflow_round_trip, "lost_precision": _lost_precision,
+    "wrong_ref_gradient": _wrong_ref_gradient,
 }
 
 
@@ -177,7 +311,7 @@ def diagnose(session: LearnerSession, exercise: str) -> dict | None:
     if out.shape != want.shape:
         return by_id["reduced"].diagnosis() if "reduced" in by_id and _reduced(out, want, scale) else None
     for m in mistakes:
-        if m.kind == "output" and _close(out, _mistake_output(m, exercise, args, want), scale):
+        if m.kind == "output" and any(_close(out, o, scale) for o in _mistake_output(m, exercise, args, want)):
             return m.diagnosis()
         if m.id == "reward_wrong_position" and reward_column(out, args, want) not in (None, want.shape[1] - 1):
             return m.diagnosis()

@@ -11,5 +11,6 @@ def compute_rewards_kl(
 ) -> torch.Tensor:
     kl = old_logprobs - ref_logprobs  # k1 per token, from the rollout policy
     rewards = -kl_ctl * kl  # a new tensor: the inputs stay untouched
-    rewards[:, -1] += reward[:, 0]  # the sequence reward lands on the last token
+    if rewards.shape[1] > 0:  # T = 0: no token to carry the score, an empty (B, 0) result
+        rewards[:, -1] += reward[:, 0]  # the sequence reward lands on the last token
     return rewards

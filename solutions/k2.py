@@ -1,4 +1,4 @@
-"""Reference solution: k2, the low-variance, biased estimator of KL(q || p)."""
+"""Reference solution: k2, the biased estimator of KL(q || p), low-variance when p and q are close."""
 
 import torch
 

@@ -25,8 +25,17 @@ WRONG = [
     ("reduced", "k1", "return (log_q - log_p).mean()"),
     ("reduced", "k3", "lr = log_p - log_q\n    return (torch.expm1(lr) - lr).sum()"),
     ("detached", "k2", "with torch.no_grad():\n        return (log_p - log_q) ** 2 / 2"),
-    ("detached", "grpo_kl", "import numpy as np\n    d = (pi_ref_logprob - pi_logprob).detach().numpy()\n"
-                            "    return torch.from_numpy(np.exp(d) - d - 1)"),
+    ("numpy_round_trip", "grpo_kl", "import numpy as np\n    d = (pi_ref_logprob - pi_logprob).detach().numpy()\n"
+                                    "    return torch.from_numpy(np.exp(d) - d - 1)"),
+    ("detached", "k3", "lr = (log_p - log_q).detach()\n    return torch.expm1(lr) - lr"),
+    # Correct before issue #12's exact contracts: float32 arithmetic on float64 inputs, and a result in
+    # the wider reward's dtype.
+    ("lost_precision", "k3", "lr = (log_p - log_q).float()\n    return (lr.exp() - 1 - lr).to(log_p.dtype)"),
+    ("wrong_dtype", "compute_rewards_kl", "import torch.nn.functional as F\n"
+                                          "    return -kl_ctl * (old_logprobs - ref_logprobs) + "
+                                          "F.pad(reward, (old_logprobs.shape[1] - 1, 0))"),
+    ("wrong_dtype", "compute_rewards_kl", "kl = -kl_ctl * (old_logprobs - ref_logprobs)\n"
+                                          "    return torch.cat([kl[:, :-1], kl[:, -1:] + reward], dim=1)"),
     ("input_mutated", "k1", "log_q.sub_(log_p)\n    return log_q"),
     ("input_mutated", "compute_rewards_kl",
      "old_logprobs -= ref_logprobs\n    old_logprobs *= -kl_ctl\n    old_logprobs[:, -1] += reward[:, 0]\n"
@@ -62,18 +71,19 @@ CORRECT = [
     ("compute_rewards_kl", "rewards = (ref_logprobs - old_logprobs).clone() * kl_ctl\n"
                            "    rewards[..., -1] = rewards[..., -1] + reward[:, -1]\n    return rewards"),
     ("compute_rewards_kl", "kl = -kl_ctl * (old_logprobs - ref_logprobs)\n"
-                           "    return torch.cat([kl[:, :-1], kl[:, -1:] + reward], dim=1)"),
+                           "    return torch.cat([kl[:, :-1], kl[:, -1:] + reward.to(kl.dtype)], dim=1)"),
     ("compute_rewards_kl", "out = torch.zeros_like(old_logprobs)\n    out.copy_(old_logprobs - ref_logprobs)\n"
                            "    out.mul_(-kl_ctl)\n    T = out.shape[1]\n"
                            "    out.index_put_((torch.arange(out.shape[0]), torch.full((out.shape[0],), T - 1)),"
-                           " reward[:, 0], accumulate=True)\n    return out"),
+                           " reward[:, 0].to(out.dtype), accumulate=True)\n    return out"),
     ("k2", "return 0.5 * (log_p - log_q).pow(2)"),
-    ("k3", "lr = (log_p - log_q).float()\n    return (lr.exp() - 1 - lr).to(log_p.dtype)"),
+    ("k3", "lr = log_p - log_q\n    w = lr.float() if lr.dtype in (torch.bfloat16, torch.float16) else lr\n"
+           "    return (w.exp() - 1 - w).to(lr.dtype)"),
     ("grpo_kl", "lr = pi_ref_logprob - pi_logprob\n    return torch.exp(lr) - lr - 1"),
     ("grpo_kl", "lr = pi_ref_logprob.detach() - pi_logprob\n    return torch.special.expm1(lr) - lr"),
     ("compute_rewards_kl", "import torch.nn.functional as F\n"
-                           "    return -kl_ctl * (old_logprobs - ref_logprobs) + "
-                           "F.pad(reward, (old_logprobs.shape[1] - 1, 0))"),
+                           "    kl = -kl_ctl * (old_logprobs - ref_logprobs)\n"
+                           "    return kl + F.pad(reward.to(kl.dtype), (old_logprobs.shape[1] - 1, 0))"),
 ]
 
 SIGNATURES = {"k1": "log_p, log_q", "k2": "log_p, log_q", "k3": "log_p, log_q",

@@ -91,12 +91,14 @@ def tolerance(dtype: torch.dtype, want: torch.Tensor, scale: torch.Tensor) -> to
     """How far a correct result may sit from the float64 reference, element by element.
 
     Rounding errors grow with the size of the intermediate terms (``scale``), not only with the
-    result, so k3 near zero computed as exp(x) - 1 - x in bfloat16 is still accepted. Precision is
-    floored at float32's: computing float64 inputs in float32 is imprecise, not wrong maths, and any
-    wrong formula is off by far more.
+    result, so k3 near zero computed as exp(x) - 1 - x in bfloat16, or in float64, is still accepted.
+    Each dtype is held to its own precision: 64 units of float64's eps for float64 results (computing
+    them in float32 is off by ~1e-7 relative and fails), 64 of float32's for float32, 16 of the half
+    types' own eps for bfloat16 and float16 (torch rounds their every operation).
     """
     factor = 16.0 if dtype in (torch.bfloat16, torch.float16) else 64.0
-    return factor * max(eps(dtype), eps(torch.float32)) * (want.abs() + scale)
+    scale = torch.where(torch.isfinite(scale), scale, torch.zeros_like(scale))  # an infinite input
+    return factor * eps(dtype) * (want.abs() + scale)
 
 
 def _index(flat_index: int, shape: Sequence[int]) -> tuple[int, ...]:
@@ -108,14 +110,19 @@ def _index(flat_index: int, shape: Sequence[int]) -> tuple[int, ...]:
 
 
 def check_unmodified(exercise: str, args: Sequence[Any], result: CallResult) -> None:
+    """The inputs as they were sent: values, shape, dtype and strides (the worker reports strides)."""
     names = exercises.get(exercise).args
-    for name, before, after in zip(names, args, result.args_after):
-        if isinstance(before, torch.Tensor) and after is not before:  # (the same object: reported unchanged)
+    restrided = result.restrided or [False] * len(args)
+    for name, before, after, moved in zip(names, args, result.args_after, restrided):
+        if not isinstance(before, torch.Tensor):
+            continue
+        same = after is before  # (the same object: reported unchanged)
+        if not same:
             same = (isinstance(after, torch.Tensor) and after.shape == before.shape
                     and after.dtype == before.dtype
                     and bool(((after == before) | (after.isnan() & before.isnan())).all()))
-            if not same:
-                raise CheckFailure("check_input_modified", call=describe_call(exercise, args), arg=name)
+        if not same or moved:
+            raise CheckFailure("check_input_modified", call=describe_call(exercise, args), arg=name)
 
 
 def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: torch.Tensor,
@@ -124,8 +131,13 @@ def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: to
     want = want.double()
     got64 = got.double()
     tol = tolerance(dtype, want, scale.double().expand_as(want))
-    bad = ~((got64 - want).abs() <= tol)
-    bad |= got64.isnan() != want.isnan()
+    # The true value rounded to the result's dtype: +-inf where it overflows there (k3 at log r = 100 in
+    # float32 is inf, as the formula's IEEE arithmetic gives). Such a value must come out exactly; NaN
+    # (an indeterminate form of the formula) must come out NaN, and nowhere else.
+    in_dtype = want.to(dtype).double()
+    special = torch.isinf(in_dtype)
+    bad = torch.where(special, got64 != in_dtype, ~((got64 - want).abs() <= tol))
+    bad = torch.where(want.isnan(), ~got64.isnan(), bad)
     if bool(bad.any()):
         i = int(bad.reshape(-1).nonzero()[0])
         idx = _index(i, want.shape)
@@ -137,14 +149,17 @@ def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: to
                 at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
             else:
                 at.append(f"{name}={fmt_num(float(a))}")
+        shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
+        if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
+            shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"
         raise CheckFailure(
             "check_wrong_values", what=what or exercises.get(exercise).function, index=idx if idx else "()",
-            inputs=", ".join(at), want=fmt_num(float(want[idx])), got=fmt_num(float(got64[idx])),
+            inputs=", ".join(at), want=shown_want, got=shown_got,
             count=int(bad.sum()), total=want.numel())
 
 
 def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: torch.Tensor,
-                 dtype: torch.dtype, scale: torch.Tensor) -> None:
+                 dtype: torch.dtype, scale: torch.Tensor, what: Any = "") -> None:
     """Shape, dtype, device, untouched inputs, then values, failing on the first that is off."""
     out = result.out
     if tuple(out.shape) != tuple(want.shape):
@@ -153,9 +168,9 @@ def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: t
     if out.dtype != dtype:
         raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
                            want=str(dtype).replace("torch.", ""),
-                           got=str(out.dtype).replace("torch.", ""))
+                           got=str(out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
     check_unmodified(exercise, args, result)
-    check_values(exercise, args, out, want, dtype, scale)
+    check_values(exercise, args, out, want, dtype, scale, what)
 
 
 def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool],
@@ -166,3 +181,45 @@ def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool
     wanted = [leaf for leaf, g in zip(leaves, grad) if g]
     grads = torch.autograd.grad((out * grad_output).sum(), wanted)  # see grader/isolation/worker.py: no sympy import
     return out.detach(), [g.detach() for g in grads]
+
+
+def dtype_rule(exercise: str) -> str:
+    return "dtype_rule_rewards" if exercise == "compute_rewards_kl" else "dtype_rule_estimators"
+
+
+# What torch says when data leaves the meta device (to the CPU, to numpy) or meets a CPU tensor: on a GPU
+# the same code would compute on, or return, the wrong device.
+_LEFT_DEVICE = ("Cannot copy out of meta tensor", "is not on the expected device", "on the same device",
+                "meta device type tensor to numpy")
+
+
+def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], want_shape: tuple,
+                 dtype: torch.dtype) -> None:
+    """Call on the meta device (a GPU stand-in, no data, in the learner's process): the result must stay
+    on the inputs' device, with the expected shape and dtype, and leave the inputs' shapes and strides.
+
+    A function that reads values into Python (``.item()``, ``if (x > 0).any()``, formatting a tensor)
+    cannot run on meta; that is not a device error, so its device is not judged here."""
+    try:
+        result = learner.call(exercise, list(args), device="meta")
+    except LearnerError as exc:
+        detail = exc.detail
+        if exc.kind == "exception" and detail.get("type") not in ("NotATensor", "TensorSubclass"):
+            if any(m in str(detail.get("message", "")) for m in _LEFT_DEVICE):
+                raise CheckFailure("check_left_device", call=describe_call(exercise, args),
+                                   reason=reason(exc)) from None
+            if detail.get("type") == "NotImplementedError":
+                raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
+                                   where=detail.get("where") or "") from None
+            return  # it reads values: the device cannot be judged without data
+        raise CheckFailure("check_call_failed", call=describe_call(exercise, args), reason=reason(exc)) from None
+    if result.device != "meta":
+        raise CheckFailure("check_wrong_device", call=describe_call(exercise, args), got=result.device)
+    if tuple(result.out.shape) != tuple(want_shape):
+        raise CheckFailure("check_wrong_shape", call=describe_call(exercise, args), want=tuple(want_shape),
+                           got=tuple(result.out.shape))
+    if result.out.dtype != dtype:
+        raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
+                           want=str(dtype).replace("torch.", ""),
+                           got=str(result.out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
+    check_unmodified(exercise, args, result)

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from grader.checks.inputs import ESTIMATORS, broadcast_args, estimator_args, estimator_scale, generator
-from grader.checks.support import (CheckFailure, Text, call, check_result, check_values, describe_call,
-                                   reference, reference_with_grads)
+from grader.checks.support import (CheckFailure, Text, call, check_device, check_result, check_values,
+                                   describe_call, reference, reference_with_grads)
 from grader.exercises import get as meta
 
 
@@ -39,7 +39,7 @@ def test_hand_examples(learner, exercise: str) -> None:
 
 CASES = [(dtype, shape) for dtype, shape in [
     ("float32", ()), ("float32", (7,)), ("float32", (3, 4)), ("float32", (2, 3, 5)),
-    ("float64", (4, 6)), ("bfloat16", (4, 6)),
+    ("float64", (4, 6)), ("bfloat16", (4, 6)), ("float16", (4, 6)),
 ]]
 
 
@@ -55,7 +55,7 @@ def test_matches_reference(learner, exercise: str, dtype: str, shape: tuple) -> 
 
 
 @pytest.mark.parametrize("exercise,shapes", per_exercise(
-    *[(e, s) for e in ESTIMATORS for s in ("(3,1)x(1,4)", "(4,)x(2,4)", "()x(5,)")]))
+    *[(e, s) for e in ESTIMATORS for s in ("(3,1)x(1,4)", "(4,)x(2,4)", "()x(5,)", "(2,0)x(1,)")]))
 def test_broadcasting(learner, exercise: str, shapes: str) -> None:
     shape_a, shape_b = (eval(s) for s in shapes.split("x"))  # our own literal tuples
     a, b = broadcast_args(exercise, shape_a, shape_b, seed=5)
@@ -65,9 +65,94 @@ def test_broadcasting(learner, exercise: str, shapes: str) -> None:
     check_result(exercise, args, result, want, torch.float32, estimator_scale(exercise, *args))
 
 
-# Which inputs the gradient must reach: both for k1..k3; for grpo_kl only the policy's log-probs, since
-# the reference model's come from a frozen model (often under no_grad) and detaching them is fine.
-GRAD_INPUTS = {"k1": [True, True], "k2": [True, True], "k3": [True, True], "grpo_kl": [True, False]}
+@pytest.mark.parametrize("exercise,dtypes", per_exercise(
+    *[(e, d) for e in ESTIMATORS for d in ("float32+float64", "bfloat16+float32")]))
+def test_mixed_dtypes(learner, exercise: str, dtypes: str) -> None:
+    """Inputs of two dtypes: the result has torch's promoted dtype, as the reference's arithmetic gives."""
+    dt_a, dt_b = (getattr(torch, d) for d in dtypes.split("+"))
+    a, b = estimator_args(exercise, (3, 5), seed=53)
+    args = [a.to(dt_a), b.to(dt_b)]
+    want = reference(exercise)(args[0].double(), args[1].double())
+    result = call(learner, exercise, args)
+    check_result(exercise, args, result, want, torch.promote_types(dt_a, dt_b),
+                 estimator_scale(exercise, *args))
+
+
+@pytest.mark.parametrize("exercise", per_exercise(*[(e,) for e in ESTIMATORS]))
+def test_repeated_calls(learner, exercise: str) -> None:
+    """Two calls with the same shapes and dtype, the second on the first's values in another order (and a
+    shift): a function that keeps state across calls (a cache keyed by shape, say) gets one of them wrong."""
+    a, b = estimator_args(exercise, (4, 6), seed=59)
+    first = [a, b]
+    second = [a.flip(0, 1).roll(1, 1) - 0.25, b.flip(0, 1).roll(1, 1) - 0.25]
+    for n, args in enumerate((first, second)):
+        want = reference(exercise)(*args)
+        result = call(learner, exercise, args)
+        check_result(exercise, args, result, want, torch.float64, estimator_scale(exercise, *args),
+                     what=Text("called_again", function=meta(exercise).function) if n else "")
+
+
+@pytest.mark.parametrize("exercise", per_exercise(*[(e,) for e in ESTIMATORS]))
+def test_device(learner, exercise: str) -> None:
+    """On the meta device (shapes, dtypes and devices without data, GPU-free): the result stays on the
+    inputs' device, and the inputs keep their shapes and strides."""
+    a, b = broadcast_args(exercise, (3, 1), (3, 4), seed=61)
+    check_device(learner, exercise, [a.float(), b.float()], (3, 4), torch.float32)
+
+
+# The log-ratios of test_extremes, per dtype: exactly representable there, away from the few ulps where
+# exp overflows (float16: exp(11.09); float32 and bfloat16: exp(88.7)), from near 0 (where a series or an
+# epsilon is off) to far beyond exp's range on the negative side (expm1 -> -1 there: k3 stays finite).
+# Beyond exp's range on the positive side, k3 is +inf: the formula's IEEE arithmetic, accepted as exact.
+EXTREME_LR = {
+    "float64": [0.0, 1e-9, -1e-9, 1e-6, -1e-5, 1e-3, -1e-3, 1e-2, -1e-2, 0.5, -3.0, -8.0, 20.0, -20.0, -40.0,
+                80.0, -100.0, -300.0, 700.0, -745.5, 710.0, -1e4, 1e4],
+    "float32": [0.0, 2.0**-20, -(2.0**-20), 1e-3, -1e-3, 1e-2, -1e-2, 0.5, -3.0, -8.0, 20.0, -20.0, -50.0,
+                50.0, 80.0, -90.0, -104.0, -120.0, -200.0, 100.0, -1e4, 1e4],
+    "bfloat16": [0.0, 2.0**-9, -(2.0**-9), 2.0**-6, -(2.0**-6), 0.5, -3.0, -6.0, -8.0, 8.0, -20.0, 20.0,
+                 -50.0, 50.0, 80.0, -104.0, -120.0, -200.0, 100.0, -1e4, 1e4],
+    "float16": [0.0, 2.0**-9, -(2.0**-9), 2.0**-6, -(2.0**-6), 0.5, -3.0, -6.0, -8.0, 8.0, 10.0, -12.0, 12.0,
+                -17.0, -20.0, 20.0, -50.0, -104.0, -200.0, -1e4],
+}
+
+
+def extreme_args(exercise: str, dtype: torch.dtype) -> list[torch.Tensor]:
+    """Inputs whose log-ratios are EXTREME_LR[dtype] (the larger log-prob -0.5, the other -0.5 - |log r|),
+    then one -inf on the side that is not sampled (log_p; pi_ref_logprob), and, for k1 and k2 whose
+    formulas have no exp, on the sampled side too. Where the sampled side is -inf, k3 is inf - inf = NaN:
+    not an input a sample can give, so not graded."""
+    name = str(dtype).replace("torch.", "")
+    lr = torch.tensor(EXTREME_LR[name], dtype=torch.float64)
+    hi = torch.full_like(lr, -0.5)
+    lo = hi - lr.abs()
+    p_side = torch.where(lr >= 0, hi, lo)  # the numerator of r: log_p (k1..k3), pi_ref_logprob (grpo_kl)
+    q_side = torch.where(lr >= 0, lo, hi)
+    inf = torch.tensor([-math.inf, -0.5], dtype=torch.float64)
+    p_side, q_side = torch.cat([p_side, inf]), torch.cat([q_side, inf.flip(0)])
+    if exercise not in ("k1", "k2"):
+        p_side, q_side = p_side[:-1], q_side[:-1]
+    args = [q_side, p_side] if exercise == "grpo_kl" else [p_side, q_side]
+    return [a.to(dtype) for a in args]
+
+
+@pytest.mark.parametrize("exercise,dtype", per_exercise(
+    *[(e, d) for e in ESTIMATORS for d in ("float64", "float32", "bfloat16", "float16")]))
+def test_extremes(learner, exercise: str, dtype: str) -> None:
+    """Log-ratios from 1e-9 to the dtype's exp range and beyond, and -inf log-probs, against the float64
+    reference rounded to the dtype: no epsilon, no clamping, no round trip through exp and log, no series,
+    no nan_to_num; where the true value overflows the dtype, inf."""
+    dt = getattr(torch, dtype)
+    args = extreme_args(exercise, dt)
+    want = reference(exercise)(args[0].double(), args[1].double())
+    result = call(learner, exercise, args)
+    check_result(exercise, args, result, want, dt, estimator_scale(exercise, *args))
+
+
+# Which inputs the gradient must reach: both for k1..k3; for grpo_kl the policy's log-probs. The reference
+# model's come from a frozen model (often under no_grad), so a gradient may or may not reach them; if one
+# does, it must be the true one.
+GRAD_INPUTS = {"k1": [True, True], "k2": [True, True], "k3": [True, True], "grpo_kl": [True, True]}
+OPTIONAL_GRADS = {"grpo_kl": {"pi_ref_logprob"}}
 
 
 @pytest.mark.parametrize("exercise", per_exercise(*[(e,) for e in ESTIMATORS]))
@@ -80,6 +165,8 @@ def test_gradients(learner, exercise: str) -> None:
     check_result(exercise, args, result, want, torch.float64, estimator_scale(exercise, *args))
     names = [n for n, flag in zip(meta(exercise).args, flags) if flag]
     for name, got, expected in zip(names, result.grads, want_grads):
+        if got is None and name in OPTIONAL_GRADS.get(exercise, ()):
+            continue  # detached: fine for the frozen reference's log-probs
         if got is None:
             raise CheckFailure("check_no_grad", call=describe_call(exercise, args), arg=name)
         if tuple(got.shape) != tuple(expected.shape):

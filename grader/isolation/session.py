@@ -69,11 +69,13 @@ class LoadResult:
 
 @dataclass
 class CallResult:
-    out: Any
+    out: Any  # on a meta call: an empty meta tensor of the result's shape and dtype
     device: str
     requires_grad: bool
     args_after: list
     grads: list | None
+    # Per argument, whether its shape or strides changed (None when all stayed as they were).
+    restrided: list | None = None
 
 
 def _widen(fd: int) -> None:
@@ -212,7 +214,9 @@ class LearnerSession:
         self.submission = submission
         self.limits = limits or Limits()
         self.sandbox = sandbox
-        self._started = time.monotonic()
+        # The budget's clock starts once the first learner process is up: a zygote still importing
+        # torch (shared by a batch) is the grader's time, not the submission's. Restarts count.
+        self._started: float | None = None
         self._own_zygote = zygote is None
         self._box: Sandbox | None = None
         self._uid: LearnerUid | None = None
@@ -263,6 +267,8 @@ class LearnerSession:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _left(self) -> float:
+        if self._started is None:
+            return self.limits.total_timeout
         return self.limits.total_timeout - (time.monotonic() - self._started)
 
     def _spec(self) -> dict:
@@ -294,6 +300,8 @@ class LearnerSession:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
         _Drain(out_r, self.limits.output_kb * 1024, self).start()
+        if self._started is None:
+            self._started = time.monotonic()
         self._worker = _Worker(pid, req_w, resp_r)
         return self._worker
 
@@ -439,26 +447,33 @@ class LearnerSession:
         return LoadResult("error", LearnerError("garbled"))
 
     def call(self, exercise: str, args: list, grad: list[bool] | None = None,
-             grad_output: Any = None) -> CallResult:
+             grad_output: Any = None, device: str | None = None) -> CallResult:
         """Call the learner's function for ``exercise`` on ``args`` (tensors and floats).
 
         With ``grad`` (one flag per argument), the flagged tensors require grad in the learner's
         process and ``grads`` holds d(out . grad_output)/d(arg) for each flagged argument (None where
-        no gradient flows). Nothing of the reply is used before it is checked here: its fields, their
-        types, and the dtype, shape and size of every tensor in it.
+        no gradient flows). With ``device="meta"``, the tensors are moved to the meta device there
+        (no values, no GPU needed): ``out`` is then an empty meta tensor of the result's shape and dtype,
+        ``device`` the result's device, ``restrided`` which inputs changed shape or strides. Nothing of
+        the reply is used before it is checked here: its fields, their types, and the dtype, shape and
+        size of every tensor in it.
         """
         path = self._path(exercise)
         if path is None:
             raise LearnerError("missing")
         function = exercise_meta.get(exercise).function
-        reply = self._exchange(path, {"op": "call", "exercise": exercise, "function": function,
-                                      "args": list(args), "grad": grad, "grad_output": grad_output},
-                              exercise)
+        request = {"op": "call", "exercise": exercise, "function": function,
+                   "args": list(args), "grad": grad, "grad_output": grad_output}
+        if device is not None:
+            request["device"] = device
+        reply = self._exchange(path, request, exercise)
         ok = reply.get("ok")
         if ok is False:
             raise LearnerError("exception", clean_error(reply.get("error")))
         if ok is not True:
             raise LearnerError("garbled")
+        if device == "meta":
+            return _meta_result(reply, args)
         return _validated_call(reply, args, grad)
 
 
@@ -506,4 +521,53 @@ def _validated_call(reply: dict, args: list, grad: list[bool] | None) -> CallRes
                 g is None or (tensor_like(g) and g.numel() <= max(1, a.numel())) for g, a in zip(grads, wanted))):
             raise LearnerError("garbled")
     return CallResult(out=out, device="cpu", requires_grad=reply["requires_grad"], args_after=args_after,
-                      grads=grads)
+                      grads=grads, restrided=_restrided(reply, args))
+
+
+def _is_int_list(x: Any, max_len: int = 16) -> bool:
+    return (isinstance(x, list) and len(x) <= max_len
+            and all(type(v) is int and 0 <= v < 1 << 62 for v in x))
+
+
+def _restrided(reply: dict, args: list) -> list | None:
+    """Which tensor arguments the learner's process says changed strides or storage offset (validated:
+    per argument None or {"stride": [ints], "offset": int}, as many as the arguments)."""
+    before, after = reply.get("layout_before"), reply.get("layout_after")
+    if before is None and after is None:
+        return None
+
+    def layout_ok(entry: Any) -> bool:
+        return entry is None or (isinstance(entry, dict) and set(entry) == {"stride", "offset"}
+                                 and _is_int_list(entry["stride"]) and type(entry["offset"]) is int
+                                 and 0 <= entry["offset"] < 1 << 62)
+
+    if not (isinstance(before, list) and isinstance(after, list) and len(before) == len(after) == len(args)
+            and all(layout_ok(e) for e in before + after)):
+        raise LearnerError("garbled")
+    return [b != a for b, a in zip(before, after)]
+
+
+_DEVICE_CHARS = set("abcdefghijklmnopqrstuvwxyz_:0123456789")
+
+
+def _meta_result(reply: dict, args: list) -> CallResult:
+    """A meta call's reply, validated: the result's shape (at most 16 dims), dtype (the wire's allowlist),
+    device (a short name such as "meta" or "cpu") and, per argument, whether its layout changed."""
+    import torch
+
+    from grader.isolation import wire
+
+    info, changed = reply.get("out_meta"), reply.get("inputs_changed")
+    if not isinstance(info, dict) or not _is_int_list(info.get("shape")):
+        raise LearnerError("garbled")
+    dtype, device = wire.DTYPES.get(info.get("dtype")), info.get("device")
+    if dtype is None or not isinstance(device, str) or not 0 < len(device) <= 32 or set(device) - _DEVICE_CHARS:
+        raise LearnerError("garbled")
+    if not (isinstance(changed, list) and len(changed) == len(args) and all(type(c) is bool for c in changed)):
+        raise LearnerError("garbled")
+    try:
+        out = torch.empty(info["shape"], dtype=dtype, device="meta")  # meta tensors hold no data
+    except RuntimeError:  # e.g. a shape whose size overflows
+        raise LearnerError("garbled") from None
+    return CallResult(out=out, device=device, requires_grad=False, args_after=list(args), grads=None,
+                      restrided=changed if any(changed) else None)

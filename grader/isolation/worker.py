@@ -140,8 +140,11 @@ class Runner:
             return {"ok": False, "error": fn or {"type": "Missing", "message": "", "where": ""}}
         args = request["args"]
         grad_flags = request.get("grad") or [False] * len(args)
+        if request.get("device") == "meta":  # shapes, dtypes and devices only: no values exist there
+            return self._call_meta(fn, args)
         call_args = [a.detach().clone().requires_grad_(True) if g else a for a, g in zip(args, grad_flags)]
         pristine = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in call_args]
+        layout = _layouts(call_args)
         try:
             out = fn(*call_args)
             if not isinstance(out, torch.Tensor):
@@ -165,14 +168,41 @@ class Runner:
                     grads = [None] * len(wanted)
             after = [a.detach() if isinstance(a, torch.Tensor) else a for a in call_args]
             # Unchanged inputs are not sent back (None): the statistics checks' inputs are megabytes.
+            if _unchanged(pristine, after) and _layouts(after) == layout:
+                return {"ok": True, "out": out.detach(), "requires_grad": bool(out.requires_grad),
+                        "args_after": None, "grads": grads}
             return {"ok": True, "out": out.detach(), "requires_grad": bool(out.requires_grad),
-                    "args_after": None if _unchanged(pristine, after) else after, "grads": grads}
+                    "args_after": after, "grads": grads, "layout_before": layout, "layout_after": _layouts(after)}
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
             return {"ok": False, "error": _describe(exc, self.file_set)}
 
+    def _call_meta(self, fn: Any, args: list) -> dict:
+        """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
+        says where the result is, its shape and dtype, and whether an input's shape or strides changed."""
+        call_args = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
+        before = _meta_layout(call_args)
+        try:
+            out = fn(*call_args)
+        except BaseException as exc:  # noqa: BLE001 - as in call()
+            return {"ok": False, "error": _describe(exc, self.file_set)}
+        if type(out) is not torch.Tensor:
+            kind = "NotATensor" if not isinstance(out, torch.Tensor) else "TensorSubclass"
+            return {"ok": False, "error": {"type": kind, "message": type(out).__name__, "where": ""}}
+        return {"ok": True, "out": None, "requires_grad": False, "grads": None, "args_after": None,
+                "out_meta": {"shape": list(out.shape), "dtype": str(out.dtype).replace("torch.", ""),
+                             "device": str(out.device)},
+                "inputs_changed": [b != a for b, a in zip(before, _meta_layout(call_args))]}
+
+
+def _layouts(tensors: list) -> list:
+    """Each tensor argument's strides and storage offset (the wire sends values only, contiguous)."""
+    return [{"stride": list(t.stride()), "offset": int(t.storage_offset())} if isinstance(t, torch.Tensor)
+            else None for t in tensors]
+
 
 def _unchanged(before: list, after: list) -> bool:
-    """Whether the call left every tensor argument as it was (NaN counts as equal to NaN)."""
+    """Whether the call left every tensor argument's shape and values as they were (NaN counts as equal
+    to NaN); strides are compared by the caller, against those before the call."""
     for b, a in zip(before, after):
         if isinstance(b, torch.Tensor):
             if a.shape != b.shape or a.dtype != b.dtype or a.layout != b.layout:
@@ -180,6 +210,19 @@ def _unchanged(before: list, after: list) -> bool:
             if not torch.equal(a, b) and not bool(((a == b) | (a.isnan() & b.isnan())).all()):
                 return False  # (torch.equal first: it is fast, and only NaN makes it say no wrongly)
     return True
+
+
+def _meta_layout(tensors: list) -> list:
+    return [(tuple(t.shape), t.stride(), t.storage_offset(), t.dtype) if isinstance(t, torch.Tensor) else None
+            for t in tensors]
+
+
+def warm_up_meta() -> None:
+    """Run one operation on the meta device, for the zygote to do once before it forks: the first one
+    imports torch's Python meta kernels (torch._meta_registrations, torch._refs, torch._dynamo: ~2 s),
+    which every learner process would otherwise pay for its device check."""
+    x = torch.empty(2, device="meta")
+    torch.where(x > 0, torch.expm1(x) - x, x * 2.0)
 
 
 def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:

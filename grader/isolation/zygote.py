@@ -106,7 +106,9 @@ def main() -> None:
     import torch  # noqa: F401  (the cost every worker then shares)
     import numpy  # noqa: F401
 
-    import grader.isolation.worker  # noqa: F401
+    import grader.isolation.worker
+
+    grader.isolation.worker.warm_up_meta()  # the checks' meta-device calls, paid once here (issue #12)
 
     # What the workers inherit stays out of their collections, which would otherwise write to every
     # object's header and so copy, page by page, the memory they share with this process.

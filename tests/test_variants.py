@@ -1,0 +1,65 @@
+"""Submissions as files (tests/variants/): correct styles pass, single-bug ones fail on exactly their exercise
+and get the named diagnosis.
+
+Each file starts with ``# exercise: NAME`` and, for a wrong one, ``# expect: MISTAKE_ID`` and ``# why: ...``.
+The styles were chosen against the checks of issue #12 (state, epsilons, precision, extremes, devices,
+strides, callables): each new check must reject no correct style and let no listed wrong one through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.exercises import names
+from grader.grading import grade_many
+
+VARIANTS = Path(__file__).resolve().parent / "variants"
+CORRECT = sorted((VARIANTS / "correct").glob("*.py"))
+WRONG = sorted((VARIANTS / "wrong").glob("*.py"))
+
+
+def header(path: Path, key: str) -> str | None:
+    found = re.search(rf"^# {key}: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return found.group(1) if found else None
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict:
+    results = grade_many(CORRECT + WRONG)  # one judge, one zygote: a batch
+    return {path: {e.name: e for e in r.exercises} for path, r in zip(CORRECT + WRONG, results)}
+
+
+def test_every_variant_names_its_exercise() -> None:
+    assert len(CORRECT) >= 40 and len(WRONG) >= 25
+    for path in CORRECT + WRONG:
+        assert header(path, "exercise") in names(), path.name
+        assert path.name.startswith(header(path, "exercise") + "__"), path.name
+    for path in WRONG:
+        assert header(path, "expect"), path.name
+
+
+def test_each_exercise_has_correct_and_wrong_variants() -> None:
+    for exercise in names():
+        assert sum(header(p, "exercise") == exercise for p in CORRECT) >= 5, exercise
+        assert sum(header(p, "exercise") == exercise for p in WRONG) >= 3, exercise
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
+def test_correct_style_passes(verdicts: dict, path: Path) -> None:
+    result = verdicts[path][header(path, "exercise")]
+    assert result.status == "passed", result.first_failure()
+    assert result.diagnosis is None
+
+
+@pytest.mark.parametrize("path", WRONG, ids=[p.stem for p in WRONG])
+def test_wrong_fails_on_exactly_its_exercise_and_is_named(verdicts: dict, path: Path) -> None:
+    exercise = header(path, "exercise")
+    by_name = verdicts[path]
+    assert by_name[exercise].status == "failed"
+    assert {e.status for n, e in by_name.items() if n != exercise} == {"missing"}
+    diagnosis = by_name[exercise].diagnosis
+    assert diagnosis is not None, by_name[exercise].first_failure()
+    assert diagnosis["id"] == header(path, "expect")

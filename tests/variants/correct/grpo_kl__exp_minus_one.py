@@ -1,0 +1,7 @@
+# exercise: grpo_kl
+import torch
+
+
+def grpo_kl(pi_logprob, pi_ref_logprob):
+    d = pi_ref_logprob - pi_logprob
+    return torch.exp(d) - d - 1
