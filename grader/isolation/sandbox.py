@@ -52,7 +52,10 @@ def python_dirs() -> list[str]:
 
 def command(snapshot: Path, info_fd: int) -> list[str]:
     """The bwrap command line for one submission's sandbox (bwrap says its pid 1 on ``info_fd``)."""
-    args = ["bwrap", *_namespace_args(), "--info-fd", str(info_fd)]
+    # /tmp first: Python, a checkout or the submission may live under /tmp (a CI clone, say), and are
+    # bound back inside the private /tmp below.
+    args = ["bwrap", *_namespace_args(), "--info-fd", str(info_fd), "--proc", "/proc", "--dev", "/dev",
+            "--tmpfs", "/tmp"]
     for top in _SYSTEM:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -69,7 +72,7 @@ def command(snapshot: Path, info_fd: int) -> list[str]:
     for h in hidden_paths():
         if any(Path(h).is_relative_to(d) for d in binds) and os.path.isdir(h):
             args += ["--tmpfs", h]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", str(snapshot), INSIDE,
+    args += ["--ro-bind", str(snapshot), INSIDE,
              "--chdir", "/tmp", "--", sys.executable, "-I", "-S", "-c", _PLACEHOLDER]
     return args
 
