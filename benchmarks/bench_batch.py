@@ -68,13 +68,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=24)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="build the submissions here and keep them")
-    parser.add_argument("--mode", choices=["--sandbox", "--no-sandbox"], default="--sandbox",
+    parser.add_argument("--mode", choices=["sandbox", "no-sandbox"], default="sandbox",
                         help="grade in the bubblewrap sandbox (default) or without it")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kldrill-bench-"))
     try:
         paths = build(folder / "class", args.count)
-        kldrill = [sys.executable, "-m", "grader", "grade", args.mode]
+        kldrill = [sys.executable, "-m", "grader", "grade", f"--{args.mode}"]
         batch_cmd = kldrill + ["--batch", str(folder / "class"), "--json", "--jobs", str(args.jobs)]
         timed(kldrill + [str(paths[0]), "--json"])  # warm the page cache for both
         # The batch before and after the one-at-a-time run, so a shared machine's noise hits both alike.
