@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXERCISES, ROOT, SOLUTIONS, kldrill, statuses
+from conftest import EXERCISES, SOLUTIONS, kldrill, statuses
 from grader.grading import use_sandbox
 
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,
