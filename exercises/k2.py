@@ -13,7 +13,7 @@ def k2(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
 
           k2 = (log r)^2 / 2
 
-      k2 is never negative, but it is biased: its mean is an f-divergence that agrees
+      k2 is never negative, but it is biased: its mean, E_q[(log r)^2 / 2], agrees
       with KL(q || p) only to second order, and the bias grows as p and q move apart.
       Its bias can have either sign (q = N(0, 1), p = N(1, 2^2): E[k2] = 0.270 against
       KL = 0.443), and its variance is low only while p and q are close: for Gaussians
@@ -42,7 +42,7 @@ def k2(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
 
           k2 = (log r)^2 / 2
 
-      k2 永远非负，但有偏：它的均值是一个只在二阶上与 KL(q || p) 一致的 f-散度，
+      k2 永远非负，但有偏：它的均值 E_q[(log r)^2 / 2] 只在二阶上与 KL(q || p) 一致，
       p 与 q 相距越远偏差越大。偏差可正可负（q = N(0, 1)、p = N(1, 2^2) 时 E[k2] = 0.270，
       而 KL = 0.443）；方差小也只在 p 与 q 接近时成立：对方差相同的两个高斯分布，
       KL > 0.618 后 Var(k2) 就超过 Var(k1)。

@@ -19,6 +19,7 @@ class Exercise:
     max_score: float
     title: dict[str, str]
     hints: tuple[dict[str, str], ...]
+    closed_title: dict[str, str] | None = None  # None: show only the name where held closed-book
 
 
 @lru_cache(maxsize=None)
@@ -33,9 +34,17 @@ def all_exercises() -> tuple[Exercise, ...]:
             max_score=float(e["max_score"]),
             title=e["title"],
             hints=tuple(e["hints"]),
+            closed_title=e.get("closed_title"),
         )
         for e in raw["exercises"]
     )
+
+
+def title(meta: Exercise, closed_book: bool) -> dict[str, str]:
+    """What to call the exercise: its closed-book title gives no formula away."""
+    if not closed_book:
+        return meta.title
+    return meta.closed_title or {"en": meta.name, "zh": meta.name}
 
 
 def names() -> list[str]:

@@ -23,21 +23,40 @@ class WorkspaceExists(Exception):
         self.path, self.files = path, files
 
 
-def init(directory: str | Path, force: bool = False) -> list[Path]:
-    """Copy the stubs into ``directory``; refuse if any exercise file is there already (unless force)."""
+def stub(meta: exercises.Exercise, closed_book: bool = False) -> Path:
+    """The stub a workspace starts from: the guided one (contract with the formula) or the closed-book one."""
+    folder = resources.exercises_dir() / ("closed_book" if closed_book else "")
+    return folder / meta.file
+
+
+def init(directory: str | Path, force: bool = False, closed_book: bool = False,
+         names: list[str] | None = None) -> list[Path]:
+    """Copy the stubs of ``names`` (default: every exercise) into ``directory``; refuse if any of their
+    files is there already (unless force). The state records which exercises are held closed-book."""
     target = Path(directory)
-    sources = [resources.exercises_dir() / e.file for e in exercises.all_exercises()]
-    existing = [s.name for s in sources if (target / s.name).exists()]
+    chosen = [e for e in exercises.all_exercises() if names is None or e.name in names]
+    existing = [e.file for e in chosen if (target / e.file).exists()]
     if existing and not force:
         raise WorkspaceExists(target, existing)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sources:
-        shutil.copyfile(source, target / source.name)
-        written.append(target / source.name)
-    if not (target / STATE_FILE).exists():  # the learner's progress survives a --force re-init
-        save_state(target, {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    for meta in chosen:
+        shutil.copyfile(stub(meta, closed_book), target / meta.file)
+        written.append(target / meta.file)
+    # The learner's progress survives a --force re-init; only how these exercises are held changes.
+    state = load_state(target) if (target / STATE_FILE).exists() else {}
+    state.setdefault("created_at", time.strftime("%Y-%m-%dT%H:%M:%S"))
+    held = set(state.get("closed_book", [])) if isinstance(state.get("closed_book"), list) else set()
+    held = held | {e.name for e in chosen} if closed_book else held - {e.name for e in chosen}
+    state["closed_book"] = sorted(held)
+    save_state(target, state)
     return written
+
+
+def closed_book(directory: Path) -> set[str]:
+    """The exercises of this workspace that are held closed-book."""
+    held = load_state(directory).get("closed_book", [])
+    return {n for n in held if isinstance(n, str)} if isinstance(held, list) else set()
 
 
 def is_workspace(directory: Path) -> bool:

@@ -12,13 +12,15 @@ from grader.i18n import t
 @click.command()
 @click.argument("directory", default="kl-drill-workspace", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
+@click.option("--closed-book", is_flag=True,
+              help="Stubs without the formula: the contract says what to compute, not how (hints still unlock it).")
 @lang_option
-def init(directory: str, force: bool, lang: str) -> None:
+def init(directory: str, force: bool, closed_book: bool, lang: str) -> None:
     """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
     try:
-        written = workspace.init(Path(directory), force=force)
+        written = workspace.init(Path(directory), force=force, closed_book=closed_book)
     except workspace.WorkspaceExists as exc:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:
         raise KldrillError(f"{directory}: {exc.strerror}") from None
-    click.echo(t("init_done", lang, path=directory, count=len(written)))
+    click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written)))

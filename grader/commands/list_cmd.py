@@ -16,8 +16,13 @@ from grader.i18n import pick, t
 def list_exercises(directory: str, lang: str) -> None:
     """List the exercises, their last known status, and what to do next."""
     path = Path(directory)
-    known = workspace.statuses(path)
-    rows = [[e.name, e.file, t(f"status_{known.get(e.name, 'pending')}", lang), pick(e.title, lang)]
+    known, closed = workspace.statuses(path), workspace.closed_book(path)
+
+    def status(name: str) -> str:
+        shown = t(f"status_{known.get(name, 'pending')}", lang)
+        return t("held_closed_book", lang, status=shown) if name in closed else shown
+
+    rows = [[e.name, e.file, status(e.name), pick(exercises.title(e, e.name in closed), lang)]
             for e in exercises.all_exercises()]
     click.echo(table.render([t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)],
                             rows))

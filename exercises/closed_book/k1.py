@@ -1,0 +1,35 @@
+"""Closed-book exercise k1 / 闭卷练习 k1: the plain Monte-Carlo estimator of KL(q || p)."""
+
+import torch
+
+
+def k1(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
+    """Per-sample k1 estimate of KL(q || p). Closed book: recall the estimator yourself.
+
+    Contract
+      Samples x are drawn from q. ``log_p = log p(x)`` and ``log_q = log q(x)`` are
+      tensors of one shape, or of shapes that broadcast. Return one value per element
+      (no mean, no sum): the plain single-sample Monte-Carlo estimate of KL(q || p)
+      (q is the sampling distribution, so this is the reverse direction as seen from p).
+      Required properties: its mean over x ~ q is KL(q || p) with no bias; a single value
+      can be negative; it is linear in the log-densities. Gradients flow back to both
+      inputs.
+      Inputs may be float16, bfloat16, float32 or float64, of any shape (empty ones too).
+      The result has the broadcast shape, the dtype torch's type promotion gives the two
+      inputs and their device, computed in that dtype (no .float() inside). No epsilon, no
+      clamping, no nan_to_num. Do not modify the inputs (no in-place ops); keep no state
+      between calls. Called positionally: ``k1(log_p, log_q)``.
+      Stuck? ``kldrill hint k1`` unlocks the formula step by step (hints are recorded).
+
+    契约（闭卷：自己回忆估计量）
+      样本 x 从 q 中采样。``log_p = log p(x)``、``log_q = log q(x)`` 形状相同或可广播。
+      逐元素返回（不求均值、不求和）KL(q || p) 最朴素的单样本蒙特卡洛估计（采样分布是 q）。
+      必须满足：在 x ~ q 下的均值恰好是 KL(q || p)（无偏）；单个值可以为负；它对两个对数密度是线性的。
+      梯度必须能传回两个输入。
+      输入可以是 float16、bfloat16、float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，
+      dtype 为 torch 对两个输入做类型提升的结果，device 与输入相同，并在该 dtype 下计算（不要在内部
+      .float()）。不加 epsilon、不截断、不用 nan_to_num。不要修改输入（不要原地操作）；多次调用之间
+      不要保留状态。按位置调用：``k1(log_p, log_q)``。
+      卡住了？``kldrill hint k1`` 会一步步给出公式（使用提示会被记录）。
+    """
+    raise NotImplementedError("write k1 here / 在这里实现 k1")

@@ -1,0 +1,105 @@
+"""Closed-book stubs: the same signature and contract as the guided ones, and none of the answer."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXERCISES, SOLUTIONS, kldrill
+from grader import exercises
+
+CLOSED = EXERCISES / "closed_book"
+ALL = [e.name for e in exercises.all_exercises()]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _definition(path: Path, name: str) -> ast.FunctionDef | ast.ClassDef:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+
+
+def _signature(node: ast.AST) -> str:
+    if isinstance(node, ast.FunctionDef):
+        return ast.unparse(node.args)
+    return "; ".join(f"{m.name}({ast.unparse(m.args)})" for m in node.body if isinstance(m, ast.FunctionDef))
+
+
+def _reference_expressions(meta: exercises.Exercise) -> set[str]:
+    """Every expression the reference computes with (returned or assigned), beyond a bare name or number."""
+    node = _definition(SOLUTIONS / meta.file, meta.function)
+    found = set()
+    for sub in ast.walk(node):
+        value = sub.value if isinstance(sub, (ast.Return, ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
+        if value is not None and not isinstance(value, (ast.Name, ast.Constant, ast.Attribute)):
+            found.add(_squeeze(ast.unparse(value)))
+    return found
+
+
+def _formula_lines(meta: exercises.Exercise) -> set[str]:
+    """The right-hand sides of the formula block(s) in the guided contract (the indented `x = ...` lines)."""
+    doc = ast.get_docstring(_definition(EXERCISES / meta.file, meta.function), clean=False) or ""
+    lines = set()
+    for line in doc.splitlines():
+        match = re.match(r"^ {8,}[\w\[\]:, -]+ \+?= (.+?)\s*(#.*)?$", line)
+        if match:  # "k1 = -log r = log_q - log_p": each side is a form of the answer
+            lines.update(_squeeze(side) for side in match.group(1).split(" = "))
+    return lines
+
+
+def _last_hint_statements(meta: exercises.Exercise) -> set[str]:
+    last = meta.hints[-1]
+    return {_squeeze(part.removeprefix("return ").removeprefix(" return "))
+            for text in last.values() for part in text.split(";") if re.search(r"[-+*/(\[]", part)}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_exercise_has_a_closed_book_stub_with_the_guided_signature(name: str) -> None:
+    meta = exercises.get(name)
+    path = CLOSED / meta.file
+    assert path.is_file(), f"{name}: no closed-book stub at {path}"
+    assert _signature(_definition(path, meta.function)) == _signature(_definition(EXERCISES / meta.file,
+                                                                                meta.function))
+    doc = ast.get_docstring(_definition(path, meta.function)) or ""
+    assert "Contract" in doc and "契约" in doc, f"{name}: the closed-book contract must be bilingual"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_closed_book_stub_gives_the_formula_or_the_code(name: str) -> None:
+    meta = exercises.get(name)
+    title = exercises.title(meta, closed_book=True)
+    text = _squeeze((CLOSED / meta.file).read_text(encoding="utf-8") + title["en"] + title["zh"])
+    forbidden = _reference_expressions(meta) | _formula_lines(meta) | _last_hint_statements(meta)
+    assert forbidden, f"{name}: found nothing to check against; the extraction is broken"
+    leaked = sorted(f for f in forbidden if f in text)
+    assert not leaked, f"{name}: the closed-book stub gives away {leaked}"
+
+
+def test_the_checks_above_see_the_formula_in_a_guided_stub() -> None:
+    # A guided stub is the formula's home: the same scan must find it there, or it proves nothing.
+    for name in ALL:
+        meta = exercises.get(name)
+        text = _squeeze((EXERCISES / meta.file).read_text(encoding="utf-8"))
+        forbidden = _formula_lines(meta) | _last_hint_statements(meta) | _reference_expressions(meta)
+        assert any(f in text for f in forbidden), name
+
+
+def test_init_closed_book_writes_them_and_list_says_so(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert kldrill("init", "--closed-book", str(ws)).returncode == 0
+    for name in ALL:
+        meta = exercises.get(name)
+        assert (ws / meta.file).read_bytes() == (CLOSED / meta.file).read_bytes()
+    listed = kldrill("list", cwd=ws).stdout
+    assert listed.count("(closed book)") == len(ALL)
+    assert "(r - 1) - log r" not in listed  # the guided title of k3 names its formula
+    # Back to guided with --force: the guided stubs, and list no longer says closed book.
+    assert kldrill("init", str(ws)).returncode == 2  # refuses without --force
+    assert kldrill("init", "--force", str(ws)).returncode == 0
+    assert (ws / "k3.py").read_bytes() == (EXERCISES / "k3.py").read_bytes()
+    assert "(closed book)" not in kldrill("list", cwd=ws).stdout
