@@ -18,6 +18,9 @@ COMMANDS = {
     "watch": "grader.commands.watch_cmd:watch",
     "quiz": "grader.quiz.command:quiz",
     "lab": "grader.lab.command:lab",
+    "interview": "grader.commands.interview_cmd:interview",
+    "review": "grader.commands.review_cmd:review",
+    "stats": "grader.commands.stats_cmd:stats",
 }
 
 

@@ -59,6 +59,32 @@ def closed_book(directory: Path) -> set[str]:
     return {n for n in held if isinstance(n, str)} if isinstance(held, list) else set()
 
 
+BACKUP_DIR = ".kldrill-backups"
+
+
+def backup(path: Path) -> Path:
+    """Copy ``path`` into the workspace's backup folder under a new name (never over an earlier
+    backup); the copy's path."""
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target, n = folder / f"{path.name}.bak-{stamp}", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.name}.bak-{stamp}-{n}"
+    shutil.copy2(path, target)
+    return target
+
+
+def is_untouched_stub(path: Path, meta: exercises.Exercise) -> bool:
+    """Whether ``path`` is byte for byte one of the exercise's stubs (guided or closed-book)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(data == stub(meta, closed).read_bytes() for closed in (False, True))
+
+
 def is_workspace(directory: Path) -> bool:
     return any((directory / e.file).is_file() for e in exercises.all_exercises())
 

@@ -8,6 +8,11 @@ from a newer kldrill, a lock held by another program, or a folder that cannot be
 quiz before the first question with a ProgressError naming the file; each answer is committed on
 its own, so an interrupted quiz keeps every answer given.
 
+Exercises share the database (schema 2): every mock-interview or drill attempt is a row of
+`exercise_attempts`, and each exercise has an FSRS card in `cards` under the bank name "exercises"
+(no quiz bank can have that name: the others are "builtin" or an absolute path). A version-1 file is
+upgraded in place by adding the table; nothing in it changes.
+
 Scheduling: FSRS (the `fsrs` package) with desired retention 0.9; right -> Rating.Good, wrong ->
 Rating.Again. A quiz question is answered once per sitting rather than drilled like a flashcard, so
 there is one learning step of a minute: a question answered right goes straight to FSRS's day-scale
@@ -32,9 +37,11 @@ if TYPE_CHECKING:
 
 ENV_VAR = "KLDRILL_DATA_DIR"
 DB_NAME = "progress.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT = 2.0  # seconds to wait for another kldrill's write to finish before calling it locked
 BUILTIN_BANK = "builtin"
+EXERCISE_BANK = "exercises"  # the cards of the exercises, beside the quiz banks' cards
+RATINGS = ("again", "hard", "good", "easy")
 
 _SCHEMA = """
 CREATE TABLE reviews (
@@ -56,6 +63,36 @@ CREATE TABLE cards (
     PRIMARY KEY (bank, question)
 );
 """
+
+# Schema 2: the attempts at exercises (mock interviews, fix-the-bug drills). Created by a new file
+# and added to a version-1 file.
+_SCHEMA_2 = """
+CREATE TABLE exercise_attempts (
+    id INTEGER PRIMARY KEY,
+    exercise TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    rating TEXT,
+    seconds REAL,
+    attempts INTEGER NOT NULL,
+    hints INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    lang TEXT NOT NULL
+);
+CREATE INDEX attempts_by_exercise ON exercise_attempts (exercise);
+"""
+
+
+@dataclass(frozen=True)
+class ExerciseCard:
+    """What the schedule knows of one exercise."""
+    exercise: str
+    due: datetime
+    retrievability: float  # FSRS's probability of recall now, 0..1
+    attempts: int
+    passes: int
+    last_rating: str | None
 
 
 def _utcnow() -> datetime:
@@ -173,9 +210,17 @@ class Store:
                     if version == 0 and tables:
                         raise ProgressError(path, "progress_foreign")
                     if version == 0:
-                        for statement in _SCHEMA.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
+                        _execute_all(conn, _SCHEMA + _SCHEMA_2)
+                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            if version == 1:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+                        _execute_all(conn, _SCHEMA_2)
                         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     conn.execute("COMMIT")
                 except BaseException:
@@ -233,6 +278,65 @@ class Store:
             raise _classify(exc, self.path) from None
         return card.due
 
+    def record_exercise(self, exercise: str, mode: str, passed: bool, rating: str | None, seconds: float | None,
+                        attempts: int, hints: int, detail: Mapping[str, object], started_at: datetime,
+                        lang: str) -> datetime | None:
+        """Store one attempt at an exercise; with a rating ("again".."easy"), reschedule its card.
+        Returns when the exercise is next due (None: the attempt was not rated)."""
+        from fsrs import Card, Rating
+
+        if rating is not None and rating not in RATINGS:
+            raise ValueError(f"unknown rating {rating!r}")
+        now = self._clock()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                due = None
+                if rating is not None:
+                    row = self._conn.execute("SELECT card FROM cards WHERE bank = ? AND question = ?",
+                                             (EXERCISE_BANK, exercise)).fetchone()
+                    card = (_card_from(row[0]) if row else None) or Card(card_id=int(now.timestamp() * 1000),
+                                                                        due=now)
+                    card, _ = self._scheduler.review_card(card, Rating[rating.capitalize()], review_datetime=now)
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
+                        (EXERCISE_BANK, exercise, exercise, card.due.isoformat(), json.dumps(card.to_dict())))
+                    due = card.due
+                self._conn.execute(
+                    "INSERT INTO exercise_attempts (exercise, mode, passed, rating, seconds, attempts, hints, "
+                    "detail, started_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (exercise, mode, int(passed), rating, seconds, attempts, hints,
+                     json.dumps(detail, ensure_ascii=False), started_at.isoformat(timespec="seconds"), lang))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
+        return due
+
+    def exercise_cards(self) -> dict[str, ExerciseCard]:
+        """Every exercise attempted so far: its schedule and its record."""
+        now = self._clock()
+        cards = {q: _card_from(c) for q, c in self._query("SELECT question, card FROM cards WHERE bank = ?",
+                                                            (EXERCISE_BANK,))}
+        rows = self._query("SELECT exercise, COUNT(*), SUM(passed) FROM exercise_attempts GROUP BY exercise", ())
+        last = dict(self._query("SELECT exercise, rating FROM exercise_attempts WHERE rating IS NOT NULL "
+                                "ORDER BY id", ()))
+        out = {}
+        for exercise, attempts, passes in rows:
+            card = cards.get(exercise)
+            out[exercise] = ExerciseCard(
+                exercise=exercise, due=card.due if card else now,
+                retrievability=self._scheduler.get_card_retrievability(card, now) if card else 0.0,
+                attempts=attempts, passes=passes or 0, last_rating=last.get(exercise))
+        return out
+
+    def exercises_due(self, names: Iterable[str]) -> list[str]:
+        """Of ``names``, the exercises due now, the longest overdue first."""
+        return self.due(EXERCISE_BANK, names)
+
     def due_dates(self, bank: str) -> dict[str, datetime]:
         """When each question of `bank` answered so far is next due."""
         rows = self._query("SELECT question, due FROM cards WHERE bank = ?", (bank,))
@@ -272,6 +376,12 @@ class Store:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise _classify(exc, self.path) from None
+
+
+def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 def empty_stats(bank: Bank) -> list[TopicStats]:

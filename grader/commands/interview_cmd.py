@@ -1,0 +1,131 @@
+"""`kldrill interview`: a mock interview on closed-book stubs, graded on every save."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import exercises, workspace
+from grader.cli_common import KldrillError, lang_option
+from grader.i18n import pick, t
+
+
+def _pick(store, chosen: tuple[str, ...], count: int) -> list[str]:
+    from grader.practice import schedule
+
+    if chosen:
+        return list(dict.fromkeys(chosen))
+    names = exercises.names()
+    cards = store.exercise_cards()
+    seen = {n: c.due for n, c in cards.items()}
+    return schedule.order(names, store.exercises_due(names), seen)[:count]
+
+
+def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
+    """Keep the learner's own files: back them up in an interview folder (or with --force), refuse otherwise."""
+    from grader.practice.text import pt
+
+    ours = workspace.load_state(folder).get("interview") is True
+    own = [exercises.get(n).file for n in names
+           if (folder / exercises.get(n).file).exists()
+           and not workspace.is_untouched_stub(folder / exercises.get(n).file, exercises.get(n))]
+    if own and not (ours or force):
+        raise KldrillError(pt("interview_refuses", lang, path=folder, files=", ".join(own)))
+    for file in own:
+        click.echo(pt("interview_backup", lang, file=file, backup=workspace.backup(folder / file)))
+
+
+def _verdict(result, lang: str) -> str:
+    from grader.practice.text import pt
+
+    lines = [pt("verdict_line", lang, name=result.name, status=t(f"status_{result.status}", lang))]
+    if result.diagnosis:
+        lines.append("  " + pick(result.diagnosis["message"], lang))
+    failure = result.first_failure()
+    if failure is not None:
+        lines.append("  " + t("first_failure", lang, name=failure.name, message=failure.message))
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("directory", default="kl-drill-interview", type=click.Path(file_okay=False))
+@click.option("--exercise", "chosen", multiple=True, metavar="NAME",
+              help="Interview on this exercise (repeat for several). Default: what is due, then what is new.")
+@click.option("--count", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="How many exercises, when none is chosen.")
+@click.option("--followups", type=click.IntRange(0, 5), default=3, show_default=True,
+              help="Follow-up questions after each pass.")
+@click.option("--seed", type=int, default=None, help="Seed for the choice of follow-up questions.")
+@click.option("--force", is_flag=True, help="Replace your own exercise files in DIRECTORY (backups are kept).")
+@click.option("--json", "as_json", is_flag=True, help="End with the scorecard as one line of JSON.")
+@lang_option
+def interview(directory: str, chosen: tuple[str, ...], count: int, followups: int, seed: int | None,
+              force: bool, as_json: bool, lang: str) -> None:
+    """A mock interview: write each function from memory (closed book) while the clock runs.
+
+    \b
+    Every save of the file is graded. Once it passes, the interviewer asks follow-up
+    questions. The scorecard says how long it took, how many saves and hints, which
+    mistakes were made on the way; the exercise is rescheduled (FSRS) for a re-drill:
+    `kldrill review` says what is due. Ctrl-C ends it with a partial scorecard.
+    """
+    from grader.grading import GradingError, grade
+    from grader.isolation.privileges import not_dumpable
+    from grader.practice import scorecard
+    from grader.practice.interview import Interview
+    from grader.practice.terminal import InterviewIO, LineInput
+    from grader.practice.text import pt
+    from grader.quiz.bank import BankError, load_bank
+    from grader.quiz.progress import ProgressError, Store
+    from grader.resources import questions_file
+
+    unknown = [n for n in chosen if n not in exercises.names()]
+    if unknown:
+        raise KldrillError(t("unknown_exercise", lang, name=unknown[0], names=", ".join(exercises.names())))
+    not_dumpable()  # as `grade` does: out of reach of learner code running as this user
+    try:
+        bank = load_bank(questions_file())
+    except BankError as exc:
+        raise KldrillError(exc.render(lang)) from None
+    try:
+        store = Store.open()
+    except ProgressError as exc:  # before anything starts: nothing is lost
+        raise KldrillError(exc.render(lang), exit_code=1) from None
+    with store:
+        names = _pick(store, chosen, count)
+        if not names:
+            click.echo(pt("interview_nothing", lang))
+            return
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        _make_room(folder, names, force, lang)
+        state = workspace.load_state(folder)
+        state["interview"] = True
+        workspace.save_state(folder, state)
+
+        def grade_one(path: Path, name: str):
+            try:
+                return grade(path, [name], lang=lang).exercises[0]
+            except GradingError as exc:
+                raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
+
+        io = InterviewIO(LineInput(sys.stdin.fileno()))
+        session = Interview(folder, io, lang, grade_one, bank=bank, store=store, followups=followups, seed=seed,
+                            render=_verdict)
+        io.write(pt("interview_intro", lang, count=len(names), path=folder))
+        partial = False
+        try:
+            runs = session.run(names)
+            partial = any(r.interrupted for r in runs)
+        except KeyboardInterrupt:
+            runs, partial = session.runs, True
+            io.write()
+        io.write()
+        io.write(scorecard.render(runs, lang, partial=partial))
+        if as_json:
+            io.write(json.dumps(scorecard.to_json(runs, partial=partial), ensure_ascii=False))
+        if session.unsaved:
+            raise KldrillError(pt("interview_unsaved", lang, reason=session.unsaved[0]), exit_code=1)
