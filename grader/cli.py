@@ -51,6 +51,7 @@ def cli() -> None:
     Start:   kldrill init my-kl && cd my-kl
     Loop:    edit k1.py ... then `kldrill grade` (or `kldrill watch`)
     Stuck:   kldrill hint k3
+    Recall:  kldrill interview   (closed book, timed)   Due today:  kldrill review
     Theory:  kldrill quiz      Numbers:  kldrill lab
     """
 

@@ -177,9 +177,7 @@ class Interview:
         self.io.write(pt("interview_grading", self.lang, file=path.name, attempt=run.attempts,
                          clock=_clock_text(saved_at)))
         result = self.grade(self.folder, run.name)
-        # `kldrill hint` in another terminal counts too: the workspace state has the level shown.
-        shown = workspace.load_state(self.folder).get("hints", {}).get(run.name, 0)
-        run.hints = max(run.hints, int(shown) if isinstance(shown, int) else 0)
+        self._count_hints(run)
         self.io.write(self.render(result, self.lang))
         if result.status == "passed":
             run.passed = True
@@ -189,6 +187,11 @@ class Interview:
             return True
         run.failures[failure_key(result)] += 1
         return False
+
+    def _count_hints(self, run: ExerciseRun) -> None:
+        # `kldrill hint` in another terminal counts too: the workspace state has the level shown.
+        shown = workspace.load_state(self.folder).get("hints", {}).get(run.name, 0)
+        run.hints = max(run.hints, shown if isinstance(shown, int) else 0)
 
     def _follow_up(self, run: ExerciseRun) -> None:
         if self.bank is None or not self.followups:
@@ -218,6 +221,7 @@ class Interview:
         run.followups_asked, run.followups_right = result.asked, result.correct
 
     def _finish(self, run: ExerciseRun) -> None:
+        self._count_hints(run)
         run.rating = schedule.rating(run.passed, run.gave_up, run.closed_book, run.hints, run.seconds_to_pass,
                                      run.attempts)
         if self.store is None:
