@@ -16,6 +16,7 @@ COMMANDS = {
     "grade": "grader.commands.grade_cmd:grade",
     "hint": "grader.commands.hint_cmd:hint",
     "watch": "grader.commands.watch_cmd:watch",
+    "drill": "grader.commands.drill_cmd:drill",
     "quiz": "grader.quiz.command:quiz",
     "lab": "grader.lab.command:lab",
 }
@@ -48,6 +49,7 @@ def cli() -> None:
     Start:   kldrill init my-kl && cd my-kl
     Loop:    edit k1.py ... then `kldrill grade` (or `kldrill watch`)
     Stuck:   kldrill hint k3
+    Debug:   kldrill drill --fix k3   (repair a planted bug)
     Theory:  kldrill quiz      Numbers:  kldrill lab
     """
 

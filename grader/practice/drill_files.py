@@ -1,0 +1,101 @@
+"""A drill in a workspace: write the drill file (never over the learner's own code), remember which
+mistake was planted (``.kldrill-state.json``: ``state["drills"][exercise]``), record how grading went.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import exercises, workspace
+from grader.practice import drills
+from grader.practice.drills import Drill, DrillError, Outcome
+
+DEFAULT_DIR = "kl-drill-drill"
+
+
+@dataclass(frozen=True)
+class Started:
+    drill: Drill
+    path: Path  # the drill file
+    backup: Path | None  # where the learner's own file was kept (--force only)
+    created: bool  # the workspace was created for this drill
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _backup(path: Path) -> Path:
+    """Copy ``path`` to the first free ``NAME.bak``, ``NAME.bak.1``, ...: an earlier backup is never
+    overwritten (exclusive create)."""
+    data = path.read_bytes()
+    for n in range(1000):
+        target = path.with_name(path.name + (".bak" if n == 0 else f".bak.{n}"))
+        try:
+            with open(target, "xb") as f:
+                f.write(data)
+            return target
+        except FileExistsError:
+            continue
+    raise DrillError("drill_no_backup", path=str(path))
+
+
+def start(directory: Path, exercise: str, seed: int | None = None, mistake: str | None = None,
+          force: bool = False) -> Started:
+    """Write a drill of ``exercise`` into the workspace ``directory`` (created with the stubs if it is
+    not a workspace yet). The exercise file is replaced only if it is the untouched stub or an
+    untouched drill of ours; otherwise DrillError("drill_refused"), or with ``force`` it is first
+    copied to a backup."""
+    created = not workspace.is_workspace(directory)
+    if created:
+        if directory.exists() and not directory.is_dir():
+            raise DrillError("drill_not_a_folder", path=str(directory))
+        workspace.init(directory)
+    state = workspace.load_state(directory)
+    turn = int((state.get("drill_turns") or {}).get(exercise, 0))
+    drill = drills.choose(exercise, turn=turn, seed=seed, mistake=mistake)
+    path = directory / exercises.get(exercise).file
+    backup = None
+    if path.exists():
+        if not path.is_file():
+            raise DrillError("drill_not_a_file", path=str(path))
+        if not drills.is_replaceable(exercise, path.read_text(encoding="utf-8", errors="replace")):
+            if not force:
+                raise DrillError("drill_refused", path=str(path), name=exercise)
+            backup = _backup(path)
+    text = drills.render(drill)
+    if path.is_symlink():
+        path.unlink()  # write a file of its own, not through the link into whatever it points at
+    path.write_text(text, encoding="utf-8")
+    state = workspace.load_state(directory)  # re-read: init may have just written it
+    state.setdefault("drill_turns", {})[exercise] = turn + 1
+    state.setdefault("drills", {})[exercise] = {
+        "mistake": drill.mistake, "style": drill.style, "started_at": _now(), "sha256": drills.digest(text),
+        "seed": seed, "backup": backup.name if backup else None, "checks": 0, "outcome": None}
+    (state.get("exercises") or {}).pop(exercise, None)  # the old verdict was on another file
+    workspace.save_state(directory, state)
+    return Started(drill, path, backup, created)
+
+
+def recorded(directory: Path) -> dict[str, dict]:
+    """The drills started in ``directory``, by exercise, in the exercises' order."""
+    found = workspace.load_state(directory).get("drills") or {}
+    return {name: found[name] for name in exercises.names()
+            if isinstance(found.get(name), dict) and isinstance(found[name].get("mistake"), str)}
+
+
+def record(directory: Path, outcomes: list[Outcome]) -> None:
+    """Remember each check of a drill: how many, the last outcome, when it was first fixed."""
+    state = workspace.load_state(directory)
+    entries = state.setdefault("drills", {})
+    now = _now()
+    for outcome in outcomes:
+        entry = entries.setdefault(outcome.exercise, {"mistake": outcome.mistake})
+        entry["checks"] = int(entry.get("checks") or 0) + 1
+        entry["outcome"] = outcome.kind
+        entry["checked_at"] = now
+        if outcome.fixed and not entry.get("fixed_at"):
+            entry["fixed_at"] = now
+    workspace.save_state(directory, state)
