@@ -27,6 +27,18 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _section(state: dict, key: str) -> dict:
+    """``state[key]`` as a dict: a hand-edited or damaged state file must not stop a drill."""
+    if not isinstance(state.get(key), dict):
+        state[key] = {}
+    return state[key]
+
+
+def _turn(state: dict, exercise: str) -> int:
+    value = (state.get("drill_turns") if isinstance(state.get("drill_turns"), dict) else {}).get(exercise, 0)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
 def _backup(path: Path) -> Path:
     """Copy ``path`` to the first free ``NAME.bak``, ``NAME.bak.1``, ...: an earlier backup is never
     overwritten (exclusive create)."""
@@ -48,14 +60,13 @@ def start(directory: Path, exercise: str, seed: int | None = None, mistake: str 
     not a workspace yet). The exercise file is replaced only if it is the untouched stub or an
     untouched drill of ours; otherwise DrillError("drill_refused"), or with ``force`` it is first
     copied to a backup."""
+    if directory.exists() and not directory.is_dir():
+        raise DrillError("drill_not_a_folder", path=str(directory))
+    turn = _turn(workspace.load_state(directory), exercise)
+    drill = drills.choose(exercise, turn=turn, seed=seed, mistake=mistake)  # bad input: nothing written yet
     created = not workspace.is_workspace(directory)
     if created:
-        if directory.exists() and not directory.is_dir():
-            raise DrillError("drill_not_a_folder", path=str(directory))
         workspace.init(directory)
-    state = workspace.load_state(directory)
-    turn = int((state.get("drill_turns") or {}).get(exercise, 0))
-    drill = drills.choose(exercise, turn=turn, seed=seed, mistake=mistake)
     path = directory / exercises.get(exercise).file
     backup = None
     if path.exists():
@@ -70,18 +81,20 @@ def start(directory: Path, exercise: str, seed: int | None = None, mistake: str 
         path.unlink()  # write a file of its own, not through the link into whatever it points at
     path.write_text(text, encoding="utf-8")
     state = workspace.load_state(directory)  # re-read: init may have just written it
-    state.setdefault("drill_turns", {})[exercise] = turn + 1
-    state.setdefault("drills", {})[exercise] = {
+    _section(state, "drill_turns")[exercise] = turn + 1
+    _section(state, "drills")[exercise] = {
         "mistake": drill.mistake, "style": drill.style, "started_at": _now(), "sha256": drills.digest(text),
         "seed": seed, "backup": backup.name if backup else None, "checks": 0, "outcome": None}
-    (state.get("exercises") or {}).pop(exercise, None)  # the old verdict was on another file
+    if isinstance(state.get("exercises"), dict):
+        state["exercises"].pop(exercise, None)  # the old verdict was on another file
     workspace.save_state(directory, state)
     return Started(drill, path, backup, created)
 
 
 def recorded(directory: Path) -> dict[str, dict]:
     """The drills started in ``directory``, by exercise, in the exercises' order."""
-    found = workspace.load_state(directory).get("drills") or {}
+    found = workspace.load_state(directory).get("drills")
+    found = found if isinstance(found, dict) else {}
     return {name: found[name] for name in exercises.names()
             if isinstance(found.get(name), dict) and isinstance(found[name].get("mistake"), str)}
 
@@ -89,11 +102,13 @@ def recorded(directory: Path) -> dict[str, dict]:
 def record(directory: Path, outcomes: list[Outcome]) -> None:
     """Remember each check of a drill: how many, the last outcome, when it was first fixed."""
     state = workspace.load_state(directory)
-    entries = state.setdefault("drills", {})
+    entries = _section(state, "drills")
     now = _now()
     for outcome in outcomes:
-        entry = entries.setdefault(outcome.exercise, {"mistake": outcome.mistake})
-        entry["checks"] = int(entry.get("checks") or 0) + 1
+        entry = entries.get(outcome.exercise)
+        if not isinstance(entry, dict):
+            entry = entries[outcome.exercise] = {"mistake": outcome.mistake}
+        entry["checks"] = (entry["checks"] if isinstance(entry.get("checks"), int) else 0) + 1
         entry["outcome"] = outcome.kind
         entry["checked_at"] = now
         if outcome.fixed and not entry.get("fixed_at"):
