@@ -209,6 +209,10 @@ def test_check_says_which_drills_were_fixed(tmp_path: Path) -> None:
     doc = json.loads(one.stdout)
     assert [o["outcome"] for o in doc["drills"]] == [FIXED] and [e["name"] for e in doc["result"]["exercises"]] == ["k1"]
     assert _state(ws)["drills"]["k1"]["checks"] == 2
+    # the next drill: over a repaired one found fixed, after a backup; over an unfixed edit, only with --force
+    again = kldrill("drill", "--fix", "k1", str(ws))
+    assert again.returncode == 0 and (ws / "k1.py.bak").read_text() == (SOLUTIONS / "k1.py").read_text()
+    assert kldrill("drill", "--fix", "k3", str(ws)).returncode == 2
 
 
 def test_the_default_folder_is_created_then_found_by_check(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def _check(exercise: str | None, directory: str | None, as_json: bool, sandbox: 
     if not started:
         raise KldrillError(t("drill_no_drills", lang, path=target))
     try:
-        result = grade(target, list(started), lang=lang, sandbox=use_sandbox(sandbox, lang), label=str(target))
+        result = grade(target, list(started), lang=lang, sandbox=use_sandbox(sandbox, lang), label=str(target.resolve()))
     except GradingError as exc:
         raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     outcomes = [drills.judge(e.name, started[e.name]["mistake"], e) for e in result.exercises]
