@@ -39,6 +39,12 @@ def _turn(state: dict, exercise: str) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
 
+def _repaired(state: dict, exercise: str, text: str) -> bool:
+    """``text`` is a drill of ours the learner repaired, unchanged since a check found it fixed."""
+    entry = _section(state, "drills").get(exercise)
+    return isinstance(entry, dict) and entry.get("fixed_sha256") == drills.digest(text)
+
+
 def _backup(path: Path) -> Path:
     """Copy ``path`` to the first free ``NAME.bak``, ``NAME.bak.1``, ...: an earlier backup is never
     overwritten (exclusive create)."""
@@ -62,7 +68,8 @@ def start(directory: Path, exercise: str, seed: int | None = None, mistake: str 
     copied to a backup."""
     if directory.exists() and not directory.is_dir():
         raise DrillError("drill_not_a_folder", path=str(directory))
-    turn = _turn(workspace.load_state(directory), exercise)
+    state = workspace.load_state(directory)
+    turn = _turn(state, exercise)
     drill = drills.choose(exercise, turn=turn, seed=seed, mistake=mistake)  # bad input: nothing written yet
     created = not workspace.is_workspace(directory)
     if created:
@@ -72,10 +79,11 @@ def start(directory: Path, exercise: str, seed: int | None = None, mistake: str 
     if path.exists():
         if not path.is_file():
             raise DrillError("drill_not_a_file", path=str(path))
-        if not drills.is_replaceable(exercise, path.read_text(encoding="utf-8", errors="replace")):
-            if not force:
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if not drills.is_replaceable(exercise, current):
+            if not (force or _repaired(state, exercise, current)):
                 raise DrillError("drill_refused", path=str(path), name=exercise)
-            backup = _backup(path)
+            backup = _backup(path)  # the learner's code, even a drill they repaired, is kept
     text = drills.render(drill)
     if path.is_symlink():
         path.unlink()  # write a file of its own, not through the link into whatever it points at
@@ -111,6 +119,11 @@ def record(directory: Path, outcomes: list[Outcome]) -> None:
         entry["checks"] = (entry["checks"] if isinstance(entry.get("checks"), int) else 0) + 1
         entry["outcome"] = outcome.kind
         entry["checked_at"] = now
-        if outcome.fixed and not entry.get("fixed_at"):
-            entry["fixed_at"] = now
+        if outcome.fixed:
+            entry.setdefault("fixed_at", now)
+            try:  # the repaired file as graded: a new drill may replace it (after a backup) unasked
+                entry["fixed_sha256"] = drills.digest(
+                    (directory / exercises.get(outcome.exercise).file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                pass
     workspace.save_state(directory, state)
