@@ -207,7 +207,8 @@ def test_check_says_which_drills_were_fixed(tmp_path: Path) -> None:
     one = kldrill("drill", "--check", "--fix", "k1", str(ws), "--json", "--lang", "zh")
     assert one.returncode == 0 and one.stdout.count("\n") == 1
     doc = json.loads(one.stdout)
-    assert [o["outcome"] for o in doc["drills"]] == [FIXED] and [e["name"] for e in doc["result"]["exercises"]] == ["k1"]
+    assert [o["outcome"] for o in doc["drills"]] == [FIXED]
+    assert [e["name"] for e in doc["result"]["exercises"]] == ["k1"]
     assert _state(ws)["drills"]["k1"]["checks"] == 2
     # the next drill: over a repaired one found fixed, after a backup; over an unfixed edit, only with --force
     again = kldrill("drill", "--fix", "k1", str(ws))

@@ -64,28 +64,17 @@ def _fix(exercise: str, directory: str | None, seed: int | None, mistake: str | 
 
 
 def _check(exercise: str | None, directory: str | None, as_json: bool, sandbox: bool | None, lang: str) -> None:
-    from grader.grading import GradingError, grade, use_sandbox
+    from grader.grading import GradingError, use_sandbox
     from grader.isolation.privileges import not_dumpable
 
     not_dumpable()  # as `grade` does: the verdict stays out of reach of learner code run as this user
     target = _check_dir(directory, lang)
-    started = drill_files.recorded(target)
-    if exercise is not None:
-        if exercise not in started:
-            raise KldrillError(t("drill_not_started", lang, name=exercise, path=target))
-        started = {exercise: started[exercise]}
-    if not started:
-        raise KldrillError(t("drill_no_drills", lang, path=target))
     try:
-        result = grade(target, list(started), lang=lang, sandbox=use_sandbox(sandbox, lang), label=str(target.resolve()))
+        result, outcomes = drill_files.check(target, exercise, lang=lang, sandbox=use_sandbox(sandbox, lang))
+    except DrillError as exc:
+        raise _error(exc, lang) from None
     except GradingError as exc:
         raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
-    outcomes = [drills.judge(e.name, started[e.name]["mistake"], e) for e in result.exercises]
-    try:
-        workspace.record_grades(target, {e.name: e.status for e in result.exercises})
-        drill_files.record(target, outcomes)
-    except OSError:
-        pass  # a read-only workspace still gets its verdict
     if as_json:
         click.echo(json.dumps({"result": result.to_json(), "drills": [o.to_json() for o in outcomes]},
                               ensure_ascii=False))

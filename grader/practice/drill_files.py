@@ -11,6 +11,7 @@ from pathlib import Path
 from grader import exercises, workspace
 from grader.practice import drills
 from grader.practice.drills import Drill, DrillError, Outcome
+from grader.results import GradeResult
 
 DEFAULT_DIR = "kl-drill-drill"
 
@@ -127,3 +128,27 @@ def record(directory: Path, outcomes: list[Outcome]) -> None:
             except (OSError, UnicodeDecodeError):
                 pass
     workspace.save_state(directory, state)
+
+
+def check(directory: Path, exercise: str | None = None, lang: str = "en", sandbox: bool | None = None
+          ) -> tuple[GradeResult, list[Outcome]]:
+    """Grade the drills started in ``directory`` (or only ``exercise``'s) with the isolated judge, and
+    record the verdicts and the outcomes in the state. Raises DrillError if there is no such drill,
+    grader.grading.GradingError if the grader itself fails."""
+    from grader.grading import grade  # the judge runs in its own process; this imports no torch
+
+    started = recorded(directory)
+    if exercise is not None:
+        if exercise not in started:
+            raise DrillError("drill_not_started", name=exercise, path=str(directory))
+        started = {exercise: started[exercise]}
+    if not started:
+        raise DrillError("drill_no_drills", path=str(directory))
+    result = grade(directory, list(started), lang=lang, sandbox=sandbox, label=str(directory.resolve()))
+    outcomes = [drills.judge(e.name, started[e.name]["mistake"], e) for e in result.exercises]
+    try:
+        workspace.record_grades(directory, {e.name: e.status for e in result.exercises})
+        record(directory, outcomes)
+    except OSError:
+        pass  # a read-only workspace still gets its verdict
+    return result, outcomes
