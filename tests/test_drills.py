@@ -164,8 +164,11 @@ def test_a_drill_never_overwrites_the_learners_own_file(tmp_path: Path) -> None:
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr and "--force" in refused.stderr
     assert (ws / "k1.py").read_text() == mine and _state(ws) == before and not list(ws.glob("k1.py.bak*"))
-    # the untouched stub is replaced, and so is an untouched drill of ours (a second drill)
+    # the untouched stub is replaced, and so is an untouched drill of ours (a second drill); the verdict
+    # recorded on the old file goes, so `kldrill list` does not call the drill passed
+    (ws / ".kldrill-state.json").write_text(json.dumps({**before, "exercises": {"k2": {"status": "passed"}}}))
     assert kldrill("drill", "--fix", "k2", str(ws)).returncode == 0
+    assert "k2" not in _state(ws)["exercises"]
     first = (ws / "k2.py").read_text()
     assert kldrill("drill", "--fix", "k2", str(ws)).returncode == 0
     assert (ws / "k2.py").read_text() != first and not list(ws.glob("k2.py.bak*"))
