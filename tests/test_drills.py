@@ -220,6 +220,17 @@ def test_check_says_which_drills_were_fixed(tmp_path: Path) -> None:
     assert kldrill("drill", "--fix", "k3", str(ws)).returncode == 2
 
 
+def test_a_drill_of_every_exercise_repaired_with_the_reference_is_fixed(tmp_path: Path) -> None:
+    names = drills.exercises_with_drills()
+    for name in names:
+        assert kldrill("drill", "--fix", name, cwd=tmp_path).returncode == 0
+        ws = tmp_path / "kl-drill-drill"
+        shutil.copyfile(SOLUTIONS / exercises.get(name).file, ws / exercises.get(name).file)
+    proc = kldrill("drill", "--check", cwd=tmp_path)  # finds kl-drill-drill
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [line.split(":")[0] for line in proc.stdout.splitlines() if "You fixed the planted mistake" in line] == names
+
+
 def test_the_default_folder_is_created_then_found_by_check(tmp_path: Path) -> None:
     proc = kldrill("drill", "--fix", "compute_rewards_kl", "--seed", "3", cwd=tmp_path)
     assert proc.returncode == 0 and "kl-drill-drill" in proc.stdout
