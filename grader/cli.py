@@ -16,6 +16,7 @@ COMMANDS = {
     "grade": "grader.commands.grade_cmd:grade",
     "hint": "grader.commands.hint_cmd:hint",
     "watch": "grader.commands.watch_cmd:watch",
+    "drill": "grader.commands.drill_cmd:drill",
     "quiz": "grader.quiz.command:quiz",
     "lab": "grader.lab.command:lab",
     "interview": "grader.commands.interview_cmd:interview",
@@ -52,6 +53,7 @@ def cli() -> None:
     Loop:    edit k1.py ... then `kldrill grade` (or `kldrill watch`)
     Stuck:   kldrill hint k3
     Recall:  kldrill interview   (closed book, timed)   Due today:  kldrill review
+    Debug:   kldrill drill --fix k3   (repair a planted bug)
     Theory:  kldrill quiz      Numbers:  kldrill lab
     """
 

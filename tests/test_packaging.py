@@ -39,6 +39,7 @@ def test_wheel_carries_the_data_and_works_from_it(tmp_path: Path) -> None:
         assert f"grader/_bundled/exercises/{name}.py" in names
         assert f"grader/_bundled/solutions/{name}.py" in names
     assert "grader/_bundled/questions.yaml" in names
+    assert "grader/data/drills.yaml" in names and "grader/practice/drills.py" in names
     assert "grader/data/exercises.yaml" in names and "grader/checks/pytest.ini" in names
     assert not any("__pycache__" in n for n in names)
     unpacked = tmp_path / "site"
