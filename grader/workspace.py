@@ -15,6 +15,7 @@ from pathlib import Path
 from grader import exercises, resources
 
 STATE_FILE = ".kldrill-state.json"
+BACKUP_DIR = ".kldrill-backups"
 
 
 class WorkspaceExists(Exception):
@@ -23,8 +24,11 @@ class WorkspaceExists(Exception):
         self.path, self.files = path, files
 
 
-def init(directory: str | Path, force: bool = False) -> list[Path]:
-    """Copy the stubs into ``directory``; refuse if any exercise file is there already (unless force)."""
+def init(directory: str | Path, force: bool = False, backups: list[Path] | None = None) -> list[Path]:
+    """Copy the stubs into ``directory``; refuse if any exercise file is there already (unless force).
+
+    With force, each file replaced is first backed up (see ``backup``; the backups' paths are added to
+    ``backups``) and its recorded verdict forgotten."""
     target = Path(directory)
     sources = [resources.exercises_dir() / e.file for e in exercises.all_exercises()]
     existing = [s.name for s in sources if (target / s.name).exists()]
@@ -32,12 +36,71 @@ def init(directory: str | Path, force: bool = False) -> list[Path]:
         raise WorkspaceExists(target, existing)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sources:
+    replaced = []
+    for e, source in zip(exercises.all_exercises(), sources):
+        if (target / source.name).exists():
+            # Nothing the learner wrote is lost to --force: it is kept aside first.
+            kept = backup(target, source.name)
+            if kept is not None and backups is not None:
+                backups.append(kept)
+            replaced.append(e.name)
         shutil.copyfile(source, target / source.name)
         written.append(target / source.name)
     if not (target / STATE_FILE).exists():  # the learner's progress survives a --force re-init
         save_state(target, {"created_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    else:
+        forget_grades(target, replaced)  # a verdict of a file that is gone would mislead `kldrill list`
     return written
+
+
+def backup(directory: Path, file: str) -> Path | None:
+    """Copy ``directory/file`` to a new file in ``directory/.kldrill-backups`` (never over an earlier
+    backup); its path, or None when the file is already the stub (nothing of the learner's to keep)."""
+    original = directory / file
+    stub = resources.exercises_dir() / file
+    try:
+        data = original.read_bytes()
+    except FileNotFoundError:
+        return None
+    if stub.is_file() and data == stub.read_bytes():
+        return None
+    folder = directory / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = folder / (f"{file}.{stamp}" + (f".{n}" if n else ""))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # O_EXCL: never overwrite
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+    raise FileExistsError(str(folder / file))
+
+
+def reset(directory: Path, name: str) -> Path | None:
+    """Put exercise ``name``'s stub back in the workspace ``directory``, the learner's file backed up
+    first, and forget its verdict; the backup's path (None if there was nothing to keep)."""
+    meta = exercises.get(name)
+    kept = backup(directory, meta.file)
+    tmp = directory / f".{meta.file}.kldrill-reset.tmp"
+    shutil.copyfile(resources.exercises_dir() / meta.file, tmp)
+    os.replace(tmp, directory / meta.file)  # whole or not at all
+    forget_grades(directory, [name])
+    return kept
+
+
+def forget_grades(directory: Path, names: list[str]) -> None:
+    """Drop the recorded verdicts of ``names`` (their files were replaced); hints used stay recorded."""
+    if not names or not (directory / STATE_FILE).is_file():
+        return
+    state = load_state(directory)
+    graded = state.get("exercises")
+    if isinstance(graded, dict) and any(n in graded for n in names):
+        for n in names:
+            graded.pop(n, None)
+        save_state(directory, state)
 
 
 def is_workspace(directory: Path) -> bool:
