@@ -128,6 +128,11 @@ class Zygote:
         self._answered = True
         return json.loads(reply)
 
+    @property
+    def answered(self) -> bool:
+        """Whether the zygote has answered a request yet (before that, it may be importing torch)."""
+        return self._answered
+
     def alive(self) -> bool:
         """Whether the zygote still answers (works from any process, unlike Popen.poll).
 
