@@ -161,6 +161,8 @@ class WarmJudge:
         names = list(names or exercises.names())
         label = label or str(path)
         with self._lock:
+            if self._proc is not None and self._proc.poll() is not None:
+                self._stop()  # it died while idle: nothing of this submission's doing, so no verdict of it
             if self._proc is None:
                 self.restarts += 1
                 self._start()
