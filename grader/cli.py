@@ -15,6 +15,7 @@ COMMANDS = {
     "list": "grader.commands.list_cmd:list_exercises",
     "grade": "grader.commands.grade_cmd:grade",
     "hint": "grader.commands.hint_cmd:hint",
+    "reset": "grader.commands.reset_cmd:reset",
     "watch": "grader.commands.watch_cmd:watch",
     "drill": "grader.commands.drill_cmd:drill",
     "quiz": "grader.quiz.command:quiz",
@@ -51,7 +52,8 @@ def cli() -> None:
     \b
     Start:   kldrill init my-kl && cd my-kl
     Loop:    edit k1.py ... then `kldrill grade` (or `kldrill watch`)
-    Stuck:   kldrill hint k3
+    Stuck:   kldrill hint (the current exercise) or kldrill hint k3
+    Restart: kldrill reset k3 (your file is backed up first)
     Recall:  kldrill interview   (closed book, timed)   Due today:  kldrill review
     Debug:   kldrill drill --fix k3   (repair a planted bug)
     Theory:  kldrill quiz      Numbers:  kldrill lab

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from grader.i18n import pick, t
+from grader.report import output_block
 from grader.results import ExerciseResult, GradeResult
 
 
@@ -98,7 +99,9 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
             if kind is not None:
                 failure = ET.SubElement(case, "failure", {"type": kind, "message": message})
                 failure.text = text
-        ET.SubElement(suite, "system-out").text = ""
+        # What the learner's code printed, by exercise (already capped and escaped by the judge).
+        ET.SubElement(suite, "system-out").text = "".join(
+            f"[{e.name}]\n{e.output.rstrip()}\n" for e in r.exercises if e.output)
         ET.SubElement(suite, "system-err").text = ""
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -120,6 +123,8 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
     lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
     if len(failing) > MAX_LISTED:
         lines.append(t("more_failures", lang, count=len(failing) - MAX_LISTED))
+    if e.output:
+        lines += ["", output_block(e, lang)]
     return "\n".join(lines)
 
 

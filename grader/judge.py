@@ -147,6 +147,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
     to_run: list[str] = []
     for name in names:
         meta = exercise_meta.get(name)
+        session.attribute(name)  # what the import prints is the first exercise's that imports the file
         loaded = session.load(name)
         if loaded.status == "ok":
             to_run.append(name)
@@ -158,16 +159,34 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
 
             results[name] = ExerciseResult(name, "error", meta.max_score, [
                 Check("import", False, reason(loaded.error).render(lang))])
-        if name not in to_run and on_exercise is not None:
-            on_exercise(results[name])
+        if name not in to_run:
+            results[name].output = _shown_output(session, name, lang)
+            if on_exercise is not None:
+                on_exercise(results[name])
     for name in to_run:
+        session.attribute(name)
         results[name].checks = checks.run_checks(session, {name})[name]
         if not results[name].checks or not all(c.passed for c in results[name].checks):
             results[name].status = "failed"
             results[name].diagnosis = _diagnose(session, name)
+        results[name].output = _shown_output(session, name, lang)
         if on_exercise is not None:
             on_exercise(results[name])
     return GradeResult(label or str(submission.path), [results[n] for n in names])
+
+
+def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
+    """What the learner's code printed during ``name``, as text safe to show on a terminal: control
+    characters (a screen clear, a colour, a cursor move) are shown escaped, never obeyed."""
+    from grader.i18n import t
+
+    text, total = session.output_of(name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(c if c in "\n\t" or (c.isprintable() and c != "\x7f") else f"\\x{ord(c):02x}"
+                   if ord(c) < 256 else "\ufffd" for c in text)
+    if total > session.limits.output_kb * 1024:
+        text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=total)
+    return text
 
 
 def _diagnose(session: LearnerSession, name: str) -> dict | None:

@@ -1,4 +1,5 @@
-"""The verdict as a learner reads it: a table, and for each failure its first failing check."""
+"""The verdict as a learner reads it: a table, for each failure its first failing check (every one
+with ``verbose``), and what the learner's code printed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def render(result: GradeResult, lang: str) -> str:
+def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
     rows = []
     for e in result.exercises:
         passed = sum(c.passed for c in e.checks)
@@ -27,16 +28,39 @@ def render(result: GradeResult, lang: str) -> str:
     for e in result.exercises:
         if e.diagnosis:
             details.append(f"{e.name}: {pick(e.diagnosis['message'], lang)}")
-        failure = e.first_failure()
-        if failure is not None:
+        failures = [c for c in e.checks if not c.passed]
+        for failure in failures if verbose else failures[:1]:
             details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
-        elif e.status == "missing":
+        if not failures and e.status == "missing":
             details.append(f"{e.name}: " + t("missing_function", lang, function=e.name))
+        if len(failures) > 1 and not verbose:
+            details.append("  " + t("more_failing_checks", lang, count=len(failures) - 1))
     if details:
         out += ["", *details]
+    for e in result.exercises:
+        if e.output:
+            out += ["", output_block(e, lang, verbose)]
     nxt = next((e for e in result.exercises if e.status != "passed"), None)
     out += ["", t("next_step", lang, name=nxt.name) if nxt else t("all_passed", lang)]
     return "\n".join(out)
+
+
+SHOWN_LINES = 12  # of the learner's output per exercise in the table (all of it with -v, in --json)
+SHOWN_WIDTH = 160
+
+
+def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
+    """The learner's own output for ``e``, framed and indented so it cannot pass for the verdict."""
+    lines = e.output.rstrip("\n").split("\n")
+    hidden = 0
+    if not verbose and len(lines) > SHOWN_LINES:
+        lines, hidden = lines[:SHOWN_LINES], len(lines) - SHOWN_LINES
+    if not verbose:
+        lines = [line if len(line) <= SHOWN_WIDTH else line[:SHOWN_WIDTH] + "…" for line in lines]
+    shown = [t("output_header", lang, name=e.name), *(f"  │ {line}" for line in lines)]
+    if hidden:
+        shown.append("  │ " + t("output_more_lines", lang, count=hidden))
+    return "\n".join([*shown, t("output_footer", lang)])
 
 
 def _cell(e: ExerciseResult | None, lang: str) -> str:

@@ -22,6 +22,9 @@ class ExerciseResult:
     max_score: float
     checks: list[Check] = field(default_factory=list)
     diagnosis: dict | None = None
+    # What the learner's code printed while this exercise ran (capped, control characters escaped):
+    # shown to the learner, never parsed.
+    output: str = ""
 
     @property
     def score(self) -> float:
@@ -33,7 +36,7 @@ class ExerciseResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "score": self.score, "max_score": self.max_score,
-                "checks": [asdict(c) for c in self.checks], "diagnosis": self.diagnosis}
+                "checks": [asdict(c) for c in self.checks], "diagnosis": self.diagnosis, "output": self.output}
 
 
 @dataclass
@@ -66,6 +69,7 @@ class GradeResult:
             seconds=seconds,
             submission=doc["submission"],
             exercises=[ExerciseResult(name=e["name"], status=e["status"], max_score=e["max_score"],
-                                      checks=[Check(**c) for c in e["checks"]], diagnosis=e.get("diagnosis"))
+                                      checks=[Check(**c) for c in e["checks"]], diagnosis=e.get("diagnosis"),
+                                      output=e.get("output") or "")
                        for e in doc["exercises"]],
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from grader import exercises, resources
 
 STATE_FILE = ".kldrill-state.json"
+BACKUP_DIR = ".kldrill-backups"
 
 
 class WorkspaceExists(Exception):
@@ -30,25 +31,39 @@ def stub(meta: exercises.Exercise, closed_book: bool = False) -> Path:
 
 
 def init(directory: str | Path, force: bool = False, closed_book: bool = False,
-         names: list[str] | None = None) -> list[Path]:
+         names: list[str] | None = None, backups: list[Path] | None = None) -> list[Path]:
     """Copy the stubs of ``names`` (default: every exercise) into ``directory``; refuse if any of their
-    files is there already (unless force). The state records which exercises are held closed-book."""
+    files is there already (unless force). The state records which exercises are held closed-book.
+
+    With force, each file replaced is first backed up (see ``backup``; the backups' paths are added to
+    ``backups``) and its recorded verdict forgotten."""
     target = Path(directory)
     chosen = [e for e in exercises.all_exercises() if names is None or e.name in names]
     existing = [e.file for e in chosen if (target / e.file).exists()]
     if existing and not force:
         raise WorkspaceExists(target, existing)
     target.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, replaced = [], []
     for meta in chosen:
+        if (target / meta.file).exists():
+            # Nothing the learner wrote is lost to --force: it is kept aside first.
+            kept = backup(target, meta.file)
+            if kept is not None and backups is not None:
+                backups.append(kept)
+            replaced.append(meta.name)
         shutil.copyfile(stub(meta, closed_book), target / meta.file)
         written.append(target / meta.file)
-    # The learner's progress survives a --force re-init; only how these exercises are held changes.
+    # The learner's progress survives a --force re-init; only how these exercises are held changes,
+    # and a verdict of a file that is gone would mislead `kldrill list`.
     state = load_state(target) if (target / STATE_FILE).exists() else {}
     state.setdefault("created_at", time.strftime("%Y-%m-%dT%H:%M:%S"))
     held = set(state.get("closed_book", [])) if isinstance(state.get("closed_book"), list) else set()
     held = held | {e.name for e in chosen} if closed_book else held - {e.name for e in chosen}
     state["closed_book"] = sorted(held)
+    graded = state.get("exercises")
+    if isinstance(graded, dict):
+        for name in replaced:
+            graded.pop(name, None)
     save_state(target, state)
     return written
 
@@ -59,23 +74,6 @@ def closed_book(directory: Path) -> set[str]:
     return {n for n in held if isinstance(n, str)} if isinstance(held, list) else set()
 
 
-BACKUP_DIR = ".kldrill-backups"
-
-
-def backup(path: Path) -> Path:
-    """Copy ``path`` into the workspace's backup folder under a new name (never over an earlier
-    backup); the copy's path."""
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target, n = folder / f"{path.name}.bak-{stamp}", 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.name}.bak-{stamp}-{n}"
-    shutil.copy2(path, target)
-    return target
-
-
 def is_untouched_stub(path: Path, meta: exercises.Exercise) -> bool:
     """Whether ``path`` is byte for byte one of the exercise's stubs (guided or closed-book)."""
     try:
@@ -83,6 +81,57 @@ def is_untouched_stub(path: Path, meta: exercises.Exercise) -> bool:
     except OSError:
         return False
     return any(data == stub(meta, closed).read_bytes() for closed in (False, True))
+
+
+def backup(directory: Path, file: str) -> Path | None:
+    """Copy ``directory/file`` to a new file in ``directory/.kldrill-backups`` (never over an earlier
+    backup); its path, or None when the file is one of the stubs (nothing of the learner's to keep)."""
+    original = directory / file
+    try:
+        data = original.read_bytes()
+    except FileNotFoundError:
+        return None
+    meta = next((e for e in exercises.all_exercises() if e.file == file), None)
+    if meta is not None and is_untouched_stub(original, meta):
+        return None
+    folder = directory / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = folder / (f"{file}.{stamp}" + (f".{n}" if n else ""))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # O_EXCL: never overwrite
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+    raise FileExistsError(str(folder / file))
+
+
+def reset(directory: Path, name: str) -> Path | None:
+    """Put exercise ``name``'s stub back in the workspace ``directory`` (the closed-book one where it is
+    held closed-book), the learner's file backed up first, and forget its verdict; the backup's path
+    (None if there was nothing to keep)."""
+    meta = exercises.get(name)
+    kept = backup(directory, meta.file)
+    tmp = directory / f".{meta.file}.kldrill-reset.tmp"
+    shutil.copyfile(stub(meta, name in closed_book(directory)), tmp)
+    os.replace(tmp, directory / meta.file)  # whole or not at all
+    forget_grades(directory, [name])
+    return kept
+
+
+def forget_grades(directory: Path, names: list[str]) -> None:
+    """Drop the recorded verdicts of ``names`` (their files were replaced); hints used stay recorded."""
+    if not names or not (directory / STATE_FILE).is_file():
+        return
+    state = load_state(directory)
+    graded = state.get("exercises")
+    if isinstance(graded, dict) and any(n in graded for n in names):
+        for n in names:
+            graded.pop(n, None)
+        save_state(directory, state)
 
 
 def is_workspace(directory: Path) -> bool:

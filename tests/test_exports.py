@@ -31,7 +31,7 @@ def sample_results() -> list[GradeResult]:
     first = GradeResult("class/alice.py", [
         ExerciseResult("k1", "passed", 1.0, [Check("hand_examples", True), Check("values[float32]", True)]),
         ExerciseResult("k2", "failed", 1.0, [Check("hand_examples", False, 'k2 is wrong at <0> & "1"'),
-                                             Check("shape", True)], diag),
+                                             Check("shape", True)], diag, output='debug <x> & "y"\n'),
         ExerciseResult("k3", "missing", 1.0),
         ExerciseResult("grpo_kl", "error", 1.0, [Check("import", False, "SyntaxError: invalid syntax (x.py, line 3)")]),
         ExerciseResult("compute_rewards_kl", "passed", 1.0, [Check("hand_examples", True)]),
@@ -65,6 +65,9 @@ def test_junit_xml_validates_against_both_junit_schemas() -> None:
     props = {p.get("name"): p.get("value") for p in alice.find("properties")}
     assert props == {"score": "2", "max_score": "5", "diagnosis.k2": "missing_half"}
     assert suites[1].get("failures") == "0"
+    # What the learner's code printed goes where CI dashboards show a suite's output.
+    assert alice.find("system-out").text == '[k2]\ndebug <x> & "y"\n'
+    assert suites[1].find("system-out").text in (None, "")
 
 
 def test_junit_xml_of_nothing_is_still_valid() -> None:
@@ -92,6 +95,8 @@ def test_gradescope_validates_and_uses_gradescopes_field_names() -> None:
     k2 = doc["tests"][1]
     assert "You forgot the 1/2." in k2["output"] and "k2 is wrong at" in k2["output"]
     assert k2["tags"] == ["k2", "missing_half"]
+    assert 'your output, not the grader\'s' in k2["output"] and '  │ debug <x> & "y"' in k2["output"]
+    assert "printed" not in doc["tests"][0]["output"]
     assert "no function k3()" in doc["tests"][2]["output"]
     zh = to_gradescope(sample_results()[0], "zh")
     assert "你漏掉了 1/2。" in zh["tests"][1]["output"]

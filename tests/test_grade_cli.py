@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
 
 JSON_KEYS = {"submission", "score", "max_score", "exercises"}
-EXERCISE_KEYS = {"name", "status", "score", "max_score", "checks", "diagnosis"}
+EXERCISE_KEYS = {"name", "status", "score", "max_score", "checks", "diagnosis", "output"}
 
 
 def test_reference_gets_full_marks() -> None:
@@ -20,7 +20,7 @@ def test_reference_gets_full_marks() -> None:
     assert doc["score"] == doc["max_score"] == 5.0
     for e in doc["exercises"]:
         assert set(e) == EXERCISE_KEYS
-        assert e["status"] == "passed" and e["diagnosis"] is None
+        assert e["status"] == "passed" and e["diagnosis"] is None and e["output"] == ""
         assert len(e["checks"]) >= 8 and all(c["passed"] for c in e["checks"])
         assert all(set(c) == {"name", "passed", "message"} for c in e["checks"])
 
@@ -144,7 +144,8 @@ def test_python_m_grader_is_kldrill() -> None:
 
 def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
     code = ("import sys\nfrom grader.cli import cli\n"
-            "for args in (['--help'], ['list'], ['hint', 'k1'], ['init', sys.argv[1]], ['grade', '--help']):\n"
+            "for args in (['--help'], ['list'], ['hint', 'k1'], ['init', sys.argv[1]], ['grade', '--help'],\n"
+            "             ['reset', 'k1', sys.argv[1]], ['reset', '--help']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws")], capture_output=True, text=True)

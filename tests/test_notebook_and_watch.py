@@ -75,7 +75,7 @@ def _wait_for(q: "queue.Queue[str]", text: str, seconds: float = 120) -> str:
 def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert kldrill("init", str(ws)).returncode == 0
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "watch", str(ws), "--interval", "0.2"],
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "watch", str(ws), "--interval", "0.2", "--timeout", "3"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "KLDRILL_LANG": "en", "TERM": "dumb"})
     q: "queue.Queue[str]" = queue.Queue()
@@ -86,6 +86,14 @@ def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
         (ws / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
         second = _wait_for(q, "Watching")
         assert "Next: k2" in second  # k1 passes now; the current exercise moved on
+        assert second.lstrip().startswith("grading k1…")  # said at once, before the verdict
+        (ws / "k2.py").write_text("def k2(log_p, log_q):\n    while True:\n        pass\n")
+        # A hanging save: not the stale verdict but a countdown, about once a second, to its timeout.
+        hanging = _wait_for(q, "it is stopped in 1 s", 30)
+        assert "grading k2…\n" in hanging and "Next:" not in hanging
+        assert "grading k2… 1 s so far; if your code hangs, it is stopped in 2 s" in hanging
+        third = _wait_for(q, "Watching", 30)
+        assert "timed out after 3 s" in third and "Next: k2" in third
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
         assert "Stopped watching." in _wait_for(q, "Stopped watching.", 10)

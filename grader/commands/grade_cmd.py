@@ -97,10 +97,12 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @click.option("--gradescope", "gradescope_file", metavar="FILE", help="Also write Gradescope's "
               "results.json for this submission (not with --batch).")
 @click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
+@click.option("--verbose", "-v", is_flag=True, help="List every failing check of each exercise, not only "
+              "the first.")
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
-          junit_file: str | None, gradescope_file: str | None, force: bool, lang: str) -> None:
+          junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool, lang: str) -> None:
     """Grade a workspace folder or one .py file (default: the current workspace), or with --batch DIR
     every submission in DIR.
 
@@ -171,5 +173,5 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
     elif as_json:
         click.echo(json.dumps(results[0].to_json(), ensure_ascii=False))
     else:
-        click.echo(report.render(results[0], lang))
+        click.echo(report.render(results[0], lang, verbose=verbose))
     raise SystemExit(0 if all(r.all_passed for r in results) else 1)

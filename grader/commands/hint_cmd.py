@@ -10,12 +10,15 @@ from grader.i18n import pick, t
 
 
 @click.command()
-@click.argument("exercise")
+@click.argument("exercise", required=False)
 @click.option("--level", type=click.IntRange(1, 3), default=None,
               help="Show hints up to this level (1 nudge, 2 key identity, 3 nearly the code).")
 @lang_option
-def hint(exercise: str, level: int | None, lang: str) -> None:
-    """Show the next hint for EXERCISE; asking again reveals the next level."""
+def hint(exercise: str | None, level: int | None, lang: str) -> None:
+    """Show the next hint for EXERCISE (default: the workspace's current exercise, the first one not
+    passed yet); asking again reveals the next level."""
+    if exercise is None:
+        exercise = _current(lang)
     try:
         meta = exercises.get(exercise)
     except KeyError:
@@ -31,5 +34,17 @@ def hint(exercise: str, level: int | None, lang: str) -> None:
     if shown < len(meta.hints):
         click.echo(t("hint_more", lang, name=exercise))
     if in_workspace and shown > seen:
+        # Hints used are part of the learner's record (the interview's scorecard reads them).
         state.setdefault("hints", {})[exercise] = shown
         workspace.save_state(here, state)
+
+
+def _current(lang: str) -> str:
+    """The exercise a bare `kldrill hint` is about: the first one not passed in this workspace."""
+    here = Path(".")
+    if not workspace.is_workspace(here):
+        raise KldrillError(t("hint_needs_name", lang, names=", ".join(exercises.names())))
+    nxt = workspace.next_exercise(here)
+    if nxt is None:
+        raise KldrillError(t("hint_all_passed", lang, names=", ".join(exercises.names())), exit_code=1)
+    return nxt.name

@@ -17,10 +17,13 @@ from grader.i18n import t
 @lang_option
 def init(directory: str, force: bool, closed_book: bool, lang: str) -> None:
     """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
+    backups: list[Path] = []
     try:
-        written = workspace.init(Path(directory), force=force, closed_book=closed_book)
+        written = workspace.init(Path(directory), force=force, closed_book=closed_book, backups=backups)
     except workspace.WorkspaceExists as exc:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:
         raise KldrillError(f"{directory}: {exc.strerror}") from None
     click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written)))
+    if backups:
+        click.echo(t("init_backed_up", lang, count=len(backups), folder=Path(directory) / workspace.BACKUP_DIR))

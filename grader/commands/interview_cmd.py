@@ -25,7 +25,8 @@ def _pick(store, chosen: tuple[str, ...], count: int) -> list[str]:
 
 
 def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
-    """Keep the learner's own files: back them up in an interview folder (or with --force), refuse otherwise."""
+    """Refuse to replace the learner's own files, except in an interview folder or with --force (where
+    the interview backs them up before it writes the closed-book stub)."""
     from grader.practice.text import pt
 
     ours = workspace.load_state(folder).get("interview") is True
@@ -34,8 +35,6 @@ def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
            and not workspace.is_untouched_stub(folder / exercises.get(n).file, exercises.get(n))]
     if own and not (ours or force):
         raise KldrillError(pt("interview_refuses", lang, path=folder, files=", ".join(own)))
-    for file in own:
-        click.echo(pt("interview_backup", lang, file=file, backup=workspace.backup(folder / file)))
 
 
 def _verdict(result, lang: str) -> str:

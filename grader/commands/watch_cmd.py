@@ -1,5 +1,9 @@
+"""kldrill watch: re-grade on every save, with a judge kept warm between saves (grader/warm.py)."""
+
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -7,11 +11,13 @@ import click
 
 from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option
-from grader.grading import GradingError, grade
+from grader.grading import GradingError
 from grader.i18n import t
+from grader.isolation.limits import Limits
 from grader.isolation.privileges import not_dumpable
-from grader.results import GradeResult
+from grader.results import ExerciseResult, GradeResult
 from grader.submission import SubmissionError, resolve
+from grader.warm import WarmJudge
 
 
 def _mtimes(files: list[Path]) -> dict[Path, float]:
@@ -24,12 +30,70 @@ def _mtimes(files: list[Path]) -> dict[Path, float]:
     return out
 
 
+def _status(line: str, tty: bool) -> None:
+    """A status line: rewritten in place on a terminal, one line each on a pipe (a log, a test)."""
+    click.echo(f"\r\x1b[K{line}" if tty else line, nl=not tty)
+
+
+def _grade_live(judge: WarmJudge, path: Path, names: list[str], lang: str) -> GradeResult:
+    """Grade ``names``, saying so at once and then, about once a second, how long the exercise being
+    graded has before a hanging call of it is stopped (instead of leaving the last verdict up)."""
+    tty = sys.stdout.isatty()
+    click.clear()  # on a terminal: the last verdict goes, it is stale now (a no-op on a pipe)
+    click.echo(t("watch_grading", lang, names=", ".join(names)))
+    limits = judge.limits
+    started = time.monotonic()
+    now_on = {"name": names[0], "since": started}
+    finished: set[str] = set()
+
+    def on_progress(result: ExerciseResult) -> None:  # in the grading thread
+        finished.add(result.name)
+        left = [n for n in names if n not in finished]
+        if left:
+            now_on.update(name=left[0], since=time.monotonic())
+
+    answer: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            answer["result"] = judge.grade(path, names, on_progress=on_progress, label=str(path))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            answer["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    warm = judge.ready
+    while worker.is_alive():
+        worker.join(1.0)
+        if worker.is_alive():
+            now = time.monotonic()
+            if not warm:
+                if not judge.ready:  # the judge's own start is not the submission's time
+                    _status(t("watch_starting", lang), tty)
+                    continue
+                warm = True
+                started = now_on["since"] = now
+            # A call of the exercise's code that hangs is stopped after call_timeout; all of it after
+            # the budget: the sooner of the two is what a hanging submission waits for.
+            left = min(limits.call_timeout - (now - now_on["since"]), limits.total_timeout - (now - started))
+            line = t("watch_countdown", lang, name=now_on["name"], elapsed=f"{now - started:.0f}",
+                     left=f"{max(0.0, left):.0f}")
+            _status(line, tty)
+    if tty:
+        click.echo()
+    if "error" in answer:
+        raise answer["error"]  # type: ignore[misc]
+    return answer["result"]  # type: ignore[return-value]
+
+
 @click.command()
 @click.argument("path", default=".", required=False)
-@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
+@click.option("--interval", type=click.FloatRange(min=0.02), default=0.05, show_default=True,
               help="Seconds between looks at the files.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.call_timeout, show_default=True,
+              help="Seconds one call of your code may take.")
 @lang_option
-def watch(path: str, interval: float, lang: str) -> None:
+def watch(path: str, interval: float, timeout: float, lang: str) -> None:
     """Re-grade the workspace whenever you save an exercise file; Ctrl-C to stop."""
     not_dumpable()  # as `grade` does: out of reach of learner code running as this user
     try:
@@ -43,15 +107,22 @@ def watch(path: str, interval: float, lang: str) -> None:
     changed = set(exercises.names())
     seen = _mtimes(files)
     try:
+        judge = WarmJudge(lang=lang, limits=Limits(call_timeout=timeout))
+    except GradingError as exc:
+        raise KldrillError(str(exc)) from None
+    try:
         while True:
             if changed:
                 names = [n for n in exercises.names() if n in changed]
                 try:
-                    graded = grade(submission.path, names, lang=lang)
+                    graded = _grade_live(judge, submission.path, names, lang)
                 except GradingError as exc:
                     raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
                 results.update({e.name: e for e in graded.exercises})
-                workspace.record_grades(submission.path, {e.name: e.status for e in graded.exercises})
+                try:
+                    workspace.record_grades(submission.path, {e.name: e.status for e in graded.exercises})
+                except OSError:
+                    pass  # a read-only workspace still gets its verdicts
                 ordered = [results[n] for n in exercises.names() if n in results]
                 current = next((e for e in ordered if e.status != "passed"), None)
                 click.clear()
@@ -65,3 +136,5 @@ def watch(path: str, interval: float, lang: str) -> None:
             seen = now
     except KeyboardInterrupt:
         click.echo(t("watch_bye", lang))
+    finally:
+        judge.close()

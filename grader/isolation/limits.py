@@ -10,7 +10,7 @@ class Limits:
     call_timeout: float = 10.0  # seconds for one call (or one import) of learner code
     total_timeout: float = 90.0  # seconds for everything one submission's code may take
     memory_mb: int = 4096  # address space of the learner's process (torch alone maps ~0.7 GB)
-    output_kb: int = 64  # captured stdout+stderr kept; the rest is counted and dropped
+    output_kb: int = 2  # captured stdout+stderr kept per exercise, to show; the rest is counted and dropped
     file_mb: int = 16  # largest file the learner's process may write
 
     def for_worker(self) -> dict:

@@ -128,6 +128,11 @@ class Zygote:
         self._answered = True
         return json.loads(reply)
 
+    @property
+    def answered(self) -> bool:
+        """Whether the zygote has answered a request yet (before that, it may be importing torch)."""
+        return self._answered
+
     def alive(self) -> bool:
         """Whether the zygote still answers (works from any process, unlike Popen.poll).
 
@@ -174,23 +179,48 @@ class Zygote:
 
 
 class _Drain(threading.Thread):
-    """Reads the learner's stdout/stderr so it never blocks, keeping only the first `limit` bytes."""
+    """Reads the learner's stdout/stderr so it never blocks; the session keeps a capped part of it.
 
-    def __init__(self, fd: int, limit: int, sink: "LearnerSession") -> None:
+    Reads happen under the session's lock, and the fd is non-blocking, so ``LearnerSession.attribute``
+    can take what is still in the pipe at an exercise's boundary: the learner writes unbuffered, before
+    it replies, so whatever a call printed is read before the next exercise's first request.
+    """
+
+    def __init__(self, fd: int, sink: "LearnerSession") -> None:
         super().__init__(daemon=True)
-        self.fd, self.limit, self.sink = fd, limit, sink
+        self.fd, self.sink = fd, sink
+        os.set_blocking(fd, False)
+        self.closed = False
+
+    def read_available(self, most: int = 1 << 20) -> None:
+        """Read what the pipe holds now, up to ``most`` bytes (a learner thread printing without end
+        must not keep the judge here); call with the session's lock held."""
+        while most > 0 and not self.closed:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.closed = True
+                os.close(self.fd)
+                return
+            most -= len(chunk)
+            self.sink._capture(chunk)
 
     def run(self) -> None:
-        try:
-            while True:
-                chunk = os.read(self.fd, 1 << 16)
-                if not chunk:
-                    break
-                self.sink._capture(chunk, self.limit)
-        except OSError:
-            pass
-        finally:
-            os.close(self.fd)
+        import select
+
+        while not self.closed:
+            try:
+                select.select([self.fd], [], [], 1.0)
+            except (OSError, ValueError):
+                pass
+            with self.sink._lock:
+                self.read_available()
+            # Yield between chunks, so that a flood does not keep the lock from attribute().
+            time.sleep(0)
 
 
 @dataclass
@@ -243,8 +273,12 @@ class LearnerSession:
         self._broken: dict[str, LearnerError] = {}
         self._losses: dict[str, int] = {}  # how often the zygote was lost during each exercise
         self._last_key: str | None = None  # whose code ran last, and so may have killed the zygote
-        self._output = bytearray()
-        self.output_bytes = 0
+        # What the learner's code printed, by exercise (the one whose load, checks or diagnosis ran
+        # at the time): the first bytes of each, and how many there were in all.
+        self._output: dict[str, bytearray] = {}
+        self._output_bytes: dict[str, int] = {}
+        self._output_key = ""
+        self._drains: list[_Drain] = []
         self._lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -299,7 +333,10 @@ class LearnerSession:
         finally:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
-        _Drain(out_r, self.limits.output_kb * 1024, self).start()
+        drain = _Drain(out_r, self)
+        with self._lock:
+            self._drains = [d for d in self._drains if not d.closed] + [drain]
+        drain.start()
         if self._started is None:
             self._started = time.monotonic()
         self._worker = _Worker(pid, req_w, resp_r)
@@ -321,18 +358,38 @@ class LearnerSession:
         if self._uid is not None and (w is not None or box is not None):
             kill_all_of(self._uid.uid)  # whatever it forked, double-forked or daemonised
 
-    def _capture(self, chunk: bytes, limit: int) -> None:
+    def _capture(self, chunk: bytes) -> None:
+        # Called with self._lock held.
+        key = self._output_key
+        kept = self._output.setdefault(key, bytearray())
+        self._output_bytes[key] = self._output_bytes.get(key, 0) + len(chunk)
+        room = self.limits.output_kb * 1024 - len(kept)
+        if room > 0:
+            kept += chunk[:room]
+
+    def attribute(self, exercise: str) -> None:
+        """From now on, output is ``exercise``'s; what the pipes hold now is the previous one's."""
         with self._lock:
-            self.output_bytes += len(chunk)
-            room = limit - len(self._output)
-            if room > 0:
-                self._output += chunk[:room]
+            for drain in self._drains:
+                drain.read_available()
+            self._output_key = exercise
+
+    def output_of(self, exercise: str) -> tuple[str, int]:
+        """What the learner's code printed while ``exercise`` ran (its first ``output_kb`` KiB, as
+        text), and how many bytes it printed in all."""
+        self.attribute(self._output_key)  # take what is still in the pipes
+        with self._lock:
+            kept = bytes(self._output.get(exercise, b""))
+            total = self._output_bytes.get(exercise, 0)
+        return kept.decode(errors="replace"), total
 
     @property
     def output(self) -> str:
+        """Everything kept, all exercises together (with a note of what was dropped)."""
+        self.attribute(self._output_key)
         with self._lock:
-            text = self._output.decode(errors="replace")
-            dropped = self.output_bytes - len(self._output)
+            text = b"".join(self._output.values()).decode(errors="replace")
+            dropped = sum(self._output_bytes.values()) - sum(len(v) for v in self._output.values())
         return text + (f"\n... ({dropped} more bytes of output dropped)" if dropped > 0 else "")
 
     # -- requests --------------------------------------------------------------------------------

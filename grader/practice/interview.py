@@ -110,7 +110,10 @@ class Interview:
         run = ExerciseRun(name, started_at=self.now())
         self.runs.append(run)
         path = self.folder / meta.file
-        workspace.init(self.folder, force=True, closed_book=True, names=[name])
+        kept: list[Path] = []
+        workspace.init(self.folder, force=True, closed_book=True, names=[name], backups=kept)
+        for backup in kept:  # an earlier attempt, or the learner's own file (allowed by the command)
+            self.io.write(pt("interview_backup", self.lang, file=meta.file, backup=backup))
         state = workspace.load_state(self.folder)
         state.setdefault("hints", {})[name] = 0  # a new attempt starts with no hint shown
         workspace.save_state(self.folder, state)
