@@ -49,6 +49,38 @@ def _verdict(result, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _grade_live(judge, path: Path, name: str, io, lang: str):
+    """Grade ``name`` on the warm judge; meanwhile the status line counts down to the time a hanging
+    call of the learner's code is stopped, instead of the clock standing still."""
+    import threading
+    import time
+
+    answer: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            answer["result"] = judge.grade(path, [name]).exercises[0]
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            answer["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    started = time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        worker.join(1.0)
+        if worker.is_alive():
+            if not judge.ready:  # the judge's own start is not the submission's time
+                io.status(t("watch_starting", lang))
+                started = time.monotonic()
+                continue
+            elapsed = time.monotonic() - started
+            left = min(judge.limits.call_timeout, judge.limits.total_timeout) - elapsed
+            io.status(t("watch_countdown", lang, name=name, elapsed=f"{elapsed:.0f}", left=f"{max(0.0, left):.0f}"))
+    if "error" in answer:
+        raise answer["error"]  # type: ignore[misc]
+    return answer["result"]
+
+
 @click.command()
 @click.argument("directory", default="kl-drill-interview", type=click.Path(file_okay=False))
 @click.option("--exercise", "chosen", multiple=True, metavar="NAME",
@@ -71,7 +103,8 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
     mistakes were made on the way; the exercise is rescheduled (FSRS) for a re-drill:
     `kldrill review` says what is due. Ctrl-C ends it with a partial scorecard.
     """
-    from grader.grading import GradingError, grade
+    from grader.grading import GradingError
+    from grader.warm import WarmJudge
     from grader.isolation.privileges import not_dumpable
     from grader.practice import scorecard
     from grader.practice.interview import Interview
@@ -105,23 +138,25 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
         state["interview"] = True
         workspace.save_state(folder, state)
 
-        def grade_one(path: Path, name: str):
-            try:
-                return grade(path, [name], lang=lang).exercises[0]
-            except GradingError as exc:
-                raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
-
         io = InterviewIO(LineInput(sys.stdin.fileno()))
-        session = Interview(folder, io, lang, grade_one, bank=bank, store=store, followups=followups, seed=seed,
-                            render=_verdict)
-        io.write(pt("interview_intro", lang, count=len(names), path=folder))
-        partial = False
-        try:
-            runs = session.run(names)
-            partial = any(r.interrupted for r in runs)
-        except KeyboardInterrupt:
-            runs, partial = session.runs, True
-            io.write()
+        # Warm from the start: torch and the checks load while the learner reads the contract.
+        with WarmJudge(lang=lang) as judge:
+            def grade_one(path: Path, name: str):
+                try:
+                    return _grade_live(judge, path, name, io, lang)
+                except GradingError as exc:
+                    raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
+
+            session = Interview(folder, io, lang, grade_one, bank=bank, store=store, followups=followups,
+                                seed=seed, render=_verdict)
+            io.write(pt("interview_intro", lang, count=len(names), path=folder))
+            partial = False
+            try:
+                runs = session.run(names)
+                partial = any(r.interrupted for r in runs)
+            except KeyboardInterrupt:
+                runs, partial = session.runs, True
+                io.write()
         io.write()
         io.write(scorecard.render(runs, lang, partial=partial))
         if as_json:
