@@ -19,6 +19,9 @@ class Exercise:
     max_score: float
     title: dict[str, str]
     hints: tuple[dict[str, str], ...]
+    # How many tensors the function returns: 1 (a tensor) or n > 1 (a tuple of n tensors, e.g. gae's
+    # (advantages, returns)). The judge asks the learner's process for exactly that many, and refuses others.
+    returns: int = 1
 
 
 @lru_cache(maxsize=None)
@@ -33,6 +36,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             max_score=float(e["max_score"]),
             title=e["title"],
             hints=tuple(e["hints"]),
+            returns=int(e.get("returns", 1)),
         )
         for e in raw["exercises"]
     )
