@@ -291,7 +291,7 @@ def diagnose(session: LearnerSession, exercise: str) -> dict | None:
     mistakes = [m for m in catalogue() if exercise in m.exercises]
     from grader import diagnosis_track3
 
-    if exercise in diagnosis_track3.SPECS:  # tuples, masks and logits: probed by their own module
+    if exercise in diagnosis_track3.SPECS or exercise == "adaptive_kl_controller":  # tuples, masks, objects
         return diagnosis_track3.diagnose(session, exercise, mistakes)
     by_id = {m.id: m for m in mistakes}
     args = _probe_args(exercise)

@@ -389,10 +389,64 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 }
 
 
+# -- adaptive_kl_controller (a class: driven through updates, .value read after each) ---------------------
+CONTROLLER_ARGS = [0.1, 5.0, 1000]
+CONTROLLER_STEPS = [(8.0, 100), (5.5, 50), (1.0, 200), (4.5, 10), (30.0, 1000), (5.0, 300)]
+
+
+def _controller(args: list, steps: list, clip: float | None = 0.2, use_n: bool = True,
+                sign: float = 1.0) -> list[float]:
+    value, target, horizon = (float(a) for a in args)
+    values = [value]
+    for current, n in steps:
+        error = sign * (current / target - 1)
+        if clip is not None:
+            error = min(max(error, -clip), clip)
+        value *= 1 + error * (n if use_n else 1) / horizon
+        values.append(value)
+    return values
+
+
+CONTROLLER_MODELS: dict[str, Callable[[list, list], list[float]]] = {
+    "error_not_clipped": lambda a, s: _controller(a, s, clip=None),
+    "n_steps_ignored": lambda a, s: _controller(a, s, use_n=False),
+    "controller_sign_flipped": lambda a, s: _controller(a, s, sign=-1.0),
+}
+
+
+def _same(got: list[float], want: list[float]) -> bool:
+    return len(got) == len(want) and all(abs(g - w) <= 1e-9 * (abs(w) + 1e-12) for g, w in zip(got, want))
+
+
+def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list) -> dict | None:
+    by_id = {m.id: m for m in mistakes}
+    try:
+        got = session.drive(exercise, CONTROLLER_ARGS, CONTROLLER_STEPS)
+    except LearnerError:
+        return None
+    if abs(got[0] - CONTROLLER_ARGS[0]) > 1e-12 and "controller_shared_state" in by_id:
+        return by_id["controller_shared_state"].diagnosis()  # it did not start from its own init_kl_coef
+    for m in mistakes:
+        model = CONTROLLER_MODELS.get(m.id)
+        if model is not None and _same(got, model(CONTROLLER_ARGS, CONTROLLER_STEPS)):
+            return m.diagnosis()
+    if not _same(got, _controller(CONTROLLER_ARGS, CONTROLLER_STEPS)):
+        return None
+    try:  # right values: does it accept a target of 0?
+        session.drive(exercise, [0.1, 0.0, 1000], [])
+    except LearnerError as exc:
+        if exc.kind == "exception" and exc.detail.get("type") == "ValueError":
+            return None
+        return None
+    return by_id["arguments_not_checked"].diagnosis() if "arguments_not_checked" in by_id else None
+
+
 def diagnose(session: LearnerSession, exercise: str, mistakes: list) -> dict | None:
     """The first catalogued mistake (in the catalogue's order) the function behaves like, or None."""
     from grader.diagnosis import _mutated, _reduced
 
+    if exercise == "adaptive_kl_controller":
+        return diagnose_controller(session, exercise, mistakes)
     by_id = {m.id: m for m in mistakes}
     spec = SPECS[exercise]
     args = spec.probe()

@@ -252,6 +252,16 @@ def dpo_optimum() -> float:
     return float(logits.detach().softmax(-1)[0])
 
 
+def controller_two_updates() -> float:
+    spec = importlib.util.spec_from_file_location("_bank_ref_controller", SOLUTIONS / "adaptive_kl_controller.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kl = module.AdaptiveKLController(0.2, target=4, horizon=1000)
+    kl.update(5.0, n_steps=500)
+    kl.update(3.6, n_steps=1000)
+    return float(kl.value)
+
+
 def masked_example() -> torch.Tensor:
     return solution("masked_rewards_kl")(torch.tensor([[1.0]], dtype=torch.float64), t64(-1.0, -1.0, -1.0)[None],
                                          t64(-0.5, -2.0, -7.0)[None], t64(1.0, 1.0, 0.0)[None], 0.1)
@@ -321,6 +331,8 @@ RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
                                                 t64(1.0, 1.0, 1.0)[None], 0.9, 0.8)[0][0, 0])),
     "gae-padding-leak-value": (("rewards = [0, 1, 5]", "values = [0.5, 0.6, 9.0]", "gamma = 0.9", "0.4"),
                                lambda: 1 + 0.9 * 9.0 - 0.6),
+    "kl-controller-two-updates": (("AdaptiveKLController(0.2, target=4, horizon=1000)", "update(5.0, n_steps=500)",
+                                   "update(3.6, n_steps=1000)"), controller_two_updates),
     "exact-kl-value": (("logits_p = [0, 0]", "logits_q = [0, log 3]"),
                        lambda: float(solution("exact_kl")(t64(0.0, 0.0), t64(0.0, math.log(3.0))))),
 }
@@ -925,3 +937,15 @@ def test_whitening_keeps_the_returns_raw() -> None:
     white = (adv - adv.mean()) / adv.std()
     assert torch.allclose(ret, adv + v) and not torch.allclose(ret, white + v)
     assert question("gae-whitening").answer == "B"
+
+
+def test_controller_clip_bounds_one_batch_and_zero_steps_change_nothing() -> None:
+    spec = importlib.util.spec_from_file_location("_bank_ref_controller2", SOLUTIONS / "adaptive_kl_controller.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kl = module.AdaptiveKLController(0.1, target=1.0, horizon=100)
+    kl.update(10.0, n_steps=100)  # an outlier 10 times the target, over a whole horizon: at most +20%
+    assert abs(kl.value - 0.12) < 1e-15
+    kl.update(0.0, n_steps=0)
+    assert abs(kl.value - 0.12) < 1e-15
+    assert question("kl-controller-why-clip").answer == "A" and question("kl-controller-n-steps").answer == "A"

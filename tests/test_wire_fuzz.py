@@ -210,3 +210,24 @@ def test_a_well_formed_tuple_reply_is_accepted_only_for_its_count() -> None:
     for count in (1, 3):
         with pytest.raises(LearnerError):
             _validated_call(reply, ARGS, None, count)
+
+
+# ---- class exercises (AdaptiveKLController): a drive's reply is n + 1 floats, or an error ----------------
+from grader.isolation.session import _validated_drive  # noqa: E402
+
+
+@FUZZ
+@given(st.integers(0, 5), st.one_of(st.none(), st.booleans(), st.text(max_size=3)), reply_values,
+       st.one_of(reply_values, st.lists(st.floats(), max_size=7)), reply_values)
+def test_drive_replies_are_exactly_n_plus_one_floats_or_an_error(n: int, ok, error, values, done) -> None:
+    for flag in (ok, True, False):
+        reply = {"ok": flag, "values": values, "error": error, "done": done}
+        try:
+            got = _validated_drive(reply, n)
+        except LearnerError as exc:
+            assert exc.kind in ("garbled", "exception")
+            if exc.kind == "exception":
+                assert flag is False and type(exc.detail["done"]) is int and 0 <= exc.detail["done"] <= n + 1
+                assert all(isinstance(exc.detail[k], str) for k in ("type", "message", "where"))
+            continue
+        assert flag is True and isinstance(got, list) and len(got) == n + 1 and all(type(v) is float for v in got)

@@ -480,6 +480,38 @@ class LearnerSession:
         return _validated_call(reply, args, grad, count)
 
 
+    def drive(self, exercise: str, args: list, steps: list[list]) -> list[float]:
+        """For a class exercise: construct the learner's object with ``args``, call ``.update(*step)``
+        for each of ``steps`` and return ``.value`` read after construction and after each update
+        (len(steps) + 1 floats). The reply is checked: exactly that many floats, nothing else. A call that
+        raised raises LearnerError("exception") with ``detail["done"]``, how many values were read first."""
+        path = self._path(exercise)
+        if path is None:
+            raise LearnerError("missing")
+        if len(steps) > MAX_STEPS:
+            raise ValueError(f"at most {MAX_STEPS} steps per drive")
+        request = {"op": "drive", "exercise": exercise, "function": exercise_meta.get(exercise).function,
+                   "args": list(args), "steps": [list(s) for s in steps]}
+        return _validated_drive(self._exchange(path, request, exercise), len(steps))
+
+
+def _validated_drive(reply: dict, n_steps: int) -> list[float]:
+    """A drive's reply: exactly n_steps + 1 floats, or an error (with how many values came first)."""
+    ok = reply.get("ok")
+    if ok is False:
+        detail = clean_error(reply.get("error"))
+        done = reply.get("done")
+        detail["done"] = done if type(done) is int and 0 <= done <= n_steps + 1 else 0
+        raise LearnerError("exception", detail)
+    values = reply.get("values")
+    if ok is not True or not (isinstance(values, list) and len(values) == n_steps + 1
+                              and all(type(v) is float for v in values)):
+        raise LearnerError("garbled")
+    return values
+
+
+# The most update steps one drive of a class exercise may take (the checks use a few hundred at most).
+MAX_STEPS = 4096
 _ERROR_FIELDS = {"type": 100, "message": 1000, "where": 200}
 
 

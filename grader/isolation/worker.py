@@ -177,6 +177,27 @@ class Runner:
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
             return {"ok": False, "error": _describe(exc, self.file_set)}
 
+    def drive(self, request: dict) -> dict:
+        """A class exercise: construct the learner's object from ``args``, call ``update(*step)`` for each
+        step, and read ``.value`` as a float after construction and after every update. Only those
+        numbers go back, never the object."""
+        status, cls = self.function(request["exercise"], request["function"])
+        if status != "ok":
+            return {"ok": False, "error": cls or {"type": "Missing", "message": "", "where": ""}}
+        values: list[float] = []
+        try:
+            obj = cls(*request["args"])
+            values.append(_number(obj))
+            for step in request["steps"]:
+                obj.update(*step)
+                values.append(_number(obj))
+            return {"ok": True, "values": values}
+        except _NotANumber as exc:
+            return {"ok": False, "error": {"type": "NotANumber", "message": str(exc), "where": ""},
+                    "done": len(values)}
+        except BaseException as exc:  # noqa: BLE001 - as in call()
+            return {"ok": False, "error": _describe(exc, self.file_set), "done": len(values)}
+
     def _call_meta(self, fn: Any, args: list, count: int = 1) -> dict:
         """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
         says where the result is, its shape and dtype, and whether an input's shape or strides changed."""
@@ -193,6 +214,18 @@ class Runner:
         return {"ok": True, "out": None, "requires_grad": False, "grads": None, "args_after": None,
                 "out_meta": shapes[0] if count == 1 else shapes,
                 "inputs_changed": [b != a for b, a in zip(before, _meta_layout(call_args))]}
+
+
+class _NotANumber(Exception):
+    pass
+
+
+def _number(obj: Any) -> float:
+    """``obj.value`` as a Python float: a float, an int, a numpy scalar or a one-element tensor."""
+    value = obj.value
+    if isinstance(value, bool) or not hasattr(value, "__float__"):
+        raise _NotANumber(type(value).__name__)
+    return float(value)
 
 
 def _results(out: Any, count: int) -> tuple[list, dict | None]:
@@ -253,7 +286,7 @@ def warm_up_meta() -> None:
 
 
 def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
-    handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call}
+    handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call, "drive": runner.drive}
     me = os.getpid()
     while True:
         try:
