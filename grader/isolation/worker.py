@@ -244,14 +244,15 @@ def _results(out: Any, count: int) -> tuple[list, dict | None]:
         return [out], None
     if not isinstance(out, (tuple, list)):
         return [], {"type": "NotATuple", "message": type(out).__name__, "where": ""}
-    if len(out) != count:
-        return [], {"type": "WrongCount", "message": str(len(out)), "where": ""}
-    for item in out:
+    items = list(tuple.__iter__(out) if isinstance(out, tuple) else list.__iter__(out))  # once, not its __iter__
+    if len(items) != count:
+        return [], {"type": "WrongCount", "message": str(len(items)), "where": ""}
+    for item in items:
         if not isinstance(item, torch.Tensor):
             return [], {"type": "NotATensor", "message": type(item).__name__, "where": ""}
         if type(item) is not torch.Tensor:
             return [], {"type": "TensorSubclass", "message": type(item).__name__, "where": ""}
-    return list(out), None
+    return items, None
 
 
 def _layouts(tensors: list) -> list:
