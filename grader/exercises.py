@@ -20,6 +20,9 @@ class Exercise:
     title: dict[str, str]
     hints: tuple[dict[str, str], ...]
     closed_title: dict[str, str] | None = None  # None: show only the name where held closed-book
+    # How many tensors the function returns: 1 (a tensor) or n > 1 (a tuple of n tensors, e.g. gae's
+    # (advantages, returns)). The judge asks the learner's process for exactly that many, and refuses others.
+    returns: int = 1
 
 
 @lru_cache(maxsize=None)
@@ -35,6 +38,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             title=e["title"],
             hints=tuple(e["hints"]),
             closed_title=e.get("closed_title"),
+            returns=int(e.get("returns", 1)),
         )
         for e in raw["exercises"]
     )

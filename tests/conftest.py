@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from grader.exercises import names as exercise_names
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
-NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
+NAMES = exercise_names()  # every exercise of grader/data/exercises.yaml, in order
 
 
 def kldrill(*args: str, cwd: Path | None = None, input: str | None = None,

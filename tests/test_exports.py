@@ -11,7 +11,10 @@ import jsonschema
 import pytest
 import xmlschema
 
-from conftest import NAMES, SOLUTIONS, kldrill
+from conftest import SOLUTIONS, kldrill
+
+# The sample results below are synthetic, built over these five exercises (not the whole catalogue).
+NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
 from grader.exports import to_csv, to_gradescope, to_junit_xml
 from grader.results import Check, ExerciseResult, GradeResult
 

@@ -228,6 +228,45 @@ def sigma_example() -> dict[str, float]:
     return {name: float(g[0]) for name, g in grads.items()}  # the derivative in the first logit, theta
 
 
+def dpo_gradient_at_zero() -> float:
+    pc = t64(-3.0).requires_grad_(True)
+    losses = solution("dpo_loss")(pc, t64(-4.0), t64(-3.0), t64(-4.0), 0.1)[0]  # policy = reference
+    (grad,) = torch.autograd.grad(losses.sum(), pc)
+    return float(grad)
+
+
+def dpo_optimum() -> float:
+    """argmax_pi E_pi[r] - beta KL(pi || ref) by gradient ascent on pi's logits (not the closed form)."""
+    ref, r, beta = t64(0.5, 0.5), t64(1.0, 0.0), 1.0
+    logits = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([logits], lr=1.0, max_iter=200, tolerance_grad=1e-14, tolerance_change=1e-16)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        pi = logits.softmax(-1)
+        loss = -((pi * r).sum() - beta * (pi * (pi.log() - ref.log())).sum())
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(logits.detach().softmax(-1)[0])
+
+
+def controller_two_updates() -> float:
+    spec = importlib.util.spec_from_file_location("_bank_ref_controller", SOLUTIONS / "adaptive_kl_controller.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kl = module.AdaptiveKLController(0.2, target=4, horizon=1000)
+    kl.update(5.0, n_steps=500)
+    kl.update(3.6, n_steps=1000)
+    return float(kl.value)
+
+
+def masked_example() -> torch.Tensor:
+    return solution("masked_rewards_kl")(torch.tensor([[1.0]], dtype=torch.float64), t64(-1.0, -1.0, -1.0)[None],
+                                         t64(-0.5, -2.0, -7.0)[None], t64(1.0, 1.0, 0.0)[None], 0.1)
+
+
 # id -> (the inputs as the English prompt states them, the recomputed answer). The prompt fragments
 # make a prompt edited without its recomputation (or the reverse) fail.
 RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
@@ -278,6 +317,24 @@ RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
     "variance-mse-large-kl": (("q = N(0, 1)", "p = N(2, 1)"), lambda: mse("k2", (0, 1), (2, 1))),
     "numerics-verl-clamp-threshold": (("[−20, 20]", "[−10, 10]", "k3 > 10"), verl_dead_ratio),
     "numerics-expm1-bf16": (("bfloat16", "d = 0.01", "expm1(d) − d"), bf16_expm1_k3),
+    "masked-reward-value": (("kl_ctl = 0.1", "[[−1.0, −1.0, −1.0]]", "[[−0.5, −2.0, −7.0]]", "[[1, 1, 0]]"),
+                            lambda: float(masked_example()[0, 1])),
+    "masked-reward-padding-leak": (("kl_ctl = 0.1", "[[−0.5, −2.0, −7.0]]", "forgets to multiply"),
+                                   lambda: -0.1 * (-7.0 - (-1.0))),
+    "dpo-loss-value": (("beta = 0.1", "policy_chosen_logps = −1.0", "policy_rejected_logps = −2.0",
+                        "ref_chosen_logps = −1.5", "ref_rejected_logps = −1.5"),
+                       lambda: float(solution("dpo_loss")(t64(-1.0), t64(-2.0), t64(-1.5), t64(-1.5), 0.1)[0][0])),
+    "dpo-gradient-at-zero": (("z = 0", "beta = 0.1"), dpo_gradient_at_zero),
+    "dpo-optimum": (("π_ref = (0.5, 0.5)", "r = (1, 0)", "β = 1"), dpo_optimum),
+    "gae-value": (("rewards = [0, 0, 1]", "values = [0.5, 0.6, 0.7]", "gamma = 0.9", "lam = 0.8"),
+                  lambda: float(solution("gae")(t64(0.0, 0.0, 1.0)[None], t64(0.5, 0.6, 0.7)[None],
+                                                t64(1.0, 1.0, 1.0)[None], 0.9, 0.8)[0][0, 0])),
+    "gae-padding-leak-value": (("rewards = [0, 1, 5]", "values = [0.5, 0.6, 9.0]", "gamma = 0.9", "0.4"),
+                               lambda: 1 + 0.9 * 9.0 - 0.6),
+    "kl-controller-two-updates": (("AdaptiveKLController(0.2, target=4, horizon=1000)", "update(5.0, n_steps=500)",
+                                   "update(3.6, n_steps=1000)"), controller_two_updates),
+    "exact-kl-value": (("logits_p = [0, 0]", "logits_q = [0, log 3]"),
+                       lambda: float(solution("exact_kl")(t64(0.0, 0.0), t64(0.0, math.log(3.0))))),
 }
 
 NUMERIC_IDS = sorted(q.id for q in real_bank().questions if q.type == "numeric")
@@ -773,3 +830,122 @@ def test_scripted_chinese_session_on_the_real_bank(data_dir) -> None:
     assert question("seed-q3-k3-nonnegative").prompt["zh"] in out
     assert question("gradients-unbiased-reverse").explanation["zh"] in out
     assert "Score" not in out and "Model answer" not in out  # the learner's view is all Chinese
+
+
+# ---- track 3 -------------------------------------------------------------------------------------------
+
+def test_exact_kl_softmax_then_log_is_inf_where_the_true_kl_is_finite() -> None:
+    a = torch.tensor([0.0, 0.0, 1.0])  # P likes token 1 ...
+    b = torch.tensor([0.0, -200.0, 1.0])  # ... to which Q gives a logit 200 below the others
+    p, q = a.softmax(-1), b.softmax(-1)
+    naive = float((p * (p.log() - q.log())).sum())
+    true = float(solution("exact_kl")(a.double(), b.double()))
+    assert math.isinf(naive) and math.isfinite(true) and 35 < true < 50  # ~ 200 * P(token 1) = 200 * 0.21
+    assert question("exact-kl-softmax-log").answer == "B"
+
+
+def test_exact_kl_of_shifted_logits_is_zero() -> None:
+    a = t64(0.3, -1.2, 2.0, 0.0)
+    assert abs(float(solution("exact_kl")(a, a + 5))) < 1e-12
+    raw = float((a.softmax(-1) * (a - (a + 5))).sum())  # logits used as log-probs: -5, not 0 ...
+    assert abs(abs(raw) - 5) < 1e-12  # ... of size 5 (the question's wrong choice)
+    assert question("exact-kl-shift").answer == "A"
+
+
+def test_mean_of_k1_over_the_policy_is_exact_kl_theta_ref() -> None:
+    theta, ref = t64(1.0, -0.5, 0.2, 2.0), t64(0.0, 0.5, -1.0, 1.0)
+    pi = theta.softmax(-1)
+    k1 = theta.log_softmax(-1) - ref.log_softmax(-1)  # k1 on each possible sampled token
+    mean = float((pi * k1).sum())  # exact expectation over x ~ pi_theta
+    assert abs(mean - float(solution("exact_kl")(theta, ref))) < 1e-12
+    assert abs(mean - float(solution("exact_kl")(ref, theta))) > 0.05  # the other direction differs here
+    assert question("exact-kl-k1-mean").answer == "B"
+
+
+def test_masked_reward_padding_is_zero_and_the_empty_row_wraps() -> None:
+    out = masked_example()
+    assert float(out[0, 2]) == 0.0
+    rewards, mask, reward = torch.zeros(2, 3), torch.tensor([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), torch.ones(2, 1)
+    rewards[torch.arange(2), mask.sum(1).long() - 1] += reward[:, 0]  # the question's code: no error ...
+    assert rewards.tolist() == [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]  # ... and the empty row's score on T - 1
+    assert question("masked-reward-empty-row").answer == "C"
+    empty = solution("masked_rewards_kl")(torch.ones(1, 1), torch.zeros(1, 3), torch.zeros(1, 3), torch.zeros(1, 3), 0.1)
+    assert empty.abs().sum() == 0
+
+
+def test_zero_times_inf_needs_where() -> None:
+    x = torch.tensor([-math.inf, 2.0])
+    m = torch.tensor([0.0, 1.0])
+    assert math.isnan(float((x * m)[0])) and float(torch.where(m > 0, x, 0.0)[0]) == 0.0
+    assert question("masked-reward-why-mask").answer == "A"
+
+
+def test_dpo_naive_log_sigmoid_overflows_and_the_rewards_are_detached() -> None:
+    z = torch.tensor([-200.0, 0.0, 200.0])
+    assert math.isinf(float(-torch.log(torch.sigmoid(z))[0]))
+    assert float(-torch.nn.functional.logsigmoid(z)[0]) == 200.0
+    pc = t64(-1.0, -2.0).requires_grad_(True)
+    losses, chosen, rejected = solution("dpo_loss")(pc, t64(-2.0, -1.0), t64(-1.5, -1.5), t64(-1.5, -1.5), 0.1)
+    assert losses.requires_grad and not chosen.requires_grad and not rejected.requires_grad
+    assert question("dpo-log-sigmoid").answer == "B" and question("dpo-rewards-detached").answer == "B"
+
+
+def test_dpo_minimised_reaches_the_closed_form_optimum() -> None:
+    """Minimising dpo_loss over a toy categorical policy (every ordered pair, weighted by the Bradley-Terry
+    preference probability of the true rewards) reaches pi* proportional to ref * exp(r / beta)."""
+    ref, r, beta = t64(0.5, 0.3, 0.2), t64(1.0, 0.0, -0.5), 0.5
+    logits = ref.log().clone().requires_grad_(True)
+    pairs = [(i, j) for i in range(3) for j in range(3) if i != j]
+    weight = torch.stack([torch.sigmoid(r[i] - r[j]) for i, j in pairs])  # P(i preferred to j)
+    opt = torch.optim.LBFGS([logits], lr=1.0, max_iter=500, tolerance_grad=1e-13, tolerance_change=1e-16)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        lp = logits.log_softmax(-1)
+        c, rj = torch.tensor([i for i, _ in pairs]), torch.tensor([j for _, j in pairs])
+        losses = solution("dpo_loss")(lp[c], lp[rj], ref.log()[c], ref.log()[rj], beta)[0]
+        loss = (weight * losses).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    closed = ref * torch.exp(r / beta)
+    assert torch.allclose(logits.softmax(-1), closed / closed.sum(), atol=1e-6)
+
+
+def test_gae_limits_and_the_padded_example() -> None:
+    rewards, values = t64(0.0, 1.0, 5.0)[None], t64(0.5, 0.6, 9.0)[None]
+    adv, ret = solution("gae")(rewards, values, t64(1.0, 1.0, 0.0)[None], 0.9, 0.8)
+    assert abs(float(adv[0, 1]) - 0.4) < 1e-12 and float(adv[0, 2]) == 0 and float(ret[0, 2]) == 0
+    g = torch.Generator().manual_seed(0)
+    r, v = torch.randn(2, 6, generator=g, dtype=torch.float64), torch.randn(2, 6, generator=g, dtype=torch.float64)
+    m = torch.ones(2, 6, dtype=torch.float64)
+    adv0, _ = solution("gae")(r, v, m, 0.9, 0.0)
+    next_v = torch.cat([v[:, 1:], torch.zeros(2, 1, dtype=torch.float64)], 1)
+    assert torch.allclose(adv0, r + 0.9 * next_v - v)  # lam = 0: the TD error
+    adv1, ret1 = solution("gae")(r, v, m, 1.0, 1.0)
+    togo = r.flip(1).cumsum(1).flip(1)
+    assert torch.allclose(adv1, togo - v) and torch.allclose(ret1, togo)  # Monte Carlo
+    assert question("gae-lambda-limits").answer == "A" and question("gae-returns").answer == "A"
+
+
+def test_whitening_keeps_the_returns_raw() -> None:
+    g = torch.Generator().manual_seed(1)
+    r, v = torch.randn(3, 5, generator=g, dtype=torch.float64), torch.randn(3, 5, generator=g, dtype=torch.float64)
+    m = torch.ones(3, 5, dtype=torch.float64)
+    adv, ret = solution("gae")(r, v, m, 1.0, 0.95)
+    white = (adv - adv.mean()) / adv.std()
+    assert torch.allclose(ret, adv + v) and not torch.allclose(ret, white + v)
+    assert question("gae-whitening").answer == "B"
+
+
+def test_controller_clip_bounds_one_batch_and_zero_steps_change_nothing() -> None:
+    spec = importlib.util.spec_from_file_location("_bank_ref_controller2", SOLUTIONS / "adaptive_kl_controller.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kl = module.AdaptiveKLController(0.1, target=1.0, horizon=100)
+    kl.update(10.0, n_steps=100)  # an outlier 10 times the target, over a whole horizon: at most +20%
+    assert abs(kl.value - 0.12) < 1e-15
+    kl.update(0.0, n_steps=0)
+    assert abs(kl.value - 0.12) < 1e-15
+    assert question("kl-controller-why-clip").answer == "A" and question("kl-controller-n-steps").answer == "A"

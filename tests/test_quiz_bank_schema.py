@@ -8,6 +8,8 @@ from typing import Callable
 
 import pytest
 
+from grader.exercises import names as exercise_names
+
 from grader.quiz.bank import BankError, load_bank
 from grader.resources import questions_file
 from quiz_banks import bank, bank_data, data_dir, run_quiz, write_bank  # noqa: F401  (fixtures)
@@ -95,7 +97,7 @@ MALFORMED = {
                        "unknown field"),
     "missing topic": (_drop(4, "topic"), "k1-sign", "topic", "missing"),
     "unknown exercise": (_set(4, "exercise", "k4"), "k1-sign", "exercise",
-                         "one of the exercises (k1, k2, k3, grpo_kl, compute_rewards_kl) (got 'k4')"),
+                         f"one of the exercises ({', '.join(exercise_names())}) (got 'k4')"),
     "exercise not text": (_set(0, "exercise", 3), "k3-nonnegative", "exercise", "(got 3)"),
     "exercise as a file name": (_set(0, "exercise", "k3.py"), "k3-nonnegative", "exercise", "got 'k3.py'"),
 }
@@ -127,12 +129,12 @@ def test_exercise_names_come_from_the_exercise_metadata(tmp_path: Path, monkeypa
 
     assert names()[:5] == ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
     data = bank_data()
-    data["questions"][0]["exercise"] = "dpo_loss"
+    data["questions"][0]["exercise"] = "future_exercise"
     path = write_bank(tmp_path / "b.yaml", data)
-    with pytest.raises(BankError, match=r"field 'exercise'.*got 'dpo_loss'"):
+    with pytest.raises(BankError, match=r"field 'exercise'.*got 'future_exercise'"):
         load_bank(path)
-    monkeypatch.setattr(bank_module, "exercise_names", lambda: [*names(), "dpo_loss"])
-    assert load_bank(path).questions[0].exercise == "dpo_loss"
+    monkeypatch.setattr(bank_module, "exercise_names", lambda: [*names(), "future_exercise"])
+    assert load_bank(path).questions[0].exercise == "future_exercise"
 
 
 def test_the_exercise_message_reads_in_chinese(tmp_path: Path) -> None:

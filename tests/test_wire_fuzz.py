@@ -113,3 +113,121 @@ def test_a_well_formed_frame_still_decodes() -> None:
 def test_known_bad_headers_are_refused(header: bytes) -> None:
     with pytest.raises(wire.WireError):
         wire.decode(header, b"\0" * 8 if b"[7]" in header else b"\0")
+
+
+# ---- tuple results (gae, dpo_loss): what the session accepts from a decoded reply ------------------------
+from grader.isolation.session import MAX_RESULTS, LearnerError, _meta_result, _validated_call  # noqa: E402
+
+small_tensors = st.builds(lambda n, dt, d: torch.zeros([n] * d, dtype=dt), st.integers(0, 3),
+                          st.sampled_from(list(wire.DTYPES.values())), st.integers(0, 10))
+reply_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats() | st.text(max_size=5) | small_tensors,
+    lambda inner: st.lists(inner, max_size=MAX_RESULTS + 2), max_leaves=12)
+ARGS = [torch.zeros(3), 0.5]
+
+
+def _check_result(count: int, result) -> None:
+    if count == 1:
+        assert type(result.out) is torch.Tensor and type(result.requires_grad) is bool
+    else:
+        assert isinstance(result.out, tuple) and len(result.out) == count
+        assert all(type(o) is torch.Tensor and o.dim() <= 8 for o in result.out)
+        assert isinstance(result.requires_grad, tuple) and len(result.requires_grad) == count
+        assert all(type(f) is bool for f in result.requires_grad)
+
+
+@FUZZ
+@given(st.integers(1, 4), reply_values, reply_values, reply_values)
+def test_tuple_replies_are_exactly_what_was_asked_or_garbled(count: int, out, flags, grads) -> None:
+    reply = {"ok": True, "out": out, "requires_grad": flags, "args_after": None, "grads": grads}
+    for grad in (None, [True, False]):
+        try:
+            result = _validated_call(reply, ARGS, grad, count)
+        except LearnerError as exc:
+            assert exc.kind == "garbled"
+            continue
+        _check_result(count, result)
+        if grad is not None:
+            assert isinstance(result.grads, list) and len(result.grads) == 1
+            assert result.grads[0] is None or result.grads[0].numel() <= 3
+
+
+meta_items = st.one_of(reply_values, st.fixed_dictionaries({
+    "shape": st.one_of(reply_values, st.lists(st.integers(-2, 2**62), max_size=18)),
+    "dtype": st.sampled_from([*wire.DTYPES, "object", 3]),
+    "device": st.sampled_from(["meta", "cpu", "cuda:0", "", "x" * 40, "m\u00e9ta", 7])}))
+
+
+@FUZZ
+@given(st.integers(1, 4), st.one_of(meta_items, st.lists(meta_items, max_size=MAX_RESULTS + 2)),
+       st.one_of(reply_values, st.lists(st.booleans(), min_size=2, max_size=2)))
+def test_tuple_meta_replies_are_exactly_what_was_asked_or_garbled(count: int, info, changed) -> None:
+    try:
+        result = _meta_result({"ok": True, "out_meta": info, "inputs_changed": changed}, ARGS, count)
+    except LearnerError as exc:
+        assert exc.kind == "garbled"
+        return
+    outs = result.out if count > 1 else (result.out,)
+    assert len(outs) == count and all(o.device.type == "meta" for o in outs)
+    assert isinstance(result.device, str) and 0 < len(result.device) <= 32
+
+
+def _tuple_frame() -> bytes:
+    return wire.encode({"id": 3, "ok": True, "out": [torch.arange(6.0).reshape(2, 3), torch.ones(2, 3)],
+                        "requires_grad": [True, False], "args_after": None, "grads": None})
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8), st.integers(1, 3))
+def test_mutated_tuple_frames_decode_and_validate_or_fail_cleanly(flips: list, count: int) -> None:
+    data = bytearray(_tuple_frame())
+    for where, value in flips:
+        data[where % len(data)] = value
+    header_len, _ = wire._HEADER.unpack(bytes(data[:wire._HEADER.size]))
+    try:
+        reply, _ = wire.decode(bytes(data[wire._HEADER.size:wire._HEADER.size + header_len]),
+                               bytes(data[wire._HEADER.size + header_len:]))
+    except wire.WireError:
+        return
+    if not isinstance(reply, dict):
+        return
+    try:
+        result = _validated_call(reply, ARGS, None, count)
+    except LearnerError as exc:
+        assert exc.kind == "garbled"
+        return
+    _check_result(count, result)
+
+
+def test_a_well_formed_tuple_reply_is_accepted_only_for_its_count() -> None:
+    header_len, _ = wire._HEADER.unpack(_tuple_frame()[:wire._HEADER.size])
+    frame = _tuple_frame()
+    reply, _ = wire.decode(frame[wire._HEADER.size:wire._HEADER.size + header_len],
+                           frame[wire._HEADER.size + header_len:])
+    result = _validated_call(reply, ARGS, None, 2)
+    assert [o.tolist() for o in result.out] == [[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], [[1.0] * 3] * 2]
+    assert result.requires_grad == (True, False)
+    for count in (1, 3):
+        with pytest.raises(LearnerError):
+            _validated_call(reply, ARGS, None, count)
+
+
+# ---- class exercises (AdaptiveKLController): a drive's reply is n + 1 floats, or an error ----------------
+from grader.isolation.session import _validated_drive  # noqa: E402
+
+
+@FUZZ
+@given(st.integers(0, 5), st.one_of(st.none(), st.booleans(), st.text(max_size=3)), reply_values,
+       st.one_of(reply_values, st.lists(st.floats(), max_size=7)), reply_values)
+def test_drive_replies_are_exactly_n_plus_one_floats_or_an_error(n: int, ok, error, values, done) -> None:
+    for flag in (ok, True, False):
+        reply = {"ok": flag, "values": values, "error": error, "done": done}
+        try:
+            got = _validated_drive(reply, n)
+        except LearnerError as exc:
+            assert exc.kind in ("garbled", "exception")
+            if exc.kind == "exception":
+                assert flag is False and type(exc.detail["done"]) is int and 0 <= exc.detail["done"] <= n + 1
+                assert all(isinstance(exc.detail[k], str) for k in ("type", "message", "where"))
+            continue
+        assert flag is True and isinstance(got, list) and len(got) == n + 1 and all(type(v) is float for v in got)

@@ -518,9 +518,12 @@ class LearnerSession:
         path = self._path(exercise)
         if path is None:
             raise LearnerError("missing")
-        function = exercise_meta.get(exercise).function
+        meta = exercise_meta.get(exercise)
+        function, count = meta.function, meta.returns
         request = {"op": "call", "exercise": exercise, "function": function,
                    "args": list(args), "grad": grad, "grad_output": grad_output}
+        if count != 1:  # (absent for one tensor: the request a track-1 exercise sends is unchanged)
+            request["returns"] = count
         if device is not None:
             request["device"] = device
         reply = self._exchange(path, request, exercise)
@@ -530,10 +533,42 @@ class LearnerSession:
         if ok is not True:
             raise LearnerError("garbled")
         if device == "meta":
-            return _meta_result(reply, args)
-        return _validated_call(reply, args, grad)
+            return _meta_result(reply, args, count)
+        return _validated_call(reply, args, grad, count)
 
 
+    def drive(self, exercise: str, args: list, steps: list[list]) -> list[float]:
+        """For a class exercise: construct the learner's object with ``args``, call ``.update(*step)``
+        for each of ``steps`` and return ``.value`` read after construction and after each update
+        (len(steps) + 1 floats). The reply is checked: exactly that many floats, nothing else. A call that
+        raised raises LearnerError("exception") with ``detail["done"]``, how many values were read first."""
+        path = self._path(exercise)
+        if path is None:
+            raise LearnerError("missing")
+        if len(steps) > MAX_STEPS:
+            raise ValueError(f"at most {MAX_STEPS} steps per drive")
+        request = {"op": "drive", "exercise": exercise, "function": exercise_meta.get(exercise).function,
+                   "args": list(args), "steps": [list(s) for s in steps]}
+        return _validated_drive(self._exchange(path, request, exercise), len(steps))
+
+
+def _validated_drive(reply: dict, n_steps: int) -> list[float]:
+    """A drive's reply: exactly n_steps + 1 floats, or an error (with how many values came first)."""
+    ok = reply.get("ok")
+    if ok is False:
+        detail = clean_error(reply.get("error"))
+        done = reply.get("done")
+        detail["done"] = done if type(done) is int and 0 <= done <= n_steps + 1 else 0
+        raise LearnerError("exception", detail)
+    values = reply.get("values")
+    if ok is not True or not (isinstance(values, list) and len(values) == n_steps + 1
+                              and all(type(v) is float for v in values)):
+        raise LearnerError("garbled")
+    return values
+
+
+# The most update steps one drive of a class exercise may take (the checks use a few hundred at most).
+MAX_STEPS = 4096
 _ERROR_FIELDS = {"type": 100, "message": 1000, "where": 200}
 
 
@@ -552,15 +587,29 @@ def clean_error(detail: Any) -> dict:
     return clean
 
 
-def _validated_call(reply: dict, args: list, grad: list[bool] | None) -> CallResult:
+# The most tensors one call may return (a tuple result); the exercises need at most three.
+MAX_RESULTS = 8
+
+
+def _validated_call(reply: dict, args: list, grad: list[bool] | None, count: int = 1) -> CallResult:
+    """``out`` is one tensor (count 1) or a tuple of exactly ``count`` tensors, and ``requires_grad``
+    a bool or a tuple of as many bools: anything else (another count, a non-tensor inside, a nested
+    list) is garbled, whatever the learner's process claims."""
     import torch
 
     def tensor_like(x: Any) -> bool:
         return type(x) is torch.Tensor and x.dim() <= 8
 
-    out = reply.get("out")
-    if not tensor_like(out) or not isinstance(reply.get("requires_grad"), bool):
-        raise LearnerError("garbled")
+    out, flags = reply.get("out"), reply.get("requires_grad")
+    if count == 1:
+        if not tensor_like(out) or not isinstance(flags, bool):
+            raise LearnerError("garbled")
+    else:
+        if not (1 < count <= MAX_RESULTS and isinstance(out, list) and len(out) == count
+                and all(tensor_like(o) for o in out) and isinstance(flags, list) and len(flags) == count
+                and all(type(f) is bool for f in flags)):
+            raise LearnerError("garbled")
+        out, flags = tuple(out), tuple(flags)
     args_after = reply.get("args_after")
     if args_after is None:  # the worker saw every input left as it was sent
         args_after = list(args)
@@ -577,7 +626,7 @@ def _validated_call(reply: dict, args: list, grad: list[bool] | None) -> CallRes
         if not (isinstance(grads, list) and len(grads) == len(wanted) and all(
                 g is None or (tensor_like(g) and g.numel() <= max(1, a.numel())) for g, a in zip(grads, wanted))):
             raise LearnerError("garbled")
-    return CallResult(out=out, device="cpu", requires_grad=reply["requires_grad"], args_after=args_after,
+    return CallResult(out=out, device="cpu", requires_grad=flags, args_after=args_after,
                       grads=grads, restrided=_restrided(reply, args))
 
 
@@ -607,24 +656,36 @@ def _restrided(reply: dict, args: list) -> list | None:
 _DEVICE_CHARS = set("abcdefghijklmnopqrstuvwxyz_:0123456789")
 
 
-def _meta_result(reply: dict, args: list) -> CallResult:
+def _meta_result(reply: dict, args: list, count: int = 1) -> CallResult:
     """A meta call's reply, validated: the result's shape (at most 16 dims), dtype (the wire's allowlist),
-    device (a short name such as "meta" or "cpu") and, per argument, whether its layout changed."""
+    device (a short name such as "meta" or "cpu") and, per argument, whether its layout changed. For a
+    tuple result (count > 1) exactly ``count`` such descriptions; ``device`` is then the first one not
+    on meta (or "meta"), ``out`` a tuple of empty meta tensors."""
     import torch
 
     from grader.isolation import wire
 
     info, changed = reply.get("out_meta"), reply.get("inputs_changed")
-    if not isinstance(info, dict) or not _is_int_list(info.get("shape")):
+    if count == 1:
+        infos = [info]
+    elif 1 < count <= MAX_RESULTS and isinstance(info, list) and len(info) == count:
+        infos = info
+    else:
         raise LearnerError("garbled")
-    dtype, device = wire.DTYPES.get(info.get("dtype")), info.get("device")
-    if dtype is None or not isinstance(device, str) or not 0 < len(device) <= 32 or set(device) - _DEVICE_CHARS:
-        raise LearnerError("garbled")
+    outs, devices = [], []
+    for item in infos:
+        if not isinstance(item, dict) or not _is_int_list(item.get("shape")):
+            raise LearnerError("garbled")
+        dtype, device = wire.DTYPES.get(item.get("dtype")), item.get("device")
+        if dtype is None or not isinstance(device, str) or not 0 < len(device) <= 32 or set(device) - _DEVICE_CHARS:
+            raise LearnerError("garbled")
+        try:
+            outs.append(torch.empty(item["shape"], dtype=dtype, device="meta"))  # meta tensors hold no data
+        except RuntimeError:  # e.g. a shape whose size overflows
+            raise LearnerError("garbled") from None
+        devices.append(device)
     if not (isinstance(changed, list) and len(changed) == len(args) and all(type(c) is bool for c in changed)):
         raise LearnerError("garbled")
-    try:
-        out = torch.empty(info["shape"], dtype=dtype, device="meta")  # meta tensors hold no data
-    except RuntimeError:  # e.g. a shape whose size overflows
-        raise LearnerError("garbled") from None
-    return CallResult(out=out, device=device, requires_grad=False, args_after=list(args), grads=None,
-                      restrided=changed if any(changed) else None)
+    device = next((d for d in devices if d != "meta"), "meta")
+    return CallResult(out=outs[0] if count == 1 else tuple(outs), device=device, requires_grad=False,
+                      args_after=list(args), grads=None, restrided=changed if any(changed) else None)

@@ -141,57 +141,118 @@ class Runner:
         args = request["args"]
         grad_flags = request.get("grad") or [False] * len(args)
         if request.get("device") == "meta":  # shapes, dtypes and devices only: no values exist there
-            return self._call_meta(fn, args)
+            return self._call_meta(fn, args, request.get("returns", 1))
         call_args = [a.detach().clone().requires_grad_(True) if g else a for a, g in zip(args, grad_flags)]
         pristine = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in call_args]
         layout = _layouts(call_args)
+        count = request.get("returns", 1)
         try:
             out = fn(*call_args)
-            if not isinstance(out, torch.Tensor):
-                error = {"type": "NotATensor", "message": type(out).__name__, "where": ""}
-                if type(out) in (int, float):  # lets the diagnosis recognise e.g. .mean().item()
-                    error["value"] = float(out)
+            outs, error = _results(out, count)
+            if error is not None:
                 return {"ok": False, "error": error}
-            if type(out) is not torch.Tensor:
-                return {"ok": False, "error": {"type": "TensorSubclass", "message": type(out).__name__,
-                                               "where": ""}}
             grads = None
             if any(grad_flags):
                 wanted = [a for a, g in zip(call_args, grad_flags) if g]
                 go = request["grad_output"]
-                if out.requires_grad and out.shape == go.shape:
-                    # grad of (out * go).sum() is the same vector-Jacobian product as grad(out, ..., go),
-                    # without the tensor grad_outputs path that imports sympy (0.5 s per fresh process).
-                    got = torch.autograd.grad((out * go).sum(), wanted, allow_unused=True)
+                gos = [go] if count == 1 else list(go)
+                # grad of sum_i (out_i * go_i).sum() is the same vector-Jacobian product as grad(out, ...,
+                # go), without the tensor grad_outputs path that imports sympy (0.5 s per fresh process).
+                # A result with no grad_output (None: e.g. dpo_loss's detached rewards) takes no part.
+                terms = [(o * g).sum() for o, g in zip(outs, gos)
+                         if g is not None and o.requires_grad and o.shape == g.shape]
+                if terms:
+                    got = torch.autograd.grad(sum(terms), wanted, allow_unused=True)
                     grads = [g.detach() if g is not None else None for g in got]
                 else:
                     grads = [None] * len(wanted)
+            sent = outs[0].detach() if count == 1 else [o.detach() for o in outs]
+            flags = bool(outs[0].requires_grad) if count == 1 else [bool(o.requires_grad) for o in outs]
             after = [a.detach() if isinstance(a, torch.Tensor) else a for a in call_args]
             # Unchanged inputs are not sent back (None): the statistics checks' inputs are megabytes.
             if _unchanged(pristine, after) and _layouts(after) == layout:
-                return {"ok": True, "out": out.detach(), "requires_grad": bool(out.requires_grad),
-                        "args_after": None, "grads": grads}
-            return {"ok": True, "out": out.detach(), "requires_grad": bool(out.requires_grad),
+                return {"ok": True, "out": sent, "requires_grad": flags, "args_after": None, "grads": grads}
+            return {"ok": True, "out": sent, "requires_grad": flags,
                     "args_after": after, "grads": grads, "layout_before": layout, "layout_after": _layouts(after)}
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
             return {"ok": False, "error": _describe(exc, self.file_set)}
 
-    def _call_meta(self, fn: Any, args: list) -> dict:
+    def drive(self, request: dict) -> dict:
+        """A class exercise: construct the learner's object from ``args``, call ``update(*step)`` for each
+        step, and read ``.value`` as a float after construction and after every update. Only those
+        numbers go back, never the object."""
+        status, cls = self.function(request["exercise"], request["function"])
+        if status != "ok":
+            return {"ok": False, "error": cls or {"type": "Missing", "message": "", "where": ""}}
+        values: list[float] = []
+        try:
+            obj = cls(*request["args"])
+            values.append(_number(obj))
+            for step in request["steps"]:
+                obj.update(*step)
+                values.append(_number(obj))
+            return {"ok": True, "values": values}
+        except _NotANumber as exc:
+            return {"ok": False, "error": {"type": "NotANumber", "message": str(exc), "where": ""},
+                    "done": len(values)}
+        except BaseException as exc:  # noqa: BLE001 - as in call()
+            return {"ok": False, "error": _describe(exc, self.file_set), "done": len(values)}
+
+    def _call_meta(self, fn: Any, args: list, count: int = 1) -> dict:
         """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
         says where the result is, its shape and dtype, and whether an input's shape or strides changed."""
         call_args = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
         before = _meta_layout(call_args)
         try:
-            out = fn(*call_args)
+            outs, error = _results(fn(*call_args), count)  # (a list subclass's __len__ is learner code too)
         except BaseException as exc:  # noqa: BLE001 - as in call()
             return {"ok": False, "error": _describe(exc, self.file_set)}
-        if type(out) is not torch.Tensor:
-            kind = "NotATensor" if not isinstance(out, torch.Tensor) else "TensorSubclass"
-            return {"ok": False, "error": {"type": kind, "message": type(out).__name__, "where": ""}}
+        if error is not None:
+            return {"ok": False, "error": error}
+        shapes = [{"shape": list(o.shape), "dtype": str(o.dtype).replace("torch.", ""), "device": str(o.device)}
+                  for o in outs]
         return {"ok": True, "out": None, "requires_grad": False, "grads": None, "args_after": None,
-                "out_meta": {"shape": list(out.shape), "dtype": str(out.dtype).replace("torch.", ""),
-                             "device": str(out.device)},
+                "out_meta": shapes[0] if count == 1 else shapes,
                 "inputs_changed": [b != a for b, a in zip(before, _meta_layout(call_args))]}
+
+
+class _NotANumber(Exception):
+    pass
+
+
+def _number(obj: Any) -> float:
+    """``obj.value`` as a Python float: a float, an int, a numpy scalar or a one-element tensor."""
+    value = obj.value
+    if isinstance(value, bool) or not hasattr(value, "__float__"):
+        raise _NotANumber(type(value).__name__)
+    return float(value)
+
+
+def _results(out: Any, count: int) -> tuple[list, dict | None]:
+    """The function's result as a list of ``count`` plain tensors, or the error to report instead.
+
+    count 1: the result itself must be a tensor. count n > 1: a tuple (or list) of exactly n tensors
+    (gae's (advantages, returns), dpo_loss's three). Only plain tensors cross to the judge."""
+    if count == 1:
+        if not isinstance(out, torch.Tensor):
+            error = {"type": "NotATensor", "message": type(out).__name__, "where": ""}
+            if type(out) in (int, float):  # lets the diagnosis recognise e.g. .mean().item()
+                error["value"] = float(out)
+            return [], error
+        if type(out) is not torch.Tensor:
+            return [], {"type": "TensorSubclass", "message": type(out).__name__, "where": ""}
+        return [out], None
+    if not isinstance(out, (tuple, list)):
+        return [], {"type": "NotATuple", "message": type(out).__name__, "where": ""}
+    items = list(tuple.__iter__(out) if isinstance(out, tuple) else list.__iter__(out))  # once, not its __iter__
+    if len(items) != count:
+        return [], {"type": "WrongCount", "message": str(len(items)), "where": ""}
+    for item in items:
+        if not isinstance(item, torch.Tensor):
+            return [], {"type": "NotATensor", "message": type(item).__name__, "where": ""}
+        if type(item) is not torch.Tensor:
+            return [], {"type": "TensorSubclass", "message": type(item).__name__, "where": ""}
+    return items, None
 
 
 def _layouts(tensors: list) -> list:
@@ -226,7 +287,7 @@ def warm_up_meta() -> None:
 
 
 def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
-    handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call}
+    handlers: dict[str, Callable[[dict], dict]] = {"load": runner.load, "call": runner.call, "drive": runner.drive}
     me = os.getpid()
     while True:
         try:

@@ -64,13 +64,19 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
 @click.option("--preset", default=None, metavar="NAME", help="schulman: the table of Schulman's blog post, re-derived.")
 @click.option("--gradients", is_flag=True,
               help="Exact expected gradients of k1, k2, k3 used as losses on a small categorical policy.")
+@click.option("--toy-lm", "toy_lm", is_flag=True,
+              help="A tiny autoregressive policy and reference: sampled per-token k1/k2/k3 beside the exact KL per "
+                   "position and per sequence (exact sums), and the sequence-level gradient panel.")
+@click.option("--dpo", is_flag=True,
+              help="On a toy categorical policy: the policy that minimises dpo_loss against the closed form "
+                   "pi* ∝ ref · exp(r / beta).")
 @click.option("--plot", "plot_path", default=None, metavar="FILE.png",
               help="Also draw the sample distributions and a sweep of separations (needs matplotlib).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
 @lang_option
 def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_text: str | None,
-        impl: str | None, preset: str | None, gradients: bool, plot_path: str | None, as_json: bool,
-        lang: str) -> None:
+        impl: str | None, preset: str | None, gradients: bool, toy_lm: bool, dpo: bool, plot_path: str | None,
+        as_json: bool, lang: str) -> None:
     """Sample x ~ q and compare k1, k2, k3 with the true KL(q‖p) of two Gaussians.
 
     \b
@@ -79,12 +85,19 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     true KL, the fraction of negative samples, and the exact closed forms.
     --preset schulman    Schulman's table beside his published values
     --gradients          which KL each estimator's gradient follows
+    --toy-lm             per token versus per sequence, on a tiny language model
+    --dpo                DPO's optimum against its closed form
     """
     given = {"--p": p_text is not None, "--q": q_text is not None, "--samples": samples_text is not None,
-             "--preset": preset is not None, "--gradients": gradients, "--plot": plot_path is not None}
+             "--preset": preset is not None, "--gradients": gradients, "--plot": plot_path is not None,
+             "--toy-lm": toy_lm, "--dpo": dpo, "--impl": impl is not None}
     conflicts = [("--preset", "--p"), ("--preset", "--q"), ("--preset", "--plot"), ("--gradients", "--p"),
                  ("--gradients", "--q"), ("--gradients", "--samples"), ("--gradients", "--preset"),
                  ("--gradients", "--plot")]
+    # The toy labs use kl-drill's reference formulas and draw no figure (yet).
+    conflicts += [(lab_flag, other) for lab_flag in ("--toy-lm", "--dpo")
+                  for other in ("--p", "--q", "--preset", "--gradients", "--plot", "--impl")]
+    conflicts += [("--toy-lm", "--dpo"), ("--dpo", "--samples")]
     for first, second in conflicts:
         if given[first] and given[second]:
             raise KldrillError(_s("option_conflict", lang, first=first, second=second))
@@ -95,6 +108,9 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     q = _gaussian(q_text or "0.5,1", "--q", lang)
     samples = _integer(samples_text or "1000000", "--samples", lang, 2, MAX_SAMPLES)
     seed = _integer(seed_text or "0", "--seed", lang, 0, 2**63 - 1)  # torch's generator takes 64 bits
+    if toy_lm or dpo:
+        _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, as_json, lang)
+        return
     plot = _check_plot_path(plot_path, lang) if plot_path else None
     source = _source(impl, lang)
 
@@ -198,3 +214,15 @@ def _run_gradients(source, seed: int, as_json: bool, lang: str) -> None:
         click.echo(json.dumps(result.to_json()))
     else:
         click.echo(render_gradients(result, lang))
+
+
+def _run_toy(toy_lm: bool, samples: int, seed: int, as_json: bool, lang: str) -> None:
+    if toy_lm:
+        from grader.lab import toy_lm as lab_module
+
+        result = lab_module.run(samples=samples, seed=seed)
+    else:
+        from grader.lab import dpo_lab as lab_module
+
+        result = lab_module.run()
+    click.echo(json.dumps(result) if as_json else lab_module.render(result, lang))

@@ -1,0 +1,34 @@
+"""Exercise adaptive_kl_controller, closed book / 练习 adaptive_kl_controller（闭卷）: PPO-RLHF's adaptive KL coefficient."""
+
+
+class AdaptiveKLController:
+    """The adaptive KL controller of Ziegler et al. 2019 ("Fine-Tuning Language Models from Human
+    Preferences"), as TRL, OpenRLHF and verl implement it.
+
+    Contract
+      ``AdaptiveKLController(init_kl_coef, target, horizon)``: Python numbers; ``init_kl_coef`` >= 0 is
+      the starting KL coefficient, ``target`` > 0 the KL the controller steers towards, ``horizon`` > 0
+      the number of samples over which it adapts. ``target <= 0`` or ``horizon <= 0`` raise ValueError.
+      ``.value`` is the current coefficient (a real number), ``init_kl_coef`` after construction.
+      ``.update(current_kl, n_steps)`` takes the KL measured on the last batch (a float) and that batch's
+      number of samples (an int) and updates ``.value`` in place, as the paper's proportional controller
+      does: the coefficient grows when the KL is above target and shrinks below it, by a step that is
+      proportional to n_steps / horizon and to the relative error, the latter clipped to at most 20% either
+      way; n_steps = 0 leaves it unchanged. Each object keeps its own state. The return value of
+      ``update`` is not used.
+
+    契约
+      ``AdaptiveKLController(init_kl_coef, target, horizon)``：参数为 Python 数字；``init_kl_coef`` >= 0 是初始
+      KL 系数，``target`` > 0 是控制器追踪的 KL 目标，``horizon`` > 0 是调整所分摊的样本数。``target <= 0`` 或
+      ``horizon <= 0`` 时抛出 ValueError。``.value`` 是当前系数（一个实数），构造后为 ``init_kl_coef``。
+      ``.update(current_kl, n_steps)`` 接收上一个 batch 上测得的 KL（float）和该 batch 的样本数（int），按论文中的
+      比例控制器原地更新 ``.value``：KL 高于目标时系数增大，低于目标时减小，步长与 n_steps / horizon 以及相对误差
+      成正比，而相对误差在两个方向上都最多截断到 20%；n_steps = 0 时不变。每个对象保存自己的状态。``update`` 的
+      返回值不会被使用。
+    """
+
+    def __init__(self, init_kl_coef: float, target: float, horizon: float) -> None:
+        raise NotImplementedError("write AdaptiveKLController here / 在这里实现 AdaptiveKLController")
+
+    def update(self, current_kl: float, n_steps: int) -> None:
+        raise NotImplementedError("write AdaptiveKLController.update here / 在这里实现 AdaptiveKLController.update")
