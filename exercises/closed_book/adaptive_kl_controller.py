@@ -12,18 +12,18 @@ class AdaptiveKLController:
       ``.value`` is the current coefficient (a real number), ``init_kl_coef`` after construction.
       ``.update(current_kl, n_steps)`` takes the KL measured on the last batch (a float) and that batch's
       number of samples (an int) and updates ``.value`` in place, as the paper's proportional controller
-      does: the coefficient grows when the KL is above target and shrinks below it, by a step that is
-      proportional to n_steps / horizon and to the relative error, the latter clipped to at most 20% either
-      way; n_steps = 0 leaves it unchanged. Each object keeps its own state. The return value of
-      ``update`` is not used.
+      does (recall its rule and its constant): the coefficient grows when the KL is above target and
+      shrinks below it, one update can move it only by a bounded factor however far the KL is off, and
+      n_steps = 0 leaves it unchanged. Each object keeps its own state. The return value of ``update`` is
+      not used.
 
     契约
       ``AdaptiveKLController(init_kl_coef, target, horizon)``：参数为 Python 数字；``init_kl_coef`` >= 0 是初始
       KL 系数，``target`` > 0 是控制器追踪的 KL 目标，``horizon`` > 0 是调整所分摊的样本数。``target <= 0`` 或
       ``horizon <= 0`` 时抛出 ValueError。``.value`` 是当前系数（一个实数），构造后为 ``init_kl_coef``。
       ``.update(current_kl, n_steps)`` 接收上一个 batch 上测得的 KL（float）和该 batch 的样本数（int），按论文中的
-      比例控制器原地更新 ``.value``：KL 高于目标时系数增大，低于目标时减小，步长与 n_steps / horizon 以及相对误差
-      成正比，而相对误差在两个方向上都最多截断到 20%；n_steps = 0 时不变。每个对象保存自己的状态。``update`` 的
+      比例控制器原地更新 ``.value``（请回忆它的规则和其中的常数）：KL 高于目标时系数增大，低于目标时减小；无论 KL
+      偏离多远，一次更新只能让系数变化有限的倍数；n_steps = 0 时不变。每个对象保存自己的状态。``update`` 的
       返回值不会被使用。
     """
 
