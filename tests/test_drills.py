@@ -53,9 +53,10 @@ def test_every_output_mistake_has_several_styles_or_a_reason_not_to() -> None:
         assert len({d.body for d in styles}) == len(styles), (exercise, mistake)  # styles, not copies
 
 
-def test_every_exercise_with_an_output_mistake_has_a_drill() -> None:
-    # A new track's exercise with `output` mistakes needs drills (data only) for this to pass.
-    assert {e for e, _ in _output_pairs()} <= set(drills.exercises_with_drills())
+def test_every_exercise_whose_catalogue_has_a_mistake_has_a_drill() -> None:
+    # Whatever the mistake's kind (output, property, model): a new exercise needs drills (data only).
+    catalogued = {e for m in drills.mistake_catalogue().values() for e in m["exercises"]}
+    assert catalogued <= set(drills.exercises_with_drills()), sorted(catalogued - set(drills.exercises_with_drills()))
 
 
 def test_the_drill_file_is_the_stub_contract_with_a_body_and_an_anonymous_header() -> None:
