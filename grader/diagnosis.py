@@ -289,6 +289,12 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 def diagnose(session: LearnerSession, exercise: str) -> dict | None:
     """The catalogued mistake the learner's function behaves like, or None."""
     mistakes = [m for m in catalogue() if exercise in m.exercises]
+    from grader.exercises import get as exercise_meta
+
+    if exercise_meta(exercise).track == 2:
+        from grader import diagnosis_grpo
+
+        return diagnosis_grpo.diagnose(session, exercise, tuple(mistakes))
     by_id = {m.id: m for m in mistakes}
     args = _probe_args(exercise)
     try:

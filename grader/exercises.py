@@ -17,6 +17,7 @@ class Exercise:
     function: str
     args: tuple[str, ...]
     max_score: float
+    track: int
     title: dict[str, str]
     hints: tuple[dict[str, str], ...]
 
@@ -31,6 +32,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             function=e["function"],
             args=tuple(e["args"]),
             max_score=float(e["max_score"]),
+            track=int(e["track"]),
             title=e["title"],
             hints=tuple(e["hints"]),
         )
@@ -40,6 +42,15 @@ def all_exercises() -> tuple[Exercise, ...]:
 
 def names() -> list[str]:
     return [e.name for e in all_exercises()]
+
+
+def tracks() -> list[int]:
+    return sorted({e.track for e in all_exercises()})
+
+
+def names_in(tracks: "list[int] | tuple[int, ...] | None") -> list[str]:
+    """The exercises of the given tracks, in the metadata's order (all of them for None or empty)."""
+    return [e.name for e in all_exercises() if not tracks or e.track in tracks]
 
 
 def get(name: str) -> Exercise:

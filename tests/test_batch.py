@@ -31,7 +31,7 @@ SCHEMAS = ROOT / "tests" / "schemas"
 
 
 def reference_source(**replace: str) -> str:
-    """All five reference functions in one file, some replaced by the given sources."""
+    """All the reference functions in one file, some replaced by the given sources."""
     parts = [replace.get(n) or (SOLUTIONS / f"{n}.py").read_text() for n in NAMES]
     return "\n\n".join(parts)
 
@@ -102,12 +102,12 @@ def test_batch_json_has_every_entry_in_name_order(graded: dict) -> None:
 
 def test_each_verdict_is_right(graded: dict) -> None:
     subs = by_entry(graded["two"])
-    assert subs["a_correct.py"]["score"] == 5.0
+    assert subs["a_correct.py"]["score"] == float(len(NAMES))
     wrong = {e["name"]: e for e in subs["b_wrong_k2.py"]["exercises"]}
     assert wrong["k2"]["status"] == "failed" and wrong["k2"]["diagnosis"]["id"] == "missing_half"
-    assert subs["b_wrong_k2.py"]["score"] == 4.0
+    assert subs["b_wrong_k2.py"]["score"] == len(NAMES) - 1.0
     ws = {e["name"]: e for e in subs["c_workspace"]["exercises"]}
-    assert ws["k3"]["diagnosis"]["id"] == "ratio_inverted" and subs["c_workspace"]["score"] == 4.0
+    assert ws["k3"]["diagnosis"]["id"] == "ratio_inverted" and subs["c_workspace"]["score"] == len(NAMES) - 1.0
 
 
 def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
@@ -130,7 +130,7 @@ def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Pa
     for name in ("b_honest.py", "c_honest.py"):
         (tmp_path / name).write_text(reference_source())
     results = grade_many(sorted(tmp_path.iterdir()), jobs=1, limits=Limits(call_timeout=2))
-    assert [r.score for r in results[1:]] == [5.0, 5.0]
+    assert [r.score for r in results[1:]] == [float(len(NAMES))] * 2
     assert all(c.passed for r in results[1:] for e in r.exercises for c in e.checks)
 
 
@@ -199,7 +199,7 @@ def test_text_summary_counts_the_class(graded: dict) -> None:
     text = report.render_batch(results, NAMES, "en")
     lines = text.splitlines()
     assert lines[0].split() == ["submission", *NAMES, "total"]
-    assert any(line.split()[-1] == "5/5" and "a_correct.py" in line for line in lines)
+    assert any(line.split()[-1] == f"{len(NAMES)}/{len(NAMES)}" and "a_correct.py" in line for line in lines)
     assert "6 submissions, 1 passed everything" in text
     # k1: all but the empty folder; k2: b is wrong, d and e define only k1 and k3; k3: c is wrong too
     assert "passed per exercise: k1 5/6, k2 2/6, k3 2/6, grpo_kl 3/6, compute_rewards_kl 3/6" in text

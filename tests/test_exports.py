@@ -11,7 +11,11 @@ import jsonschema
 import pytest
 import xmlschema
 
-from conftest import NAMES, SOLUTIONS, kldrill
+from conftest import SOLUTIONS, kldrill
+from grader.exercises import names_in
+
+# The sample results are track 1's five exercises (the CSV's columns are the names it is given).
+NAMES = names_in([1])
 from grader.exports import to_csv, to_gradescope, to_junit_xml
 from grader.results import Check, ExerciseResult, GradeResult
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 import pytest
 
+from grader.exercises import names as exercise_names
 from grader.quiz.bank import BankError, load_bank
 from grader.resources import questions_file
 from quiz_banks import bank, bank_data, data_dir, run_quiz, write_bank  # noqa: F401  (fixtures)
@@ -95,7 +96,7 @@ MALFORMED = {
                        "unknown field"),
     "missing topic": (_drop(4, "topic"), "k1-sign", "topic", "missing"),
     "unknown exercise": (_set(4, "exercise", "k4"), "k1-sign", "exercise",
-                         "one of the exercises (k1, k2, k3, grpo_kl, compute_rewards_kl) (got 'k4')"),
+                         f"one of the exercises ({', '.join(exercise_names())}) (got 'k4')"),
     "exercise not text": (_set(0, "exercise", 3), "k3-nonnegative", "exercise", "(got 3)"),
     "exercise as a file name": (_set(0, "exercise", "k3.py"), "k3-nonnegative", "exercise", "got 'k3.py'"),
 }

@@ -42,8 +42,12 @@ def test_every_variant_names_its_exercise() -> None:
 
 
 def test_each_exercise_has_correct_and_wrong_variants() -> None:
+    from grader.exercises import get
+
     for exercise in names():
-        assert sum(header(p, "exercise") == exercise for p in CORRECT) >= 5, exercise
+        # Track 1 has five correct styles or more each; issue 15 asks three per track-2 exercise.
+        want = 5 if get(exercise).track == 1 else 3
+        assert sum(header(p, "exercise") == exercise for p in CORRECT) >= want, exercise
         assert sum(header(p, "exercise") == exercise for p in WRONG) >= 3, exercise
 
 
