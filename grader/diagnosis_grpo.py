@@ -74,8 +74,18 @@ def _aggregation_probes() -> list[Args]:
             + [[loss, empty_row, mode] for mode in ("seq-mean-token-mean", "seq-mean-token-sum")])
 
 
+KL_BASES = ("k1", "kl", "abs", "k2", "mse", "k3", "low_var_kl")
+
+
+def _kl_probes() -> list[Args]:
+    # Log-ratios u = ref - logprob over [-4, 4], some beyond 2.61 where verl caps k3 at 10; every mode.
+    u = torch.linspace(-4.0, 4.0, 12, dtype=torch.float64).reshape(3, 4) + 0.05
+    logprob = -torch.linspace(0.5, 4.0, 12, dtype=torch.float64).reshape(3, 4)
+    return [[logprob, logprob + u, mode] for mode in KL_BASES + tuple(b + "+" for b in KL_BASES)]
+
+
 PROBES: dict[str, Callable[[], list[Args]]] = {
-    "grpo_advantages": _advantage_probes, "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
+    "kl_penalty": _kl_probes, "grpo_advantages": _advantage_probes, "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
 }
 
 
@@ -181,6 +191,38 @@ def _agg_skips_empty(args: Args) -> list:
     return [_agg(loss[rows], mask[rows], mode)]
 
 
+def _kl_value(logprob: torch.Tensor, ref: torch.Tensor, mode: str) -> torch.Tensor:
+    return reference("kl_penalty")(logprob, ref, mode)
+
+
+def _kl_sign(args: Args) -> list:
+    logprob, ref, mode = args
+    return [-_kl_value(logprob, ref, mode)] if mode.rstrip("+") in ("k1", "kl") else []
+
+
+def _kl_ratio_inverted(args: Args) -> list:
+    logprob, ref, mode = args
+    return [_kl_value(ref, logprob, mode)] if mode.rstrip("+") in ("k3", "low_var_kl") else []
+
+
+def _kl_missing_half(args: Args) -> list:
+    logprob, ref, mode = args
+    return [(logprob - ref) ** 2] if mode.rstrip("+") in ("k2", "mse") else []
+
+
+def _kl_st_reversed(args: Args) -> list:
+    logprob, ref, mode = args
+    return [0.5 * (logprob - ref) ** 2] if mode.endswith("+") and mode[:-1] not in ("k2", "mse") else []
+
+
+def _kl_unclamped(args: Args) -> list:
+    logprob, ref, mode = args
+    if mode.rstrip("+") not in ("k3", "low_var_kl"):
+        return []
+    u = ref - logprob
+    return [torch.expm1(u) - u, torch.expm1(u.clamp(-20, 20)) - u.clamp(-20, 20)]
+
+
 # mistake id -> {exercise: what the mistaken code returns there}; one id may name the same slip in two
 # exercises (a mask left out of a denominator, say).
 MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
@@ -189,6 +231,9 @@ MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
     "adv_population_std": {"grpo_advantages": _population_std}, "adv_eps_in_sqrt": {"grpo_advantages": _eps_in_sqrt},
     "adv_eps_misplaced": {"grpo_advantages": _eps_misplaced}, "adv_wrong_axis": {"grpo_advantages": _std_wrong_axis},
     "adv_not_centered": {"grpo_advantages": _not_centered}, "adv_scale_ignored": {"grpo_advantages": _scale_ignored},
+    "kl_wrong_sign": {"kl_penalty": _kl_sign}, "ratio_inverted": {"kl_penalty": _kl_ratio_inverted},
+    "missing_half": {"kl_penalty": _kl_missing_half}, "straight_through_reversed": {"kl_penalty": _kl_st_reversed},
+    "k3_not_clamped": {"kl_penalty": _kl_unclamped},
     "mask_ignored_denominator": {"aggregate_loss": _agg_denominator}, "mask_ignored": {"aggregate_loss": _agg_unmasked},
     "agg_modes_confused": {"aggregate_loss": _agg_confused}, "agg_skips_empty_rows": {"aggregate_loss": _agg_skips_empty},
 }
@@ -247,7 +292,48 @@ def _agg_no_mode_error(session: LearnerSession, exercise: str) -> bool:
     return True
 
 
+def _kl_grad(session: LearnerSession, exercise: str, args: Args) -> torch.Tensor | None:
+    go = torch.ones(args[0].shape, dtype=args[0].dtype)
+    grads = session.call(exercise, args, grad=[True, False, False], grad_output=go).grads
+    return grads[0] if grads else None
+
+
+def _k3_output_clamp_only(session: LearnerSession, exercise: str) -> bool:
+    """float32 log-ratios up to 100: a NaN or inf gradient where exp overflowed under a clamped value."""
+    logprob = torch.full((1, 4), -40.0)
+    ref = logprob + torch.tensor([[1.0, 30.0, 95.0, -100.0]])
+    for mode in ("k3", "low_var_kl"):
+        grad = _kl_grad(session, exercise, [logprob, ref, mode])
+        if grad is not None and not bool(torch.isfinite(grad).all()):
+            return True
+    return False
+
+
+def _straight_through_missing(session: LearnerSession, exercise: str) -> bool:
+    """A "+" mode whose gradient is the plain mode's, not k2's."""
+    logprob, ref, _ = _kl_probes()[0]
+    for base in ("k3", "k1", "abs"):
+        grad = _kl_grad(session, exercise, [logprob, ref, base + "+"])
+        if grad is None:
+            continue
+        k2_grad = logprob - ref
+        if not _close(grad, k2_grad):
+            return True
+    return False
+
+
+def _kl_no_mode_error(session: LearnerSession, exercise: str) -> bool:
+    try:
+        session.call(exercise, [torch.zeros(2), torch.zeros(2), "k4"])
+    except LearnerError as exc:
+        message = str(exc.detail.get("message", ""))
+        return not (exc.detail.get("type") == "ValueError" and all(m in message for m in KL_BASES))
+    return True
+
+
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
+    "k3_output_clamp_only": _k3_output_clamp_only, "straight_through_missing": _straight_through_missing,
+    "kl_no_mode_error": _kl_no_mode_error,
     "agg_nan_when_empty": _agg_nan, "agg_no_mode_error": _agg_no_mode_error,
     "adv_nan_degenerate": _nan_degenerate, "softmax_then_log": _softmax_then_log, "no_upcast": _no_upcast,
     "logprobs_downcast": _downcast,
@@ -280,7 +366,7 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | 
         if _close(result.out, want):
             continue
         for m in mistakes:
-            model = MODELS.get(m.id, {}).get(exercise) if m.kind == "model" else None
+            model = MODELS.get(m.id, {}).get(exercise)  # (a track-1 id reused here has its model too)
             if model is not None and any(_close(result.out, o) for o in model(_as64(args))):
                 return m.diagnosis()
         # Wrong here in a way no model explains (NaN from 0 / 0, say): the other probes and the

@@ -246,7 +246,18 @@ def seq_mean_token_weight() -> float:
     return float(grad[1, 2])
 
 
+def k3_plus_gradient() -> float:
+    logprob = torch.tensor(-2.0, dtype=torch.float64, requires_grad=True)
+    value = solution("kl_penalty")(logprob, torch.tensor(-1.0, dtype=torch.float64), "k3+")
+    assert math.isclose(float(value.detach()), math.e - 2)  # k3's value
+    (grad,) = torch.autograd.grad(value, logprob)
+    plain = solution("kl_penalty")(logprob, torch.tensor(-1.0, dtype=torch.float64), "k3")
+    assert math.isclose(float(torch.autograd.grad(plain, logprob)[0]), -(math.e - 1))  # what k3 alone gives
+    return float(grad)
+
+
 RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
+    "kl-penalty-k3plus-gradient": (("k3+", "logprob = −2", "ref_logprob = −1"), k3_plus_gradient),
     "aggregate-loss-token-weight": (("B = 2", "4-token response", "seq-mean-token-mean"), seq_mean_token_weight),
     "token-logprobs-by-hand": (("[2, 0, −1]", "index 1"), logprob_by_hand),
     "grpo-advantage-one-correct": (("[1, 0, 0, 0]", "eps = 0"), advantage_of_the_one_correct),
@@ -800,3 +811,10 @@ def test_softmax_then_log_underflows_where_log_softmax_does_not() -> None:
     assert torch.softmax(logits, -1).log()[1] == -math.inf
     assert math.isclose(float(torch.log_softmax(logits, -1)[1]), -120.0, rel_tol=1e-6)
     assert question("token-logprobs-softmax-log").answer == "B"
+
+
+def test_low_var_kl_caps_value_and_gradient_at_log_ratio_3() -> None:
+    logprob = torch.tensor(-4.0, dtype=torch.float64, requires_grad=True)
+    value = solution("kl_penalty")(logprob, torch.tensor(-1.0, dtype=torch.float64), "low_var_kl")
+    assert float(value.detach()) == 10.0 and float(torch.autograd.grad(value, logprob)[0]) == 0.0
+    assert question("kl-penalty-low-var-kl-cap").answer == "B"
