@@ -84,8 +84,21 @@ def _kl_probes() -> list[Args]:
     return [[logprob, logprob + u, mode] for mode in KL_BASES + tuple(b + "+" for b in KL_BASES)]
 
 
+def _grpo_probes() -> list[Args]:
+    # B = 3, T = 5, ragged lengths 5, 2, 4; ratios 0.5..1.7 (both clip sides), advantages of both signs,
+    # beta 0.3 (so the KL term shows), a sequence mean (so the KL's own aggregation shows), clip-higher.
+    g = _g(97)
+    logp = -(0.2 + 3.0 * torch.rand(3, 5, generator=g, dtype=torch.float64))
+    old = logp + 0.4 * torch.randn(3, 5, generator=g, dtype=torch.float64)
+    ref = logp + (0.8 * torch.randn(3, 5, generator=g, dtype=torch.float64)).clamp(-2, 2)
+    adv = torch.tensor([1.2, -0.7, 0.4], dtype=torch.float64)
+    mask = (torch.arange(5)[None] < torch.tensor([5, 2, 4])[:, None]).double()
+    return [[logp, old, ref, adv, mask, 0.2, 0.3, "seq-mean-token-mean", 0.28],
+            [logp, old, ref, adv, mask, 0.2, 0.3, "token-mean", None]]
+
+
 PROBES: dict[str, Callable[[], list[Args]]] = {
-    "kl_penalty": _kl_probes, "grpo_advantages": _advantage_probes, "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
+    "grpo_loss": _grpo_probes, "kl_penalty": _kl_probes, "grpo_advantages": _advantage_probes, "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
 }
 
 
@@ -223,6 +236,41 @@ def _kl_unclamped(args: Args) -> list:
     return [torch.expm1(u) - u, torch.expm1(u.clamp(-20, 20)) - u.clamp(-20, 20)]
 
 
+def _grpo_variant(args: Args, *, ratio_sign: float = 1.0, pick: Callable = torch.min, sign: float = -1.0,
+                  kl_sign: float = 1.0, clip_adv: bool = False, high: float | None = None, clip: bool = True,
+                  kl_inside: bool = True, denominators: str = "mask") -> list:
+    """The GRPO loss with one thing changed (by keyword); the unchanged call is the reference."""
+    logp, old, ref, adv, mask, eps, beta, mode, eps_high = args
+    hi = (eps if eps_high is None else eps_high) if high is None else high
+    a = adv[:, None]
+    rho = torch.exp(ratio_sign * (logp - old))
+    if not clip:
+        pg = rho * a
+    elif clip_adv:
+        pg = pick(rho * a, rho * torch.clamp(a, 1 - eps, 1 + hi))
+    else:
+        pg = pick(rho * a, torch.clamp(rho, 1 - eps, 1 + hi) * a)
+    lr = ref - logp
+    k3 = torch.exp(lr) - lr - 1
+    if kl_inside:
+        per_token = sign * pg + kl_sign * beta * k3
+        if denominators == "mask":
+            return [_agg(per_token, mask, mode)]
+        masked, (_, length) = per_token * mask, per_token.shape
+        return [masked.sum() / per_token.numel()] if mode == "token-mean" else [(masked.sum(-1) / length).mean()]
+    pg_loss = _agg(sign * pg, mask, mode)
+    return [pg_loss + beta * k3.mean(), pg_loss + beta * _agg(k3, mask, "token-mean"),
+            pg_loss + beta * (k3 * mask).sum()]
+
+
+def _grpo_model(**change: Any) -> Callable[[Args], list]:
+    return lambda args: _grpo_variant(args, **change)
+
+
+def _grpo_high_ignored(args: Args) -> list:
+    return [] if args[8] is None else _grpo_variant(args, high=args[5])
+
+
 # mistake id -> {exercise: what the mistaken code returns there}; one id may name the same slip in two
 # exercises (a mask left out of a denominator, say).
 MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
@@ -231,10 +279,15 @@ MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
     "adv_population_std": {"grpo_advantages": _population_std}, "adv_eps_in_sqrt": {"grpo_advantages": _eps_in_sqrt},
     "adv_eps_misplaced": {"grpo_advantages": _eps_misplaced}, "adv_wrong_axis": {"grpo_advantages": _std_wrong_axis},
     "adv_not_centered": {"grpo_advantages": _not_centered}, "adv_scale_ignored": {"grpo_advantages": _scale_ignored},
-    "kl_wrong_sign": {"kl_penalty": _kl_sign}, "ratio_inverted": {"kl_penalty": _kl_ratio_inverted},
+    "kl_wrong_sign": {"kl_penalty": _kl_sign, "grpo_loss": _grpo_model(kl_sign=-1.0)},
+    "ratio_inverted": {"kl_penalty": _kl_ratio_inverted, "grpo_loss": _grpo_model(ratio_sign=-1.0)},
+    "surrogate_max": {"grpo_loss": _grpo_model(pick=torch.max)},
+    "surrogate_sign": {"grpo_loss": lambda args: _grpo_variant(args, sign=1.0) + [-x for x in _grpo_variant(args)]},
+    "clip_on_advantage": {"grpo_loss": _grpo_model(clip_adv=True)}, "clip_high_ignored": {"grpo_loss": _grpo_high_ignored},
+    "no_clip": {"grpo_loss": _grpo_model(clip=False)}, "kl_after_aggregation": {"grpo_loss": _grpo_model(kl_inside=False)},
     "missing_half": {"kl_penalty": _kl_missing_half}, "straight_through_reversed": {"kl_penalty": _kl_st_reversed},
     "k3_not_clamped": {"kl_penalty": _kl_unclamped},
-    "mask_ignored_denominator": {"aggregate_loss": _agg_denominator}, "mask_ignored": {"aggregate_loss": _agg_unmasked},
+    "mask_ignored_denominator": {"aggregate_loss": _agg_denominator, "grpo_loss": _grpo_model(denominators="all")}, "mask_ignored": {"aggregate_loss": _agg_unmasked},
     "agg_modes_confused": {"aggregate_loss": _agg_confused}, "agg_skips_empty_rows": {"aggregate_loss": _agg_skips_empty},
 }
 
@@ -331,7 +384,16 @@ def _kl_no_mode_error(session: LearnerSession, exercise: str) -> bool:
     return True
 
 
+def _grad_leak(session: LearnerSession, exercise: str) -> bool:
+    """A nonzero gradient reaching old_logp, ref_logp or the advantages."""
+    args = _grpo_probes()[0]
+    flags = [True, True, True, True] + [False] * 5
+    grads = session.call(exercise, args, grad=flags, grad_output=torch.tensor(1.0, dtype=torch.float64)).grads
+    return any(g is not None and bool((g != 0).any()) for g in (grads or [])[1:])
+
+
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
+    "grad_leak": _grad_leak,
     "k3_output_clamp_only": _k3_output_clamp_only, "straight_through_missing": _straight_through_missing,
     "kl_no_mode_error": _kl_no_mode_error,
     "agg_nan_when_empty": _agg_nan, "agg_no_mode_error": _agg_no_mode_error,

@@ -256,7 +256,17 @@ def k3_plus_gradient() -> float:
     return float(grad)
 
 
+def clipped_token_loss() -> float:
+    old = torch.tensor([[-1.0]], dtype=torch.float64)
+    logp = (old + math.log(1.5)).requires_grad_(True)
+    loss = solution("grpo_loss")(logp, old, logp.detach(), t64(2.0), torch.ones(1, 1, dtype=torch.float64),
+                                 0.2, 0.0, "token-mean", None)
+    assert float(torch.autograd.grad(loss, logp)[0]) == 0.0  # the clipped branch: no gradient
+    return float(loss.detach())
+
+
 RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
+    "grpo-loss-clipped-token": (("ρ = π_θ/π_old = 1.5", "A = 2", "clip_eps = 0.2"), clipped_token_loss),
     "kl-penalty-k3plus-gradient": (("k3+", "logprob = −2", "ref_logprob = −1"), k3_plus_gradient),
     "aggregate-loss-token-weight": (("B = 2", "4-token response", "seq-mean-token-mean"), seq_mean_token_weight),
     "token-logprobs-by-hand": (("[2, 0, −1]", "index 1"), logprob_by_hand),
@@ -818,3 +828,12 @@ def test_low_var_kl_caps_value_and_gradient_at_log_ratio_3() -> None:
     value = solution("kl_penalty")(logprob, torch.tensor(-1.0, dtype=torch.float64), "low_var_kl")
     assert float(value.detach()) == 10.0 and float(torch.autograd.grad(value, logprob)[0]) == 0.0
     assert question("kl-penalty-low-var-kl-cap").answer == "B"
+
+
+def test_negative_advantage_takes_the_clipped_branch() -> None:
+    old = torch.tensor([[-1.0]], dtype=torch.float64)
+    logp = (old + math.log(0.5)).requires_grad_(True)
+    loss = solution("grpo_loss")(logp, old, logp.detach(), t64(-1.0), torch.ones(1, 1, dtype=torch.float64),
+                                 0.2, 0.0, "token-mean", None)
+    assert math.isclose(float(loss.detach()), 0.8) and float(torch.autograd.grad(loss, logp)[0]) == 0.0
+    assert question("grpo-loss-negative-advantage").answer == "B"
