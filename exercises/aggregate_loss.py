@@ -17,7 +17,8 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
           "seq-mean-token-mean"  mean over the B rows of sum_t(loss * m) / sum_t(m)
                                  (TRL "grpo"; DeepSeekMath's 1/|o_i|; verl "seq-mean-token-mean")
           "seq-mean-token-sum"   mean over the B rows of sum_t(loss * m)   (verl "seq-mean-token-sum")
-          "dr-grpo"              sum(loss * m) / (B * T), T the padded length   (Dr. GRPO, TRL "dr_grpo")
+          "dr-grpo"              sum(loss * m) / (B * T), T the padded length   (Dr. GRPO; TRL "dr_grpo"
+                                 divides by B * max_completion_length, the same when padded to it)
 
       Every denominator is clamped at 1, so an all-zero row contributes 0 (and still counts as one of
       the B rows in the seq means), an all-zero mask gives 0, and an empty batch (B = 0 or T = 0)
@@ -45,7 +46,8 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
           "seq-mean-token-mean"  对 B 行取均值，每行为 sum_t(loss * m) / sum_t(m)
                                  （TRL "grpo"；DeepSeekMath 的 1/|o_i|；verl "seq-mean-token-mean"）
           "seq-mean-token-sum"   对 B 行取均值，每行为 sum_t(loss * m)     （verl "seq-mean-token-sum"）
-          "dr-grpo"              sum(loss * m) / (B * T)，T 为 padding 后的长度   （Dr. GRPO、TRL "dr_grpo"）
+          "dr-grpo"              sum(loss * m) / (B * T)，T 为 padding 后的长度   （Dr. GRPO；TRL 的 "dr_grpo"
+                                 除以 B * max_completion_length，padding 到该长度时二者相同）
 
       每个分母都下限截断为 1，所以全 0 的行贡献 0（在按序列平均时仍算作 B 行之一），全 0 的 mask 给出 0，
       空 batch（B = 0 或 T = 0）给出 0：绝不是 NaN。（verl 的按序列平均模式会跳过全 0 的行；TRL 会把它们

@@ -91,7 +91,7 @@ def _grpo_probes() -> list[Args]:
     logp = -(0.2 + 3.0 * torch.rand(3, 5, generator=g, dtype=torch.float64))
     old = logp + 0.4 * torch.randn(3, 5, generator=g, dtype=torch.float64)
     ref = logp + (0.8 * torch.randn(3, 5, generator=g, dtype=torch.float64)).clamp(-2, 2)
-    adv = torch.tensor([1.2, -0.7, 0.4], dtype=torch.float64)
+    adv = torch.tensor([1.9, -0.7, 0.4], dtype=torch.float64)  # 1.9 > 1 + eps_high: a clipped A shows
     mask = (torch.arange(5)[None] < torch.tensor([5, 2, 4])[:, None]).double()
     return [[logp, old, ref, adv, mask, 0.2, 0.3, "seq-mean-token-mean", 0.28],
             [logp, old, ref, adv, mask, 0.2, 0.3, "token-mean", None]]

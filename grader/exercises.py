@@ -23,8 +23,18 @@ class Exercise:
 
 
 @lru_cache(maxsize=None)
+def _raw() -> dict:
+    return yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+
+
+def track_title(track: int) -> dict[str, str]:
+    """The track's title in both languages (a plain one if the metadata has none)."""
+    return _raw().get("tracks", {}).get(track) or {"en": f"Track {track}", "zh": f"第 {track} 部分"}
+
+
+@lru_cache(maxsize=None)
 def all_exercises() -> tuple[Exercise, ...]:
-    raw = yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+    raw = _raw()
     return tuple(
         Exercise(
             name=e["name"],

@@ -23,10 +23,12 @@ class WorkspaceExists(Exception):
         self.path, self.files = path, files
 
 
-def init(directory: str | Path, force: bool = False) -> list[Path]:
+def init(directory: str | Path, force: bool = False, tracks: "tuple[int, ...] | list[int] | None" = None
+         ) -> list[Path]:
     """Copy the stubs into ``directory``; refuse if any exercise file is there already (unless force)."""
     target = Path(directory)
-    sources = [resources.exercises_dir() / e.file for e in exercises.all_exercises()]
+    # Only the chosen tracks' stubs (all of them by default); the files stay flat, one per exercise.
+    sources = [resources.exercises_dir() / e.file for e in exercises.all_exercises() if not tracks or e.track in tracks]
     existing = [s.name for s in sources if (target / s.name).exists()]
     if existing and not force:
         raise WorkspaceExists(target, existing)
@@ -79,4 +81,6 @@ def statuses(directory: Path) -> dict[str, str]:
 
 def next_exercise(directory: Path) -> exercises.Exercise | None:
     done = statuses(directory)
-    return next((e for e in exercises.all_exercises() if done.get(e.name) != "passed"), None)
+    # Only the exercises the workspace holds (`init --track 2` copies track 2's stubs alone).
+    return next((e for e in exercises.all_exercises()
+                 if done.get(e.name) != "passed" and (directory / e.file).is_file()), None)

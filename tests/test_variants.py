@@ -67,3 +67,16 @@ def test_wrong_fails_on_exactly_its_exercise_and_is_named(verdicts: dict, path: 
     diagnosis = by_name[exercise].diagnosis
     assert diagnosis is not None, by_name[exercise].first_failure()
     assert diagnosis["id"] == header(path, "expect")
+
+
+def test_every_track_2_mistake_is_proven_by_a_wrong_variant() -> None:
+    """Issue 15: each diagnosis id of a track-2 exercise is shown to be reachable by a wrong implementation
+    here (track 1's are proven in tests/test_diagnosis.py)."""
+    from grader.diagnosis import catalogue
+    from grader.exercises import get
+
+    proven = {(header(p, "exercise"), header(p, "expect")) for p in WRONG}
+    generic = {"no_return", "not_a_tensor", "input_mutated", "reduced"}
+    missing = [(e, m.id) for m in catalogue() if m.id not in generic
+               for e in m.exercises if e in names() and get(e).track == 2 and (e, m.id) not in proven]
+    assert not missing, missing

@@ -5,18 +5,19 @@ from pathlib import Path
 import click
 
 from grader import workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import KldrillError, lang_option, track_option
 from grader.i18n import t
 
 
 @click.command()
 @click.argument("directory", default="kl-drill-workspace", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
+@track_option
 @lang_option
-def init(directory: str, force: bool, lang: str) -> None:
+def init(directory: str, force: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
     try:
-        written = workspace.init(Path(directory), force=force)
+        written = workspace.init(Path(directory), force=force, tracks=tracks)
     except workspace.WorkspaceExists as exc:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:

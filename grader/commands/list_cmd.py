@@ -17,10 +17,14 @@ def list_exercises(directory: str, lang: str) -> None:
     """List the exercises, their last known status, and what to do next."""
     path = Path(directory)
     known = workspace.statuses(path)
-    rows = [[e.name, e.file, t(f"status_{known.get(e.name, 'pending')}", lang), pick(e.title, lang)]
-            for e in exercises.all_exercises()]
-    click.echo(table.render([t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)],
-                            rows))
+    header = [t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)]
+    for n, track in enumerate(exercises.tracks()):  # one table per track, in the metadata's order
+        rows = [[e.name, e.file, t(f"status_{known.get(e.name, 'pending')}", lang), pick(e.title, lang)]
+                for e in exercises.all_exercises() if e.track == track]
+        if n:
+            click.echo()
+        click.echo(pick(exercises.track_title(track), lang))
+        click.echo(table.render(header, rows))
     if workspace.is_workspace(path):
         nxt = workspace.next_exercise(path)
         click.echo()
