@@ -35,6 +35,7 @@ def lang_option(f: F) -> F:
         type=click.Choice(LANGS),
         default=None,
         callback=resolve,
+        is_eager=True,  # resolved before the other options, so their errors (an unknown --track) can use it
         help="Language of the output: en or zh (default: from the locale).",
     )(f)
 

@@ -98,7 +98,8 @@ def _grpo_probes() -> list[Args]:
 
 
 PROBES: dict[str, Callable[[], list[Args]]] = {
-    "grpo_loss": _grpo_probes, "kl_penalty": _kl_probes, "grpo_advantages": _advantage_probes, "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
+    "grpo_loss": _grpo_probes, "kl_penalty": _kl_probes, "grpo_advantages": _advantage_probes,
+    "token_logprobs": _logprob_probes, "aggregate_loss": _aggregation_probes,
 }
 
 
@@ -117,7 +118,8 @@ def _eps_in_sqrt(args: Args) -> list:
     r, scale, eps, c = _adv_parts(args)
     if not scale:
         return []
-    return [c / torch.sqrt(r.var(-1, keepdim=True) + eps), c / torch.sqrt(r.var(-1, keepdim=True, unbiased=False) + eps)]
+    return [c / torch.sqrt(r.var(-1, keepdim=True) + eps),
+            c / torch.sqrt(r.var(-1, keepdim=True, unbiased=False) + eps)]
 
 
 def _eps_misplaced(args: Args) -> list:
@@ -274,21 +276,30 @@ def _grpo_high_ignored(args: Args) -> list:
 # mistake id -> {exercise: what the mistaken code returns there}; one id may name the same slip in two
 # exercises (a mask left out of a denominator, say).
 MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
-    "logits_not_normalised": {"token_logprobs": _raw_logits}, "gather_wrong_dim": {"token_logprobs": _wrong_dim},
+    "logits_not_normalised": {"token_logprobs": _raw_logits},
+    "gather_wrong_dim": {"token_logprobs": _wrong_dim},
     "labels_shifted_again": {"token_logprobs": _shifted_again},
-    "adv_population_std": {"grpo_advantages": _population_std}, "adv_eps_in_sqrt": {"grpo_advantages": _eps_in_sqrt},
-    "adv_eps_misplaced": {"grpo_advantages": _eps_misplaced}, "adv_wrong_axis": {"grpo_advantages": _std_wrong_axis},
-    "adv_not_centered": {"grpo_advantages": _not_centered}, "adv_scale_ignored": {"grpo_advantages": _scale_ignored},
+    "adv_population_std": {"grpo_advantages": _population_std},
+    "adv_eps_in_sqrt": {"grpo_advantages": _eps_in_sqrt},
+    "adv_eps_misplaced": {"grpo_advantages": _eps_misplaced},
+    "adv_wrong_axis": {"grpo_advantages": _std_wrong_axis},
+    "adv_not_centered": {"grpo_advantages": _not_centered},
+    "adv_scale_ignored": {"grpo_advantages": _scale_ignored},
     "kl_wrong_sign": {"kl_penalty": _kl_sign, "grpo_loss": _grpo_model(kl_sign=-1.0)},
     "ratio_inverted": {"kl_penalty": _kl_ratio_inverted, "grpo_loss": _grpo_model(ratio_sign=-1.0)},
     "surrogate_max": {"grpo_loss": _grpo_model(pick=torch.max)},
     "surrogate_sign": {"grpo_loss": lambda args: _grpo_variant(args, sign=1.0) + [-x for x in _grpo_variant(args)]},
-    "clip_on_advantage": {"grpo_loss": _grpo_model(clip_adv=True)}, "clip_high_ignored": {"grpo_loss": _grpo_high_ignored},
-    "no_clip": {"grpo_loss": _grpo_model(clip=False)}, "kl_after_aggregation": {"grpo_loss": _grpo_model(kl_inside=False)},
-    "missing_half": {"kl_penalty": _kl_missing_half}, "straight_through_reversed": {"kl_penalty": _kl_st_reversed},
+    "clip_on_advantage": {"grpo_loss": _grpo_model(clip_adv=True)},
+    "clip_high_ignored": {"grpo_loss": _grpo_high_ignored},
+    "no_clip": {"grpo_loss": _grpo_model(clip=False)},
+    "kl_after_aggregation": {"grpo_loss": _grpo_model(kl_inside=False)},
+    "missing_half": {"kl_penalty": _kl_missing_half},
+    "straight_through_reversed": {"kl_penalty": _kl_st_reversed},
     "k3_not_clamped": {"kl_penalty": _kl_unclamped},
-    "mask_ignored_denominator": {"aggregate_loss": _agg_denominator, "grpo_loss": _grpo_model(denominators="all")}, "mask_ignored": {"aggregate_loss": _agg_unmasked},
-    "agg_modes_confused": {"aggregate_loss": _agg_confused}, "agg_skips_empty_rows": {"aggregate_loss": _agg_skips_empty},
+    "mask_ignored_denominator": {"aggregate_loss": _agg_denominator, "grpo_loss": _grpo_model(denominators="all")},
+    "mask_ignored": {"aggregate_loss": _agg_unmasked},
+    "agg_modes_confused": {"aggregate_loss": _agg_confused},
+    "agg_skips_empty_rows": {"aggregate_loss": _agg_skips_empty},
 }
 
 

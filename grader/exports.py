@@ -6,10 +6,10 @@ Formats, as written:
   ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each column's
   exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row).
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
-  (``classname`` the exercise, ``name`` the check; a ``track.NAME`` property per exercise). A failed check, a missing function and a file that
-  does not import are all ``<failure>`` elements (``type`` failed / missing / error): the document then
-  validates against both the Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd, which
-  spells the error element differently.
+  (``classname`` the exercise, ``name`` the check; a ``track.NAME`` property per exercise). A failed check,
+  a missing function and a file that does not import are all ``<failure>`` elements (``type`` failed /
+  missing / error): the document then validates against both the Apache Ant schema (windyroad
+  JUnit.xsd) and Jenkins' junit-10.xsd, which spells the error element differently.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
   exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
   its name, ``track-N`` and its diagnosis if any.

@@ -54,13 +54,14 @@ def test_hand_examples(learner) -> None:
     run(learner, t(-9.0, -1.0), t(-1.0, -16.0), "low_var_kl", t(10.0, 10.0))
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("dtype,shape", [("float32", (4, 6)), ("float64", (3, 5)), ("bfloat16", (2, 7))],
                          ids=lambda v: str(v))
-def test_matches_reference(learner, mode: str, dtype: str, shape: tuple) -> None:
+def test_matches_reference(learner, dtype: str, shape: tuple) -> None:
+    """Every one of the 14 modes (one check per dtype: the message names the mode that is off)."""
     dt = getattr(torch, dtype)
-    logprob, ref = make(shape, seed=len(mode) * 13 + shape[1])
-    run(learner, logprob.to(dt), ref.to(dt), mode)
+    for mode in MODES:
+        logprob, ref = make(shape, seed=len(mode) * 13 + shape[1])
+        run(learner, logprob.to(dt), ref.to(dt), mode)
 
 
 @pytest.mark.parametrize("mode", ["k3", "low_var_kl", "k3+"])
