@@ -18,7 +18,8 @@ def grpo_advantages(rewards: torch.Tensor, scale: bool = True, eps: float = 1e-6
       root. ``scale=False`` is Dr. GRPO (TRL ``scale_rewards=False``): return rewards[g, i] - mean_g
       only, with no division. Groups never mix: statistics are over the last dim, per row.
       Edge cases: a group whose rewards are all equal gets exactly 0 (not NaN: 0 / (0 + eps)); a
-      group of one sample (n = 1) has no std and gets 0 (with or without scaling); G = 0 gives an
+      group of one sample (n = 1) has no std and gets 0 (with or without scaling; verl instead uses
+      mean 0 and std 1 there, which leaves A = r: not this contract); G = 0 gives an
       empty (0, n) result. "Exactly 0" assumes values whose mean is exact (0.0, 0.5, 1.0, ...):
       float32's mean of seven 0.7s is not 0.7, and the division by eps then magnifies the rounding.
       How it is called and graded: positionally, ``grpo_advantages(rewards, scale, eps)`` with a
@@ -49,7 +50,8 @@ def grpo_advantages(rewards: torch.Tensor, scale: bool = True, eps: float = 1e-6
       ``scale_rewards=False``）：只返回 rewards[g, i] - mean_g，不做除法。各组互不混合：统计量沿最后
       一维、逐行计算。
       边界情况：一组奖励全部相等时结果恰好为 0（不是 NaN：0 / (0 + eps)）；只有一个样本的组（n = 1）
-      没有标准差，结果为 0（无论是否缩放）；G = 0 时返回空的 (0, n) 张量。“恰好为 0”要求均值能精确
+      没有标准差，结果为 0（无论是否缩放；verl 在这种情况下取均值 0、标准差 1，得到 A = r：不符合本契约）；
+      G = 0 时返回空的 (0, n) 张量。“恰好为 0”要求均值能精确
       表示（0.0、0.5、1.0……）：float32 中七个 0.7 的均值并不等于 0.7，再除以 eps 会把舍入误差放大。
       调用与评分方式：按位置调用 ``grpo_advantages(rewards, scale, eps)``，scale 是 Python bool，eps 是
       Python float（eps 可以为 0，也可以很大，例如 0.5：按所写公式严格评分）。精度：达到该 dtype 所能

@@ -11,6 +11,7 @@ the order there is the order tried.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 import torch
@@ -47,7 +48,9 @@ def _advantage_probes() -> list[Args]:
     # large enough (0.3) that each place it could go gives a different result.
     rewards = torch.tensor([[1.0, 0.0, 0.5, 2.0, -1.0], [0.2, 0.4, 0.1, 0.9, 0.3], [3.0, -2.0, 1.0, 0.0, 1.5]],
                            dtype=torch.float64)
-    return [[rewards, True, 0.3], [rewards, False, 0.3], [rewards, True, 1e-6]]
+    single = torch.tensor([[1.0], [0.5], [-2.0]], dtype=torch.float64)  # n = 1: A = 0
+    return [[rewards, True, 0.3], [rewards, False, 0.3], [rewards, True, 1e-6], [single, True, 0.3],
+            [single, False, 0.3]]
 
 
 def _logprob_probes() -> list[Args]:
@@ -275,7 +278,15 @@ def _grpo_high_ignored(args: Args) -> list:
 
 # mistake id -> {exercise: what the mistaken code returns there}; one id may name the same slip in two
 # exercises (a mask left out of a denominator, say).
+def _single_uncentred(args: Args) -> list:
+    r, scale, eps, _ = _adv_parts(args)
+    if r.shape[-1] != 1:
+        return []
+    return [r / (1.0 + eps), r] if scale else [r]
+
+
 MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
+    "adv_single_uncentred": {"grpo_advantages": _single_uncentred},
     "logits_not_normalised": {"token_logprobs": _raw_logits},
     "gather_wrong_dim": {"token_logprobs": _wrong_dim},
     "labels_shifted_again": {"token_logprobs": _shifted_again},
@@ -440,7 +451,13 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | 
             continue
         for m in mistakes:
             model = MODELS.get(m.id, {}).get(exercise)  # (a track-1 id reused here has its model too)
-            if model is not None and any(_close(result.out, o) for o in model(_as64(args))):
+            if model is None:
+                continue
+            with warnings.catch_warnings():  # torch.std of one sample warns; the model's NaN matches nothing
+                warnings.simplefilter("ignore")
+                outputs = model(_as64(args))
+            # A model that gives NaN here names nothing (NaN is the detectors' business, below).
+            if any(_close(result.out, o) for o in outputs if not bool(o.isnan().any())):
                 return m.diagnosis()
         # Wrong here in a way no model explains (NaN from 0 / 0, say): the other probes and the
         # properties below may still name it.

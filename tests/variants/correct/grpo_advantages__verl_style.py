@@ -1,5 +1,6 @@
 # exercise: grpo_advantages
-# verl's way of guarding n = 1: std 1 for a one-sample group (its centred reward is 0, so A = 0).
+# verl's std guard for n = 1 (std 1), but centred on the group's own mean, so A = 0 as the contract asks
+# (verl also sets that mean to 0, which gives A = r: wrong_variant grpo_advantages__verl_singleton).
 import torch
 
 
