@@ -1,4 +1,4 @@
-"""Pieces every kldrill command shares: the --lang option and the one-line error."""
+"""Pieces every kldrill command shares: the --lang and --track options and the one-line error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Callable, TypeVar
 
 import click
 
-from grader.i18n import LANGS, detect_lang
+from grader.i18n import LANGS, detect_lang, t
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -35,5 +35,23 @@ def lang_option(f: F) -> F:
         type=click.Choice(LANGS),
         default=None,
         callback=resolve,
+        is_eager=True,  # resolved before the other options, so their errors (an unknown --track) can use it
         help="Language of the output: en or zh (default: from the locale).",
     )(f)
+
+
+def track_option(f: F) -> F:
+    """--track N (repeatable): only that track's exercises; unknown tracks are a usage error."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: tuple[int, ...]) -> tuple[int, ...]:
+        from grader import exercises
+
+        known = exercises.tracks()
+        for track in value:
+            if track not in known:
+                lang = ctx.params.get("lang") or detect_lang()
+                raise KldrillError(t("unknown_track", lang, track=track, tracks=", ".join(map(str, known))))
+        return tuple(dict.fromkeys(value))
+
+    return click.option("--track", "tracks", type=int, multiple=True, metavar="N", callback=check,
+                        help="Only the exercises of track N (repeatable). Default: every track.")(f)

@@ -290,7 +290,12 @@ def diagnose(session: LearnerSession, exercise: str) -> dict | None:
     """The catalogued mistake the learner's function behaves like, or None."""
     mistakes = [m for m in catalogue() if exercise in m.exercises]
     from grader import diagnosis_track3
+    from grader.exercises import get as exercise_meta
 
+    if exercise_meta(exercise).track == 2:
+        from grader import diagnosis_grpo
+
+        return diagnosis_grpo.diagnose(session, exercise, tuple(mistakes))
     if exercise in diagnosis_track3.SPECS or exercise == "adaptive_kl_controller":  # tuples, masks, objects
         return diagnosis_track3.diagnose(session, exercise, mistakes)
     by_id = {m.id: m for m in mistakes}

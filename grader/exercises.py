@@ -17,6 +17,7 @@ class Exercise:
     function: str
     args: tuple[str, ...]
     max_score: float
+    track: int
     title: dict[str, str]
     hints: tuple[dict[str, str], ...]
     closed_title: dict[str, str] | None = None  # None: show only the name where held closed-book
@@ -26,8 +27,18 @@ class Exercise:
 
 
 @lru_cache(maxsize=None)
+def _raw() -> dict:
+    return yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+
+
+def track_title(track: int) -> dict[str, str]:
+    """The track's title in both languages (a plain one if the metadata has none)."""
+    return _raw().get("tracks", {}).get(track) or {"en": f"Track {track}", "zh": f"第 {track} 部分"}
+
+
+@lru_cache(maxsize=None)
 def all_exercises() -> tuple[Exercise, ...]:
-    raw = yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+    raw = _raw()
     return tuple(
         Exercise(
             name=e["name"],
@@ -35,6 +46,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             function=e["function"],
             args=tuple(e["args"]),
             max_score=float(e["max_score"]),
+            track=int(e["track"]),
             title=e["title"],
             hints=tuple(e["hints"]),
             closed_title=e.get("closed_title"),
@@ -53,6 +65,15 @@ def title(meta: Exercise, closed_book: bool) -> dict[str, str]:
 
 def names() -> list[str]:
     return [e.name for e in all_exercises()]
+
+
+def tracks() -> list[int]:
+    return sorted({e.track for e in all_exercises()})
+
+
+def names_in(tracks: "list[int] | tuple[int, ...] | None") -> list[str]:
+    """The exercises of the given tracks, in the metadata's order (all of them for None or empty)."""
+    return [e.name for e in all_exercises() if not tracks or e.track in tracks]
 
 
 def get(name: str) -> Exercise:

@@ -3,14 +3,16 @@ Gradescope's autograder ``results.json``. Plain data in, text out; no torch here
 
 Formats, as written:
 - CSV: one row per submission; columns ``submission``, one per exercise (its score), ``total``,
-  ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated).
+  ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each column's
+  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row).
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
-  (``classname`` the exercise, ``name`` the check). A failed check, a missing function and a file that
-  does not import are all ``<failure>`` elements (``type`` failed / missing / error): the document then
-  validates against both the Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd, which
-  spells the error element differently.
+  (``classname`` the exercise, ``name`` the check; a ``track.NAME`` property per exercise). A failed check,
+  a missing function and a file that does not import are all ``<failure>`` elements (``type`` failed /
+  missing / error): the document then validates against both the Apache Ant schema (windyroad
+  JUnit.xsd) and Jenkins' junit-10.xsd, which spells the error element differently.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
-  exercise (an exercise scores all or nothing, so the tests' scores add up to the total).
+  exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
+  its name, ``track-N`` and its diagnosis if any.
 """
 
 from __future__ import annotations
@@ -40,17 +42,28 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _track(name: str) -> str:
+    """An exercise's track as text ("" for a name the metadata does not know)."""
+    from grader import exercises
+
+    try:
+        return str(exercises.get(name).track)
+    except KeyError:
+        return ""
+
+
 # -- CSV ----------------------------------------------------------------------------------------------
 def to_csv(results: list[GradeResult], names: list[str]) -> str:
     """One row per submission: a score per exercise in ``names``, the total, the diagnoses."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission", *names, "total", "max_score", "diagnoses"])
+    writer.writerow(["submission", *names, "total", "max_score", "diagnoses", "tracks"])
+    tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
         diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
         writer.writerow([r.submission, *(_num(by_name[n].score) if n in by_name else "" for n in names),
-                         _num(r.score), _num(r.max_score), diagnoses])
+                         _num(r.score), _num(r.max_score), diagnoses, tracks])
     return out.getvalue()
 
 
@@ -90,7 +103,8 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
             "time": f"{seconds:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
-                           *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis)]:
+                           *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
+                           *((f"track.{e.name}", _track(e.name)) for e in r.exercises)]:
             ET.SubElement(props, "property", {"name": key, "value": value})
         for e, (name, kind, message, text) in cases:
             # Per-check times are not measured: the suite's time is spread evenly, for dashboards that add.
@@ -132,7 +146,8 @@ def to_gradescope(result: GradeResult, lang: str = "en") -> dict:
     """Gradescope's autograder ``results.json`` for one submission: one test per exercise."""
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
-              "tags": [e.name, *([e.diagnosis["id"]] if e.diagnosis else [])], "visibility": "visible"}
+              "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else [])],
+              "visibility": "visible"}
              for i, e in enumerate(result.exercises, start=1)]
     doc = {"score": result.score, "output": f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}",
            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}

@@ -31,14 +31,17 @@ def stub(meta: exercises.Exercise, closed_book: bool = False) -> Path:
 
 
 def init(directory: str | Path, force: bool = False, closed_book: bool = False,
-         names: list[str] | None = None, backups: list[Path] | None = None) -> list[Path]:
-    """Copy the stubs of ``names`` (default: every exercise) into ``directory``; refuse if any of their
+         names: list[str] | None = None, backups: list[Path] | None = None,
+         tracks: "tuple[int, ...] | list[int] | None" = None) -> list[Path]:
+    """Copy the stubs of ``names`` (default: every exercise; with ``tracks``, those tracks' exercises) into
+    ``directory`` (the files stay flat, one per exercise); refuse if any of their
     files is there already (unless force). The state records which exercises are held closed-book.
 
     With force, each file replaced is first backed up (see ``backup``; the backups' paths are added to
     ``backups``) and its recorded verdict forgotten."""
     target = Path(directory)
-    chosen = [e for e in exercises.all_exercises() if names is None or e.name in names]
+    chosen = [e for e in exercises.all_exercises()
+              if (names is None or e.name in names) and (not tracks or e.track in tracks)]
     existing = [e.file for e in chosen if (target / e.file).exists()]
     if existing and not force:
         raise WorkspaceExists(target, existing)
@@ -173,4 +176,6 @@ def statuses(directory: Path) -> dict[str, str]:
 
 def next_exercise(directory: Path) -> exercises.Exercise | None:
     done = statuses(directory)
-    return next((e for e in exercises.all_exercises() if done.get(e.name) != "passed"), None)
+    # Only the exercises the workspace holds (`init --track 2` copies track 2's stubs alone).
+    return next((e for e in exercises.all_exercises()
+                 if done.get(e.name) != "passed" and (directory / e.file).is_file()), None)

@@ -24,6 +24,7 @@ import xmlschema
 from conftest import NAMES, SOLUTIONS, kldrill
 from grader import report
 from grader.results import GradeResult
+from grader.exercises import get
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -31,7 +32,7 @@ SCHEMAS = ROOT / "tests" / "schemas"
 
 
 def reference_source(**replace: str) -> str:
-    """All five reference functions in one file, some replaced by the given sources."""
+    """All the reference functions in one file, some replaced by the given sources."""
     parts = [replace.get(n) or (SOLUTIONS / f"{n}.py").read_text() for n in NAMES]
     return "\n\n".join(parts)
 
@@ -170,7 +171,8 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
     rows = list(csv.DictReader(graded["csv"].open()))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses"]
+    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses", "tracks"]
+    assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
     for row, s in zip(rows, subs):

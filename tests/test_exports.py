@@ -66,7 +66,8 @@ def test_junit_xml_validates_against_both_junit_schemas() -> None:
     assert k2.find("failure").get("message") == 'k2 is wrong at <0> & "1"'
     assert "missing_half: You forgot the 1/2." in k2.find("failure").text
     props = {p.get("name"): p.get("value") for p in alice.find("properties")}
-    assert props == {"score": "2", "max_score": "5", "diagnosis.k2": "missing_half"}
+    assert props == {"score": "2", "max_score": "5", "diagnosis.k2": "missing_half",
+                     **{f"track.{n}": "1" for n in NAMES}}
     assert suites[1].get("failures") == "0"
     # What the learner's code printed goes where CI dashboards show a suite's output.
     assert alice.find("system-out").text == '[k2]\ndebug <x> & "y"\n'
@@ -97,7 +98,7 @@ def test_gradescope_validates_and_uses_gradescopes_field_names() -> None:
         ("grpo_kl", "failed", 0.0, 1.0), ("compute_rewards_kl", "passed", 1.0, 1.0)]
     k2 = doc["tests"][1]
     assert "You forgot the 1/2." in k2["output"] and "k2 is wrong at" in k2["output"]
-    assert k2["tags"] == ["k2", "missing_half"]
+    assert k2["tags"] == ["k2", "track-1", "missing_half"]
     assert 'your output, not the grader\'s' in k2["output"] and '  │ debug <x> & "y"' in k2["output"]
     assert "printed" not in doc["tests"][0]["output"]
     assert "no function k3()" in doc["tests"][2]["output"]
@@ -116,9 +117,10 @@ def test_the_gradescope_schema_bites() -> None:
 
 def test_csv_reads_back_with_a_column_per_exercise() -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(sample_results(), NAMES))))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses"]
+    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses", "tracks"]
     assert rows[0] == {"submission": "class/alice.py", "k1": "1", "k2": "0", "k3": "0", "grpo_kl": "0",
-                       "compute_rewards_kl": "1", "total": "2", "max_score": "5", "diagnoses": "k2=missing_half"}
+                       "compute_rewards_kl": "1", "total": "2", "max_score": "5", "diagnoses": "k2=missing_half",
+                       "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
     assert rows[1]["submission"] == "class/bob, jr" and rows[1]["total"] == "5"
 
 
@@ -135,7 +137,7 @@ def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
         schema.validate(str(out["xml"]))
     (row,) = list(csv.DictReader(out["csv"].open()))
     assert row["k1"] == row["k3"] == "1" and row["total"] == "2" and list(row) == [
-        "submission", "k1", "k3", "total", "max_score", "diagnoses"]
+        "submission", "k1", "k3", "total", "max_score", "diagnoses", "tracks"]
 
 
 def test_exports_never_overwrite_without_force(tmp_path: Path) -> None:

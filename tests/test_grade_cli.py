@@ -143,7 +143,8 @@ def test_python_m_grader_is_kldrill() -> None:
 
 def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
     code = ("import sys\nfrom grader.cli import cli\n"
-            "for args in (['--help'], ['list'], ['hint', 'k1'], ['init', sys.argv[1]], ['grade', '--help'],\n"
+            "for args in (['--help'], ['list'], ['hint', 'k1'], ['hint', 'grpo_loss'], ['init', sys.argv[1]],\n"
+            "             ['init', sys.argv[1] + '2', '--track', '2'], ['grade', '--help'],\n"
             "             ['reset', 'k1', sys.argv[1]], ['reset', '--help']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
@@ -169,3 +170,28 @@ def test_a_wrong_gradient_is_named_with_its_input(write) -> None:
     failed = [c for c in k1["checks"] if not c["passed"]]
     assert proc.returncode == 1 and [c["name"] for c in failed] == ["gradients"]
     assert failed[0]["message"].startswith("the gradient with respect to log_p is wrong at index")
+
+
+def test_tracks_in_list_init_and_grade(tmp_path: Path) -> None:
+    """`list` groups by track; `init --track 2` copies track 2's stubs only; `grade --track N` grades that
+    track; an unknown track is a one-line usage error."""
+    from grader.exercises import names_in
+
+    listing = kldrill("list").stdout
+    first, second = listing.index("Track 1"), listing.index("Track 2")
+    assert first < listing.index("compute_rewards_kl") < second < listing.index("grpo_loss")
+    ws = tmp_path / "ws"
+    assert kldrill("init", str(ws), "--track", "2").returncode == 0
+    assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in names_in([2]))
+    assert "Next up: token_logprobs" in kldrill("list", cwd=ws).stdout
+    doc, proc = grade_json(str(SOLUTIONS), "--track", "2")
+    assert proc.returncode == 0 and [e["name"] for e in doc["exercises"]] == names_in([2])
+    doc, proc = grade_json(str(SOLUTIONS), "--track", "1", "-e", "k1", "-e", "grpo_loss")
+    assert [e["name"] for e in doc["exercises"]] == ["k1"]
+    for args in (["grade", str(SOLUTIONS), "--track", "9"], ["init", str(tmp_path / "x"), "--track", "0"],
+                 ["grade", str(SOLUTIONS), "--track", "2", "-e", "k1"]):
+        proc = kldrill(*args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("kldrill:"), args
+    assert not (tmp_path / "x").exists()
+    zh = kldrill("grade", str(SOLUTIONS), "--track", "9", "--lang", "zh").stderr
+    assert "没有第 9 部分" in zh

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import kldrill
+from conftest import NAMES, kldrill
 from grader.isolation import wire
 from grader.grading import grade_many, use_sandbox
 from grader.isolation.limits import Limits
@@ -155,8 +155,7 @@ def _split(data: bytes) -> tuple[bytes, bytes]:
 
 def test_the_budget_bounds_a_submission_that_hangs_everywhere(write) -> None:
     body = "    while True:\n        pass\n"
-    path = write("all_hang.py", "".join(f"def {n}(*args):\n{body}\n" for n in
-                                        ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]))
+    path = write("all_hang.py", "".join(f"def {n}(*args):\n{body}\n" for n in NAMES))
     started = time.monotonic()
     proc = kldrill("grade", str(path), "--json", "--timeout", "1", "--budget", "3")
     assert time.monotonic() - started < 60

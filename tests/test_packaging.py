@@ -57,3 +57,40 @@ def test_wheel_carries_the_data_and_works_from_it(tmp_path: Path) -> None:
                           text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in NAMES)
+
+
+def test_every_exercise_has_every_piece() -> None:
+    """docs/adding-an-exercise.md's list, checked: a new exercise cannot ship with a piece missing."""
+    import re
+
+    import yaml
+
+    from grader.exercises import all_exercises
+
+    checks = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "grader" / "checks").glob("*.py"))
+    mistakes = yaml.safe_load((ROOT / "grader" / "data" / "mistakes.yaml").read_text(encoding="utf-8"))["mistakes"]
+    generic = {"no_return", "not_a_tensor", "input_mutated", "reduced"}
+    questions = (ROOT / "questions.yaml").read_text(encoding="utf-8")
+    variants = ROOT / "tests" / "variants"
+    files = [e.file for e in all_exercises()]
+    assert len(files) == len(set(files)), "exercise files must be unique (they stay flat in exercises/)"
+    for e in all_exercises():
+        where = f"exercise {e.name}"
+        assert e.title.get("en") and e.title.get("zh"), f"{where}: bilingual title"
+        assert len(e.hints) == 3 and all(h.get("en") and h.get("zh") for h in e.hints), f"{where}: three hints"
+        stub = EXERCISES / e.file
+        assert stub.is_file() and "NotImplementedError" in stub.read_text(encoding="utf-8"), f"{where}: stub"
+        assert ">>> " in stub.read_text(encoding="utf-8"), f"{where}: a worked example in the stub"
+        if e.track >= 2:
+            closed = EXERCISES / "closed_book" / e.file
+            assert closed.is_file(), f"{where}: closed-book stub exercises/closed_book/{e.file}"
+            assert f"def {e.function}(" in closed.read_text(encoding="utf-8"), f"{where}: closed-book signature"
+        assert (SOLUTIONS / e.file).is_file(), f"{where}: reference solutions/{e.file}"
+        assert f'"{e.name}"' in checks, f"{where}: hidden checks in grader/checks/"
+        own = [m["id"] for m in mistakes if m["id"] not in generic
+               and e.name in (m.get("exercises") or m.get("expr", {}))]
+        assert len(own) >= 2, f"{where}: named mistakes in grader/data/mistakes.yaml"
+        linked = len(re.findall(rf"^    exercise: {re.escape(e.name)}$", questions, re.MULTILINE))
+        assert linked >= 3, f"{where}: three follow-up questions in questions.yaml"
+        assert len(list((variants / "correct").glob(f"{e.name}__*.py"))) >= 3, f"{where}: correct variants"
+        assert len(list((variants / "wrong").glob(f"{e.name}__*.py"))) >= 3, f"{where}: wrong variants"

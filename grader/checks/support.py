@@ -151,11 +151,14 @@ def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: to
             if isinstance(a, torch.Tensor):
                 try:
                     a = a.expand(want.shape) if a.dim() else a
-                except RuntimeError:  # (..., V) logits of a (...) result: no one value at the index
-                    continue
-                at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
-            else:
+                    at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
+                except (RuntimeError, IndexError):  # not element-wise (logits (..., V); a loss of (B, T)):
+                    part = a[idx] if len(idx) <= a.dim() else a  # the row behind the value, or all of it
+                    at.append(f"{name}={fmt_tensor(part, 3)}")
+            elif isinstance(a, (int, float)) and not isinstance(a, bool):
                 at.append(f"{name}={fmt_num(float(a))}")
+            else:  # a mode name or a flag (track 2): shown as written
+                at.append(f"{name}={a!r}")
         shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
         if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
             shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"
@@ -170,7 +173,7 @@ def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: t
     """Shape, dtype, device, untouched inputs, then values, failing on the first that is off."""
     out = result.out
     if tuple(out.shape) != tuple(want.shape):
-        raise CheckFailure("check_wrong_shape", call=describe_call(exercise, args), want=tuple(want.shape),
+        raise CheckFailure(shape_key(exercise), call=describe_call(exercise, args), want=tuple(want.shape),
                            got=tuple(out.shape))
     if out.dtype != dtype:
         raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
@@ -178,6 +181,11 @@ def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: t
                            got=str(out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
     check_unmodified(exercise, args, result)
     check_values(exercise, args, out, want, dtype, scale, what)
+
+
+def shape_key(exercise: str) -> str:
+    """Track 1's results are element-wise; track 2's have shapes of their own (a 0-d loss, say)."""
+    return "check_wrong_shape" if exercises.get(exercise).track == 1 else "check_wrong_shape_plain"
 
 
 def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool],
@@ -190,11 +198,15 @@ def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool
     return out.detach(), [g.detach() for g in grads]
 
 
-_DTYPE_RULES = {"compute_rewards_kl": "dtype_rule_rewards", "masked_rewards_kl": "dtype_rule_rewards"}
+# How each exercise's result dtype is stated in the failure message (grader/data/ui.yaml).
+DTYPE_RULES = {"compute_rewards_kl": "dtype_rule_rewards", "token_logprobs": "dtype_rule_logprobs",
+               "grpo_advantages": "dtype_rule_input", "aggregate_loss": "dtype_rule_input",
+               "grpo_loss": "dtype_rule_input",
+               "masked_rewards_kl": "dtype_rule_rewards"}
 
 
 def dtype_rule(exercise: str) -> str:
-    return _DTYPE_RULES.get(exercise, "dtype_rule_estimators")
+    return DTYPE_RULES.get(exercise, "dtype_rule_estimators")
 
 
 # What torch says when data leaves the meta device (to the CPU, to numpy) or meets a CPU tensor: on a GPU
@@ -229,7 +241,7 @@ def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], wa
     if result.device != "meta":
         raise CheckFailure("check_wrong_device", call=describe_call(exercise, args), got=result.device)
     if tuple(result.out.shape) != tuple(want_shape):
-        raise CheckFailure("check_wrong_shape", call=describe_call(exercise, args), want=tuple(want_shape),
+        raise CheckFailure(shape_key(exercise), call=describe_call(exercise, args), want=tuple(want_shape),
                            got=tuple(result.out.shape))
     if result.out.dtype != dtype:
         raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, report, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import KldrillError, lang_option, track_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
@@ -99,10 +99,12 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
 @click.option("--verbose", "-v", is_flag=True, help="List every failing check of each exercise, not only "
               "the first.")
+@track_option
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
-          junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool, lang: str) -> None:
+          junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool,
+          tracks: tuple[int, ...], lang: str) -> None:
     """Grade a workspace folder or one .py file (default: the current workspace), or with --batch DIR
     every submission in DIR.
 
@@ -135,6 +137,10 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
     except GradingError as exc:
         raise KldrillError(str(exc)) from None
     selected = list(dict.fromkeys(names)) or exercises.names()
+    if tracks:  # --track narrows the selection (-e NAME --track N keeps the named ones of track N)
+        selected = [n for n in selected if exercises.get(n).track in tracks]
+        if not selected:
+            raise KldrillError(t("no_exercise_selected", lang, tracks=", ".join(map(str, tracks))))
     limits = Limits(call_timeout=timeout, total_timeout=budget)
     if batch_dir is not None:
         entries = batch_entries(batch_dir, lang)

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from grader import workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import KldrillError, lang_option, track_option
 from grader.i18n import t
 
 
@@ -14,12 +14,14 @@ from grader.i18n import t
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
 @click.option("--closed-book", is_flag=True,
               help="Stubs without the formula: the contract says what to compute, not how (hints still unlock it).")
+@track_option
 @lang_option
-def init(directory: str, force: bool, closed_book: bool, lang: str) -> None:
+def init(directory: str, force: bool, closed_book: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
     backups: list[Path] = []
     try:
-        written = workspace.init(Path(directory), force=force, closed_book=closed_book, backups=backups)
+        written = workspace.init(Path(directory), force=force, closed_book=closed_book, backups=backups,
+                                 tracks=tracks)
     except workspace.WorkspaceExists as exc:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:

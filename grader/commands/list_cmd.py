@@ -22,10 +22,14 @@ def list_exercises(directory: str, lang: str) -> None:
         shown = t(f"status_{known.get(name, 'pending')}", lang)
         return t("held_closed_book", lang, status=shown) if name in closed else shown
 
-    rows = [[e.name, e.file, status(e.name), pick(exercises.title(e, e.name in closed), lang)]
-            for e in exercises.all_exercises()]
-    click.echo(table.render([t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)],
-                            rows))
+    header = [t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)]
+    for n, track in enumerate(exercises.tracks()):  # one table per track, in the metadata's order
+        rows = [[e.name, e.file, status(e.name), pick(exercises.title(e, e.name in closed), lang)]
+                for e in exercises.all_exercises() if e.track == track]
+        if n:
+            click.echo()
+        click.echo(pick(exercises.track_title(track), lang))
+        click.echo(table.render(header, rows))
     if workspace.is_workspace(path):
         nxt = workspace.next_exercise(path)
         click.echo()
