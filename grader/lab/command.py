@@ -61,7 +61,7 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
               help="Samples x ~ q (default 1000000; 1e6 works).")
 @click.option("--seed", "seed_text", default=None, metavar="S", help="Random seed (default 0): same seed, same numbers.")
 @click.option("--impl", default=None, metavar="PATH",
-              help="Use your k1/k2/k3 from a workspace folder or a .py file (run in its own process, as in grading).")
+              help="Use your k1/k2/k3 from a workspace folder, a .py file or a notebook (run in its own process, as in grading).")
 @click.option("--preset", default=None, metavar="NAME", help="schulman: the table of Schulman's blog post, re-derived.")
 @click.option("--gradients", is_flag=True,
               help="Exact expected gradients of k1, k2, k3 used as losses on a small categorical policy.")
