@@ -155,3 +155,19 @@ def _drop_feedback(source: str, lines: list, notes: list) -> str:
             if where is not None:
                 notes.append(("feedback", *where))
     return "\n".join(text)
+
+
+def left_out_note(path: Path, lang: str) -> str | None:
+    """One line saying what of the notebook is not graded (magics, shell lines, check cells), or None."""
+    from grader.i18n import t
+
+    if not is_notebook(path):
+        return None
+    try:
+        notes = convert(path).notes
+    except NotebookFormatError:
+        return None  # said elsewhere, as the verdict
+    if not notes:
+        return None
+    places = [t(f"left_out_{kind}", lang, cell=cell, line=line) for kind, cell, line in sorted(notes, key=lambda n: n[1:])]
+    return t("notebook_left_out", lang, path=path.name, places=t("list_sep", lang).join(places))

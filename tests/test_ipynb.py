@@ -75,6 +75,8 @@ def test_grade_a_notebook_and_its_errors_name_the_cell(tmp_path: Path) -> None:
     right = solutions_notebook(tmp_path / "right.ipynb")
     doc, proc = grade_json(str(right))
     assert proc.returncode == 0 and doc["score"] == doc["max_score"] == 5.0, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "right.ipynb: not graded: cell 2, line 1 (an IPython magic); " \
+        "cell 2, line 2 (a shell command); cell 8, line 1 (check() or a kl-drill import)" in proc.stderr
     wrong = notebook(tmp_path / "wrong.ipynb", "import torch\n\n\ndef k1(log_p, log_q):\n    x = 1\n"
                      "    raise ValueError('boom')\n")
     doc, proc = grade_json(str(wrong), "-e", "k1")

@@ -12,6 +12,7 @@ from grader.cli_common import KldrillError, lang_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
+from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
 from grader.results import GradeResult
@@ -148,6 +149,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             submission = resolve(path)
         except SubmissionError as exc:
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
+        if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
+            click.echo(f"kldrill: {note}", err=True)
         try:
             label = str(submission.path) if path == "." else path
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
