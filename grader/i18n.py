@@ -32,8 +32,15 @@ def _table(name: str) -> dict[str, dict[str, str]]:
 
 
 def lookup(table: str, key: str, lang: str, **fields: object) -> str:
-    """String `key` of grader/data/`table` in `lang` (falling back to English), formatted with `fields`."""
-    entry = _table(table)[key]
+    """String `key` of grader/data/`table` in `lang` (falling back to English), formatted with `fields`.
+
+    Plurals: when the field `count` is 1 and the table has `<key>_one`, that string is used instead
+    ("1 question", not "1 questions"); its Chinese is the same as the plural's, Chinese has no plural.
+    """
+    entries = _table(table)
+    if fields.get("count") == 1 and f"{key}_one" in entries:
+        key = f"{key}_one"
+    entry = entries[key]
     return entry.get(lang, entry["en"]).format(**fields)
 
 

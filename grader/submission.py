@@ -1,4 +1,5 @@
-"""What is being graded: a workspace folder (one file per exercise) or a single .py file."""
+"""What is being graded: a workspace folder (one file per exercise), a single .py file, or a Jupyter
+notebook (.ipynb, converted to Python in the snapshot: grader/ipynb.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ def resolve(path: str | Path) -> Submission:
         if not files:
             raise SubmissionError("no_workspace", path=str(path))
         return Submission(path=p, kind="workspace", files=files, given=str(path))
-    if p.suffix != ".py":
+    if p.suffix == ".ipynb":
+        from grader.ipynb import NotebookFormatError, read_cells
+
+        try:
+            read_cells(p)  # read as data only: a malformed notebook is one clear line, here
+        except NotebookFormatError as exc:
+            raise SubmissionError(exc.key, **{**exc.fields, "path": str(path)}) from None
+    elif p.suffix != ".py":
         raise SubmissionError("not_python", path=str(path))
     return Submission(path=p, kind="file", files={name: p for name in exercises.names()}, given=str(path))

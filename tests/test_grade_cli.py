@@ -46,6 +46,18 @@ def test_fresh_workspace_grades_like_the_stubs(tmp_path: Path) -> None:
     assert "failed" in listing.stdout and "Next up: k1" in listing.stdout
 
 
+def test_list_outside_a_workspace_says_so_in_one_line(tmp_path: Path) -> None:
+    for args, lang, words in ((["list"], "en", "no kl-drill workspace at ."), (["list"], "zh", "不是 kl-drill 工作区"),
+                              (["list", "--workspace", str(tmp_path / "nowhere")], "en", "nowhere")):
+        proc = kldrill(*args, "--lang", lang, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stdout == "", proc.stdout
+        assert proc.stderr.startswith("kldrill: ") and proc.stderr.count("\n") == 1 and words in proc.stderr
+    ws = tmp_path / "ws"
+    kldrill("init", str(ws))
+    listing = kldrill("list", "--workspace", str(ws), "--lang", "en", cwd=tmp_path)
+    assert listing.returncode == 0 and "Next up: k1" in listing.stdout
+
+
 def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kldrill("init", str(ws))
@@ -142,11 +154,11 @@ def test_python_m_grader_is_kldrill() -> None:
 
 
 def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys, click\nfrom grader.cli import cli\n"
             "for args in (['--help'], ['list'], ['hint', 'k1'], ['hint', 'grpo_loss'], ['init', sys.argv[1]],\n"
             "             ['init', sys.argv[1] + '2', '--track', '2'], ['grade', '--help'],\n"
-            "             ['reset', 'k1', sys.argv[1]], ['reset', '--help']):\n"
-            "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
+            "             ['reset', 'k1', sys.argv[1]], ['reset', '--help'], ['list', '--workspace', sys.argv[1]]):\n"
+            "    try:\n        cli(args, standalone_mode=False)\n    except (SystemExit, click.ClickException):\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

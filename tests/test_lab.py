@@ -259,6 +259,17 @@ def test_impl_that_cannot_be_used_exits_2_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_impl_timeout_is_an_option(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.py"
+    slow.write_text((SOLUTIONS / "k1.py").read_text().replace("def k1(", "def _k1(")
+                    + "\n\ndef k1(*args, **kwargs):\n    import time\n    time.sleep(2)\n    return _k1(*args, **kwargs)\n"
+                    + (SOLUTIONS / "k3.py").read_text())
+    doc = lab_json("--impl", str(slow), "--samples", "1000", "--timeout", "0.5")
+    rows = by_name(doc)
+    assert "timed out after 0.5 s" in json.dumps(rows["k1"]), rows["k1"]
+    assert rows["k3"].get("error") is None and rows["k3"]["mean"] == pytest.approx(0.125, abs=0.05)
+
+
 def test_impl_gradients_find_the_mistakes(tmp_path: Path) -> None:
     path = tmp_path / "mine.py"
     path.write_text(WRONG_K2)
@@ -353,7 +364,12 @@ def test_gradients_panel() -> None:
 def test_plot(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib", reason="matplotlib is the optional 'plot' extra")
     path = tmp_path / "lab.png"
-    result = lab("--samples", "20000", "--plot", str(path))
+    path.write_bytes(b"my earlier plot")
+    refused = lab("--samples", "20000", "--plot", str(path))
+    assert refused.exit_code == 2 and refused.stdout == "" and refused.stderr.count("\n") == 1
+    assert "exists already" in refused.stderr and "--force" in refused.stderr
+    assert path.read_bytes() == b"my earlier plot"
+    result = lab("--samples", "20000", "--plot", str(path), "--force")
     assert result.exit_code == 0, result.stderr
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 30_000
@@ -394,6 +410,7 @@ def test_plot_without_matplotlib_is_one_line(monkeypatch, tmp_path: Path) -> Non
     (["--impl", "/no/such/path"], "no such file or folder"), (["--preset", "nope"], "schulman"),
     (["--preset", "schulman", "--p", "1,1"], "cannot be combined"), (["--gradients", "--plot", "x.png"], "cannot"),
     (["--plot", "out.txt"], ".png"), (["--plot", "/no/such/dir/x.png"], "no such folder"),
+    (["--timeout", "5"], "--timeout only applies with --impl"), (["--force"], "--force only applies with --plot"),
 ])
 def test_bad_input_is_one_line_exit_2(args: list[str], words: str) -> None:
     result = lab(*args)

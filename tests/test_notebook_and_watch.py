@@ -52,6 +52,10 @@ def test_check_rejects_bad_arguments_clearly() -> None:
         check("k4", my_k3)
     with pytest.raises(NotebookError, match="needs a Python function"):
         check("k3", 42)
+    with pytest.raises(NotebookError, match=r'exercise name first.*check\("k3", k3\)'):
+        check(my_k3, "k3")  # arguments swapped
+    with pytest.raises(NotebookError, match="先练习名"):
+        check(my_k3, "k3", lang="zh")
 
 
 def _reader(stream, q: "queue.Queue[str]") -> None:

@@ -62,7 +62,15 @@ def test_numeric_spellings(text: str) -> None:
     assert parse_number(text) == pytest.approx(0.125, abs=1e-15)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "-inf", "1/0", "0,125", "1/2/3"])
+# The quiz's own texts print U+2212 (log x ≤ x − 1); a learner copying that, or typing on a keyboard or
+# an input method that gives an en/em dash or a full-width hyphen, means minus.
+@pytest.mark.parametrize("text", ["\u22120.125", "\u20130.125", "\u20140.125", "\u20100.125", "\uff0d0.125",
+                                  "\ufe630.125", "\u2212 1/8", "1/\u22128", "\u22121.25e\u22121", "-0.125"])
+def test_numeric_minus_in_any_dash_form(text: str) -> None:
+    assert parse_number(text) == pytest.approx(-0.125, abs=1e-15)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "-inf", "1/0", "0,125", "1/2/3", "\u2212inf", "\u2212\u22121"])
 def test_numeric_rejects_non_numbers(text: str) -> None:
     with pytest.raises(AnswerFormatError):
         parse_number(text)

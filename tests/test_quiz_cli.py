@@ -220,3 +220,97 @@ def test_the_quiz_never_imports_torch(bank: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Score: 5/5 (100%)" in proc.stdout and proc.stdout.rstrip().endswith("no torch")
+
+
+# ---- Ctrl-C and plurals ------------------------------------------------------------------------
+
+def test_ctrl_c_at_a_prompt_says_interrupted_and_keeps_the_answers_given(bank: Path) -> None:
+    class Terminal:
+        interactive = True
+
+        def __init__(self) -> None:
+            self.out, self.reads = [], 0
+
+        def read(self, prompt: str) -> str | None:
+            self.reads += 1
+            if self.reads == 2:
+                raise KeyboardInterrupt
+            return "b"
+
+        def write(self, text: str = "") -> None:
+            self.out.append(text)
+
+    questions = load_bank(bank).questions
+    recorded: list[str] = []
+    term = Terminal()
+    try:
+        result = run_session(questions[:3], term, "en", lambda q, ok: recorded.append(q.id))
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped the quiz loop")
+    assert result.interrupted and result.asked == 1 and recorded == ["k3-nonnegative"]
+    text = "\n".join(term.out)
+    assert "Interrupted after 1 of 3 questions" in text and "Input ended" not in text
+    assert "Score: 1/1 (100%)" in text
+
+
+def _quiz_at_a_terminal(bank: Path, tmp_path: Path, lang: str) -> tuple[int, str]:
+    """Run the real command on a pseudo-terminal; at the second question's prompt, Ctrl-C (SIGINT)."""
+    import pty
+    import select
+    import signal
+    import time
+
+    env = {**os.environ, "KLDRILL_DATA_DIR": str(tmp_path / "data"), "KLDRILL_LANG": lang,
+           "PYTHONIOENCODING": "utf-8"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(KLDRILL), "quiz", "--bank", str(bank), "--ids", ",".join(ORDER)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    seen, deadline, answered, sent = b"", time.monotonic() + 90, False, 0.0
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        prompts = seen.count("答案".encode() if lang == "zh" else b"Your answer")
+        if prompts == 1 and not answered:
+            os.write(master, b"b\n")
+            answered = True
+        elif prompts == 2 and (not sent or time.monotonic() > sent + 3):
+            # A person's Ctrl-C comes while input() waits; one sent between the prompt and the read is
+            # only noticed at the next signal (CPython), so wait a little first and resend if unheard.
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGINT)
+            sent = time.monotonic()
+        if proc.poll() is not None and not ready:
+            break
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    os.close(master)
+    return code, seen.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("lang,words", [("en", "Interrupted after 1 of 5 questions"),
+                                        ("zh", "已中断：共 5 题，回答了 1 题")])
+def test_ctrl_c_in_the_real_quiz_exits_130(bank: Path, tmp_path: Path, lang: str, words: str) -> None:
+    code, out = _quiz_at_a_terminal(bank, tmp_path, lang)
+    assert code == 130, out
+    assert words in out and "Input ended" not in out and "Traceback" not in out and "Aborted" not in out
+
+
+def test_one_question_is_singular_in_english_and_natural_in_chinese(bank: Path, data_dir: Path) -> None:
+    one = run_quiz("--bank", str(bank), "--ids", "k1-sign", input="")
+    assert "Quiz: 1 question from" in one.stdout and "1 questions" not in one.stdout
+    assert "Input ended after 0 of 1 question." in one.stdout
+    two = run_quiz("--bank", str(bank), "--ids", "k1-sign,k3-nonnegative", input="")
+    assert "Quiz: 2 questions from" in two.stdout and "after 0 of 2 questions." in two.stdout
+    zh = run_quiz("--bank", str(bank), "--ids", "k1-sign", lang="zh", input="")
+    assert "测验：共 1 题" in zh.stdout

@@ -209,7 +209,7 @@ def test_an_answer_that_cannot_be_saved_is_reported_and_the_summary_still_printe
     assert summary(result) == {"asked": 3, "correct": 3, "answers": [
         {"id": "k1-sign", "correct": True}, {"id": "k3-nonnegative", "correct": True},
         {"id": "gaussian-kl", "correct": True}]}
-    assert "warning: this answer was not saved" in result.stderr and "1 answers were not saved" in result.stderr
+    assert "warning: this answer was not saved" in result.stderr and "1 answer was not saved" in result.stderr
     assert [a[0] for a in answers(data_dir)] == ["k1-sign", "gaussian-kl"]
 
 

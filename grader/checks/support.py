@@ -63,9 +63,17 @@ def call(learner: LearnerSession, exercise: str, args: Sequence[Any], **grad: An
     except LearnerError as exc:
         if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
             raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
-                               where=exc.detail.get("where") or "") from None
+                               where=where(exc.detail)) from None
         raise CheckFailure("check_call_failed", call=describe_call(exercise, args),
                            reason=reason(exc)) from None
+
+
+def where(detail: dict) -> Text | str:
+    """Where the learner's code failed: 'k3.py:7', or the notebook's cell and line, in words."""
+    cell = detail.get("cell")
+    if isinstance(cell, list) and len(cell) == 3:
+        return Text("where_cell", file=cell[0], cell=cell[1], line=cell[2])
+    return detail.get("where") or ""
 
 
 def reason(exc: LearnerError) -> Text:
@@ -80,8 +88,8 @@ def reason(exc: LearnerError) -> Text:
             return Text("reason_not_tuple", type=d.get("message"))
         if kind == "WrongCount":
             return Text("reason_wrong_count", got=d.get("message"))
-        where = f" ({d['where']})" if d.get("where") else ""
-        return Text("reason_exception", type=kind, message=d.get("message", ""), where=where)
+        shown = Text("where_paren", where=where(d)) if d.get("where") else ""
+        return Text("reason_exception", type=kind, message=d.get("message", ""), where=shown)
     if exc.kind == "refused":
         return Text(d["key"], **d["fields"])
     return Text(f"reason_{exc.kind}", seconds=f"{exc.seconds:g}", message=d.get("message", ""))
@@ -235,7 +243,7 @@ def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], wa
             # stub left unwritten: like reading values, it leaves the device unjudged.
             if detail.get("type") == "NotImplementedError" and "meta" not in str(detail.get("message", "")):
                 raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
-                                   where=detail.get("where") or "") from None
+                                   where=where(detail)) from None
             return  # it reads values: the device cannot be judged without data
         raise CheckFailure("check_call_failed", call=describe_call(exercise, args), reason=reason(exc)) from None
     if result.device != "meta":

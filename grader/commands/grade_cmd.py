@@ -12,6 +12,7 @@ from grader.cli_common import KldrillError, lang_option, track_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
+from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
 from grader.results import GradeResult
@@ -31,7 +32,7 @@ def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
 
 
 def batch_entries(directory: str, lang: str) -> list[str]:
-    """The submissions in ``directory``, sorted by name: each .py file and each sub-folder.
+    """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder.
 
     A sub-folder without exercise files is kept (its verdict says so: a student whose submission is
     malformed must show up in the gradebook with a zero, not vanish); any other file (a README, a
@@ -53,7 +54,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
         path = root / name
         if name.startswith(".") or name == "__pycache__":
             continue
-        if path.is_dir() or (path.is_file() and path.suffix == ".py"):
+        if path.is_dir() or (path.is_file() and path.suffix in (".py", ".ipynb")):
             entries.append(str(path))
         else:
             click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
@@ -85,7 +86,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
               "(no network, a private /tmp, its own processes, none of kl-drill's files). Default: wherever "
               "bubblewrap works; --sandbox makes it required.")
 @click.option("--batch", "batch_dir", metavar="DIR",
-              help="Grade every submission in DIR (each .py file, each sub-folder), in name order.")
+              help="Grade every submission in DIR (each .py or .ipynb file, each sub-folder), in name order.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="With --batch: submissions graded at once (default: the number of cores).")
 @click.option("--shard", metavar="I/N", help="With --batch: grade only entries I, I+N, I+2N, ... of DIR "
@@ -105,8 +106,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
           junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool,
           tracks: tuple[int, ...], lang: str) -> None:
-    """Grade a workspace folder or one .py file (default: the current workspace), or with --batch DIR
-    every submission in DIR.
+    """Grade a workspace folder, one .py file or a notebook (.ipynb) (default: the current workspace),
+    or with --batch DIR every submission in DIR.
 
     Exit status: 0 if every graded exercise (of every submission) passed, 1 otherwise, 2 for usage
     errors.
@@ -156,6 +157,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             submission = resolve(path)
         except SubmissionError as exc:
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
+        if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
+            click.echo(f"kldrill: {note}", err=True)
         try:
             label = str(submission.path) if path == "." else path
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)

@@ -14,10 +14,15 @@ from grader.i18n import t
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
 @click.option("--closed-book", is_flag=True,
               help="Stubs without the formula: the contract says what to compute, not how (hints still unlock it).")
+@click.option("--notebook", is_flag=True,
+              help="Create a practice notebook (kl-drill.ipynb: each exercise's contract, stub and check cell) instead.")
 @track_option
 @lang_option
-def init(directory: str, force: bool, closed_book: bool, tracks: tuple[int, ...], lang: str) -> None:
+def init(directory: str, force: bool, closed_book: bool, notebook: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Copy the exercise stubs into a new workspace DIRECTORY (default: kl-drill-workspace)."""
+    if notebook:
+        _init_notebook(Path(directory), force, closed_book, lang)
+        return
     backups: list[Path] = []
     try:
         written = workspace.init(Path(directory), force=force, closed_book=closed_book, backups=backups,
@@ -29,3 +34,15 @@ def init(directory: str, force: bool, closed_book: bool, tracks: tuple[int, ...]
     click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written)))
     if backups:
         click.echo(t("init_backed_up", lang, count=len(backups), folder=Path(directory) / workspace.BACKUP_DIR))
+
+
+def _init_notebook(directory: Path, force: bool, closed_book: bool, lang: str) -> None:
+    from grader.practice_notebook import write
+
+    try:
+        path = write(directory, closed_book, lang, force=force)
+    except FileExistsError:
+        raise KldrillError(t("init_notebook_exists", lang, path=directory / "kl-drill.ipynb")) from None
+    except OSError as exc:
+        raise KldrillError(f"{directory}: {exc.strerror}") from None
+    click.echo(t("init_notebook_done", lang, path=path))

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, table, workspace
-from grader.cli_common import lang_option
+from grader.cli_common import KldrillError, lang_option
 from grader.i18n import pick, t
 
 
@@ -16,6 +16,8 @@ from grader.i18n import pick, t
 def list_exercises(directory: str, lang: str) -> None:
     """List the exercises, their last known status, and what to do next."""
     path = Path(directory)
+    if not workspace.is_workspace(path):  # rows of "not graded yet" would read as a workspace's
+        raise KldrillError(t("list_no_workspace", lang, path=directory))
     known, closed = workspace.statuses(path), workspace.closed_book(path)
 
     def status(name: str) -> str:
@@ -30,7 +32,6 @@ def list_exercises(directory: str, lang: str) -> None:
             click.echo()
         click.echo(pick(exercises.track_title(track), lang))
         click.echo(table.render(header, rows))
-    if workspace.is_workspace(path):
-        nxt = workspace.next_exercise(path)
-        click.echo()
-        click.echo(t("list_next", lang, name=nxt.name, file=nxt.file) if nxt else t("list_done", lang))
+    nxt = workspace.next_exercise(path)
+    click.echo()
+    click.echo(t("list_next", lang, name=nxt.name, file=nxt.file) if nxt else t("list_done", lang))

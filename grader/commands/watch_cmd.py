@@ -100,9 +100,11 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
         submission = resolve(path)
     except SubmissionError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
-    if submission.kind != "workspace":
+    if submission.kind != "workspace" and submission.path.suffix != ".ipynb":
         raise KldrillError(t("watch_needs_workspace", lang, path=path))
-    files = [submission.path / e.file for e in exercises.all_exercises()]
+    # A notebook holds every exercise: saving it re-grades them all.
+    files = [submission.path / e.file if submission.kind == "workspace" else submission.path
+             for e in exercises.all_exercises()]
     results: dict[str, object] = {}
     changed = set(exercises.names())
     seen = _mtimes(files)

@@ -254,8 +254,9 @@ class LearnerSession:
         try:
             os.chmod(self.tmp, 0o711)  # the learner's uid may pass through to its copy, not list
             self._snapshot = self.tmp / "submission"
+            self._notebooks: dict = {}  # converted file name -> (notebook name, grader.ipynb.Converted)
             self._names, self._refused = snapshot.take(submission.kind, submission.path, submission.given,
-                                                       submission.files, self._snapshot)
+                                                       submission.files, self._snapshot, self._notebooks)
             if os.geteuid() == 0:
                 self._uid = LearnerUid(slot)
             self._workdir = self.tmp / "work"
@@ -477,6 +478,18 @@ class LearnerSession:
             self._broken[key] = error
             raise error from None
 
+    def _in_cells(self, detail: dict) -> dict:
+        """An error in a converted notebook: ``where`` names the cell and line the learner wrote
+        (and ``cell`` holds [notebook, cell, line] for a message in the learner's language)."""
+        name, _, line = detail.get("where", "").rpartition(":")
+        if name in self._notebooks and line.isdigit():
+            notebook, converted = self._notebooks[name]
+            place = converted.where(int(line))
+            if place is not None:
+                detail["where"] = f"{notebook}, cell {place[0]}, line {place[1]}"
+                detail["cell"] = [notebook, place[0], place[1]]
+        return detail
+
     def _path(self, exercise: str) -> str | None:
         name = self._names.get(exercise)
         return f"{INSIDE if self.sandbox else self._snapshot}/{name}" if name is not None else None
@@ -500,7 +513,7 @@ class LearnerSession:
         if status == "missing":
             return LoadResult("missing")
         if status == "error":
-            return LoadResult("error", LearnerError("exception", clean_error(reply.get("error"))))
+            return LoadResult("error", LearnerError("exception", self._in_cells(clean_error(reply.get("error")))))
         return LoadResult("error", LearnerError("garbled"))
 
     def call(self, exercise: str, args: list, grad: list[bool] | None = None,
@@ -529,7 +542,7 @@ class LearnerSession:
         reply = self._exchange(path, request, exercise)
         ok = reply.get("ok")
         if ok is False:
-            raise LearnerError("exception", clean_error(reply.get("error")))
+            raise LearnerError("exception", self._in_cells(clean_error(reply.get("error"))))
         if ok is not True:
             raise LearnerError("garbled")
         if device == "meta":

@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+from grader import ipynb
 from grader.isolation.hidden import hidden_paths
 
 MAX_FILES = 200
@@ -28,13 +29,16 @@ def _links_into_hidden(path: Path) -> bool:
     return real != Path(os.path.abspath(path)) and any(real.is_relative_to(h) for h in hidden_paths())
 
 
-def take(kind: str, path: Path, given: str, files: dict[str, Path], dest: Path
-         ) -> tuple[dict[str, str], dict[str, tuple[str, dict]]]:
+def take(kind: str, path: Path, given: str, files: dict[str, Path], dest: Path,
+         notebooks: dict | None = None) -> tuple[dict[str, str], dict[str, tuple[str, dict]]]:
     """Copy the submission at ``path`` into ``dest``.
 
     Returns (exercise -> file name inside ``dest``, exercise -> why its file was refused, as a UI
     message key and its fields). A workspace
     contributes its top-level .py files and its packages' .py files (helpers the learner imports).
+    A notebook (.ipynb) is converted here, in the judge, to the .py the learner's process imports
+    (grader/ipynb.py: read as data, never run); ``notebooks`` receives converted name -> (the
+    notebook's name, its grader.ipynb.Converted), to say which cell an error points at.
     """
     dest.mkdir(mode=0o755)
     names: dict[str, str] = {}
@@ -42,6 +46,17 @@ def take(kind: str, path: Path, given: str, files: dict[str, Path], dest: Path
     if _links_into_hidden(Path(given)):
         return {}, {name: ("refused_link_hidden", {"path": given}) for name in files}
     root = path if kind == "workspace" else path.parent
+    if kind == "file" and ipynb.is_notebook(path):
+        target = f"{path.stem}.py" if path.stem.isidentifier() else "notebook.py"
+        try:
+            converted = ipynb.convert(path)
+        except ipynb.NotebookFormatError as exc:
+            return {}, {name: (exc.key, {**exc.fields, "path": path.name}) for name in files}
+        (dest / target).write_text(converted.source, encoding="utf-8")
+        os.chmod(dest / target, 0o644)
+        if notebooks is not None:
+            notebooks[target] = (path.name, converted)
+        return {name: target for name in files}, {}
     if kind == "file":
         _copy(path, dest / path.name)
         return {name: path.name for name in files}, {}

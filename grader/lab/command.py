@@ -19,6 +19,7 @@ from grader.cli_common import KldrillError, lang_option
 
 MAX_SAMPLES = 10_000_000  # three float64 copies per estimator, and --impl sends them through a pipe
 PRESETS = ("schulman",)
+DEFAULT_TIMEOUT = 30.0  # seconds per call of the learner's code (--impl)
 
 
 def _s(key: str, lang: str, **fields: object) -> str:
@@ -60,7 +61,7 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
               help="Samples x ~ q (default 1000000; 1e6 works).")
 @click.option("--seed", "seed_text", default=None, metavar="S", help="Random seed (default 0): same seed, same numbers.")
 @click.option("--impl", default=None, metavar="PATH",
-              help="Use your k1/k2/k3 from a workspace folder or a .py file (run in its own process, as in grading).")
+              help="Use your k1/k2/k3 from a workspace folder, a .py file or a notebook (run in its own process, as in grading).")
 @click.option("--preset", default=None, metavar="NAME", help="schulman: the table of Schulman's blog post, re-derived.")
 @click.option("--gradients", is_flag=True,
               help="Exact expected gradients of k1, k2, k3 used as losses on a small categorical policy.")
@@ -72,11 +73,14 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
                    "pi* ∝ ref · exp(r / beta).")
 @click.option("--plot", "plot_path", default=None, metavar="FILE.png",
               help="Also draw the sample distributions and a sweep of separations (needs matplotlib).")
+@click.option("--force", is_flag=True, help="Let --plot overwrite an existing file.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+              help=f"With --impl: time limit per call of your code (default {DEFAULT_TIMEOUT:g}).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
 @lang_option
 def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_text: str | None,
         impl: str | None, preset: str | None, gradients: bool, toy_lm: bool, dpo: bool, plot_path: str | None,
-        as_json: bool, lang: str) -> None:
+        force: bool, timeout: float | None, as_json: bool, lang: str) -> None:
     """Sample x ~ q and compare k1, k2, k3 with the true KL(q‖p) of two Gaussians.
 
     \b
@@ -101,6 +105,10 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     for first, second in conflicts:
         if given[first] and given[second]:
             raise KldrillError(_s("option_conflict", lang, first=first, second=second))
+    for option, needs, used in (("--timeout", "--impl", timeout is not None and impl is None),
+                                ("--force", "--plot", force and plot_path is None)):
+        if used:
+            raise KldrillError(_s("option_needs", lang, option=option, needs=needs))
     if preset is not None and preset not in PRESETS:
         problem = _s("one_of", lang, choices=", ".join(PRESETS), got=preset)
         raise KldrillError(_s("option_bad", lang, option="--preset", problem=problem))
@@ -111,8 +119,8 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     if toy_lm or dpo:
         _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, as_json, lang)
         return
-    plot = _check_plot_path(plot_path, lang) if plot_path else None
-    source = _source(impl, lang)
+    plot = _check_plot_path(plot_path, force, lang) if plot_path else None
+    source = _source(impl, timeout or DEFAULT_TIMEOUT, lang)
 
     with source:
         if gradients:
@@ -123,7 +131,7 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
             _run_pair(source, q, p, samples, seed, plot, as_json, lang)
 
 
-def _check_plot_path(text: str, lang: str) -> Path:
+def _check_plot_path(text: str, force: bool, lang: str) -> Path:
     from grader.lab.plot import FORMATS, matplotlib_available
 
     if not matplotlib_available():
@@ -135,10 +143,12 @@ def _check_plot_path(text: str, lang: str) -> Path:
     if not path.parent.is_dir():
         raise KldrillError(_s("plot_unwritable", lang, path=text,
                               reason=_s("no_such_folder", lang)))
+    if path.exists() and not force:  # checked before the samples are drawn, so nothing is lost
+        raise KldrillError(_s("plot_exists", lang, path=text))
     return path
 
 
-def _source(impl: str | None, lang: str):  # -> EstimatorSource, a context manager
+def _source(impl: str | None, timeout: float, lang: str):  # -> EstimatorSource, a context manager
     from grader.lab.estimate import LearnerEstimators, ReferenceEstimators
 
     if impl is None:
@@ -147,7 +157,7 @@ def _source(impl: str | None, lang: str):  # -> EstimatorSource, a context manag
     from grader.submission import SubmissionError
 
     try:
-        return LearnerEstimators(impl)
+        return LearnerEstimators(impl, call_timeout=timeout)
     except SubmissionError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
 

@@ -186,7 +186,7 @@ class Interview:
             run.passed = True
             run.seconds_to_pass = saved_at
             self.io.write(pt("interview_passed", self.lang, name=run.name, clock=_clock_text(run.seconds_to_pass),
-                             attempts=run.attempts))
+                             count=run.attempts))
             return True
         run.failures[failure_key(result)] += 1
         return False

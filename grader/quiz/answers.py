@@ -4,6 +4,8 @@
 - multi: letters in any order, case, and separation: "A,C", "ac", "a c", "C, A", "A，C" and "A、C"
   (the comma and enumeration comma of a Chinese keyboard) all mean {A, C}.
 - numeric: a decimal or scientific number ("0.125", "1.25e-1", "  .125 ") or a fraction ("1/8").
+  Any dash stands for the minus sign: U+2212 (which the quiz's own prompts print), the en and em
+  dashes, the hyphens and the small and full-width hyphen-minus ("−0.5", "1e–3").
   Right when within the question's absolute tolerance, or equal up to float rounding.
 - the self-rating after an open question: y/yes/是/对 or n/no/否/不/错.
 
@@ -22,6 +24,9 @@ from grader.quiz.bank import LETTERS, Question
 _SEPARATORS = re.compile(r"[\s,;、.。()]+")
 _YES = {"y", "yes", "是", "对", "對"}
 _NO = {"n", "no", "否", "不", "不是", "错", "錯"}
+# Dashes a keyboard, an input method or a copy from a rendered formula gives for "-" (NFKC folds only
+# the small and full-width hyphen-minus, U+FE63 and U+FF0D).
+_MINUS = str.maketrans({ch: "-" for ch in "\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u2796\u02d7\ufe58"})
 
 
 class AnswerFormatError(ValueError):
@@ -51,7 +56,7 @@ def parse_letters(text: str, letters: str) -> tuple[str, ...]:
 
 
 def parse_number(text: str) -> float:
-    folded = _fold(text).replace(" ", "")
+    folded = _fold(text).translate(_MINUS).replace(" ", "")
     try:
         if "/" in folded:
             num, den = folded.split("/")

@@ -5,7 +5,8 @@ about what a bare click app does; the quiz's own modules load when a quiz runs.
 
 Exit codes: 0 a quiz ran (whatever the score), or ended early at end of input; 2 bad options or a
 malformed bank; 1 the progress database cannot be used (nothing was asked) or an answer could not
-be saved (the summary is still printed).
+be saved (the summary is still printed); 130 interrupted by Ctrl-C (the answers given are saved and
+the score is printed).
 """
 
 from __future__ import annotations
@@ -54,11 +55,16 @@ def quiz(count: int | None, topics: tuple[str, ...], ids: str | None, seed: int 
     for first, second in _CONFLICTS:
         if given[first] and given[second]:
             raise KldrillError(qt("option_conflict", lang, first=first, second=second))
-    loaded = _load(bank, lang)
-    if stats:
-        _show_stats(loaded, topics, as_json, lang)
-    else:
-        _quiz(loaded, count, topics, ids, seed, review, as_json, lang)
+    try:
+        loaded = _load(bank, lang)
+        if stats:
+            _show_stats(loaded, topics, as_json, lang)
+        else:
+            _quiz(loaded, count, topics, ids, seed, review, as_json, lang)
+    except KeyboardInterrupt:  # outside a question (the loop itself says how far it got)
+        click.echo(err=True)
+        click.echo(f"kldrill: {qt('interrupted', lang)}", err=True)
+        raise click.exceptions.Exit(130) from None
 
 
 def _load(path: Path | None, lang: str):  # -> Bank
@@ -143,6 +149,8 @@ def _quiz(bank, count: int | None, topics: tuple[str, ...], ids: str | None, see
         click.echo(json.dumps(result.summary()))
     if unsaved:
         raise KldrillError(qt("progress_unsaved", lang, count=len(unsaved), reason=unsaved[0]), exit_code=1)
+    if result.interrupted:
+        raise click.exceptions.Exit(130)
 
 
 def _nothing_due(store, key: str, pool, as_json: bool, lang: str) -> None:

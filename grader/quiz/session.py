@@ -7,8 +7,10 @@ Input rules:
 - An unreadable answer (a letter that names no choice, text where a number is due, an invalid y/n):
   interactive input says why and asks again; piped input counts it as wrong and moves on, because
   asking again would take the script's next line, meant for the next question, as this answer.
-- End of input (or Ctrl-C at a prompt) ends the quiz at once; the questions answered so far are the
-  score. A question whose answer or self-rating never came is not counted.
+- End of input ends the quiz at once; the questions answered so far are the score. A question whose
+  answer or self-rating never came is not counted.
+- Ctrl-C (KeyboardInterrupt, at a prompt or anywhere in the loop) ends it the same way, but says
+  "interrupted" and sets Result.interrupted, so the command can exit 130 as an interrupted program does.
 """
 
 from __future__ import annotations
@@ -65,9 +67,12 @@ class TerminalIO:
     def read(self, prompt: str) -> str | None:
         try:
             return input(prompt)
-        except (EOFError, KeyboardInterrupt):
+        except EOFError:
             self._write("")  # the prompt's line is left open otherwise
             return None
+        except KeyboardInterrupt:
+            self._write("")
+            raise
 
     def write(self, text: str = "") -> None:
         self._write(text)
@@ -83,6 +88,7 @@ class Outcome:
 class Result:
     planned: int
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False  # ended by Ctrl-C
 
     @property
     def asked(self) -> int:
@@ -108,16 +114,21 @@ Recorder = Callable[[Question, bool], None]
 def run_quiz(questions: Sequence[Question], io: QuizIO, lang: str, record: Recorder | None = None) -> Result:
     """Ask each question, judge it, show the answer and explanation; record(question, correct) after each."""
     result = Result(planned=len(questions))
-    for number, question in enumerate(questions, start=1):
-        _show_question(question, number, len(questions), io, lang)
-        correct = _ask_open(question, io, lang) if question.type == "open" else _ask_keyed(question, io, lang)
-        if correct is None:
-            io.write()
-            io.write(qt("quiz_input_ended", lang, asked=result.asked, total=result.planned))
-            break
-        result.outcomes.append(Outcome(question.id, correct))
-        if record is not None:
-            record(question, correct)  # at once, so an interrupted quiz keeps every answer given
+    try:
+        for number, question in enumerate(questions, start=1):
+            _show_question(question, number, len(questions), io, lang)
+            correct = _ask_open(question, io, lang) if question.type == "open" else _ask_keyed(question, io, lang)
+            if correct is None:
+                io.write()
+                io.write(qt("quiz_input_ended", lang, asked=result.asked, count=result.planned))
+                break
+            result.outcomes.append(Outcome(question.id, correct))
+            if record is not None:
+                record(question, correct)  # at once, so an interrupted quiz keeps every answer given
+    except KeyboardInterrupt:
+        result.interrupted = True
+        io.write()
+        io.write(qt("quiz_interrupted", lang, asked=result.asked, count=result.planned))
     io.write()
     io.write(score_line(result, lang))
     return result
