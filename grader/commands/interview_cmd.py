@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 
 from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 
-def _pick(store, chosen: tuple[str, ...], count: int) -> list[str]:
+def _pick(store, chosen: tuple[str, ...], count: int, tracks: tuple[int, ...] = ()) -> list[str]:
     from grader.practice import schedule
 
     if chosen:
         return list(dict.fromkeys(chosen))
-    names = exercises.names()
+    names = [e.name for e in exercises.all_exercises() if not tracks or e.track in tracks]
     cards = store.exercise_cards()
     seen = {n: c.due for n, c in cards.items()}
     return schedule.order(names, store.exercises_due(names), seen)[:count]
@@ -92,9 +92,10 @@ def _grade_live(judge, path: Path, name: str, io, lang: str):
 @click.option("--seed", type=int, default=None, help="Seed for the choice of follow-up questions.")
 @click.option("--force", is_flag=True, help="Replace your own exercise files in DIRECTORY (backups are kept).")
 @click.option("--json", "as_json", is_flag=True, help="End with the scorecard as one line of JSON.")
+@track_option
 @lang_option
 def interview(directory: str, chosen: tuple[str, ...], count: int, followups: int, seed: int | None,
-              force: bool, as_json: bool, lang: str) -> None:
+              force: bool, as_json: bool, lang: str, tracks: tuple[int, ...] = ()) -> None:
     """A mock interview: write each function from memory (closed book) while the clock runs.
 
     \b
@@ -127,7 +128,7 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
     except ProgressError as exc:  # before anything starts: nothing is lost
         raise KldrillError(exc.render(lang), exit_code=1) from None
     with store:
-        names = _pick(store, chosen, count)
+        names = _pick(store, chosen, count, tracks)
         if not names:
             click.echo(pt("interview_nothing", lang))
             return
