@@ -14,7 +14,7 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
       ``advantages``: (B,), one per sequence (from grpo_advantages), shared by its tokens. ``mask``:
       (B, T), 1.0 on real response tokens, 0.0 on padding (any pattern; rows may be all 0). One float
       dtype (float32 or float64) for all; every value finite; graded inputs keep
-      |ref_logp - logp| <= 2. Return the 0-d loss to minimise: DeepSeekMath's GRPO objective (as TRL's
+      logp and ref_logp within 2 of each other. Return the 0-d loss to minimise: DeepSeekMath's GRPO objective (as TRL's
       GRPOTrainer writes it) with PPO's clipped importance ratio, clip range [1 - clip_eps,
       1 + eps_high] (eps_high = clip_eps_high if given, else clip_eps; DAPO's asymmetric clip), plus
       ``beta`` times the per-token k3 estimate of KL(pi_theta || pi_ref), the whole per-token loss
@@ -30,7 +30,7 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
       ``logp``、``old_logp``、``ref_logp``：(B, T)，采样 token 分别在正在训练的策略、采样它们的策略和冻结的参考
       模型下的对数概率。``advantages``：(B,)，每个序列一个（来自 grpo_advantages），该序列的 token 共用。
       ``mask``：(B, T)，真实回答 token 处为 1.0，padding 处为 0.0（任意模式；某些行可以全为 0）。所有输入同一种
-      浮点 dtype（float32 或 float64）；所有值有限；评分用的输入满足 |ref_logp - logp| <= 2。返回要最小化的 0 维
+      浮点 dtype（float32 或 float64）；所有值有限；评分用的输入中 logp 与 ref_logp 相差不超过 2。返回要最小化的 0 维
       损失：DeepSeekMath 的 GRPO 目标（按 TRL 的 GRPOTrainer 的写法），使用 PPO 截断的重要性比值，截断区间为
       [1 - clip_eps, 1 + eps_high]（给出 clip_eps_high 时 eps_high 取它，否则取 clip_eps；即 DAPO 的非对称截断），
       再加上 ``beta`` 乘以逐 token 的 k3（估计 KL(pi_theta || pi_ref)），整个逐 token 损失按 ``mode`` 在 mask 上
