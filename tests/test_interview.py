@@ -135,7 +135,7 @@ def test_a_whole_mock_interview_in_a_terminal(tmp_path: Path) -> None:
     with Store.open(data / "progress.sqlite3") as store:
         (k3,) = store.exercise_cards().values()
         assert k3.exercise == "k3" and k3.attempts == 1 and k3.passes == 1 and k3.last_rating == "hard"
-        assert k3.due > datetime.now(timezone.utc)
+        assert k3.due > datetime.now(timezone.utc) + timedelta(hours=23)  # Hard: the next day
         assert k3.due.isoformat() == run["next_due"]
     stats = kldrill("stats", "--json", env={"KLDRILL_DATA_DIR": str(data)})
     assert stats.returncode == 0
@@ -164,8 +164,11 @@ def test_giving_up_rates_again_and_makes_it_due_first(tmp_path: Path) -> None:
     card = json.loads(term.expect(r"(\{\"partial\".*\})\r?\n").group(1))
     assert term.wait() == 0
     assert card["exercises"][0]["gave_up"] and card["exercises"][0]["rating"] == "again"
-    # Due again a minute later (FSRS's learning step), before anything new.
-    with Store.open(data / "progress.sqlite3", clock=lambda: datetime.now(timezone.utc) + timedelta(minutes=2)) \
+    # Due again the next day, not before, and then before anything new.
+    with Store.open(data / "progress.sqlite3", clock=lambda: datetime.now(timezone.utc) + timedelta(hours=20)) \
+            as store:
+        assert store.exercises_due(["k1", "k2", "k3"]) == []
+    with Store.open(data / "progress.sqlite3", clock=lambda: datetime.now(timezone.utc) + timedelta(days=1, minutes=1)) \
             as store:
         assert store.exercises_due(["k1", "k2", "k3"]) == ["k2"]
 

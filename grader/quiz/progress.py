@@ -171,6 +171,10 @@ class Store:
         self._clock = clock
         step = (timedelta(minutes=1),)
         self._scheduler = Scheduler(desired_retention=0.9, learning_steps=step, relearning_steps=step)
+        # An exercise is re-drilled on day-scale intervals from the first attempt (a give-up or a pass with
+        # hints: the next day; Good: two days; Easy: eight), not a minute later like a missed question.
+        self._exercise_scheduler = Scheduler(desired_retention=0.9, learning_steps=(), relearning_steps=(),
+                                             enable_fuzzing=False)
 
     @classmethod
     def open(cls, path: Path | None = None, *, clock: Callable[[], datetime] | None = None,
@@ -297,7 +301,8 @@ class Store:
                                              (EXERCISE_BANK, exercise)).fetchone()
                     card = (_card_from(row[0]) if row else None) or Card(card_id=int(now.timestamp() * 1000),
                                                                         due=now)
-                    card, _ = self._scheduler.review_card(card, Rating[rating.capitalize()], review_datetime=now)
+                    card, _ = self._exercise_scheduler.review_card(card, Rating[rating.capitalize()],
+                                                                   review_datetime=now)
                     self._conn.execute(
                         "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
                         (EXERCISE_BANK, exercise, exercise, card.due.isoformat(), json.dumps(card.to_dict())))
@@ -329,7 +334,7 @@ class Store:
             card = cards.get(exercise)
             out[exercise] = ExerciseCard(
                 exercise=exercise, due=card.due if card else now,
-                retrievability=self._scheduler.get_card_retrievability(card, now) if card else 0.0,
+                retrievability=self._exercise_scheduler.get_card_retrievability(card, now) if card else 0.0,
                 attempts=attempts, passes=passes or 0, last_rating=last.get(exercise))
         return out
 
