@@ -38,6 +38,16 @@ class ExportError(Exception):
         self.key, self.fields = key, fields
 
 
+def _function(name: str) -> str:
+    """What the learner defines for exercise ``name`` (a function, or adaptive_kl_controller's class)."""
+    from grader import exercises
+
+    try:
+        return exercises.get(name).function
+    except KeyError:  # a result for an exercise this version does not know: its name will do
+        return name
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -77,7 +87,7 @@ def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
 def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str]]:
     """(name, failure type or None, message, text) for each check of ``e``."""
     if e.status == "missing":
-        message = t("missing_function", lang, function=e.name)
+        message = t("missing_function", lang, function=_function(e.name))
         yield "defined", "missing", message, message
         return
     kind = "error" if e.status == "error" else "failed"
@@ -132,7 +142,7 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
     if e.diagnosis:
         lines.append(pick(e.diagnosis["message"], lang))
     if e.status == "missing":
-        lines.append(t("missing_function", lang, function=e.name))
+        lines.append(t("missing_function", lang, function=_function(e.name)))
     failing = [c for c in e.checks if not c.passed]
     lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
     if len(failing) > MAX_LISTED:

@@ -137,6 +137,15 @@ def forget_grades(directory: Path, names: list[str]) -> None:
         save_state(directory, state)
 
 
+def held(directory: Path) -> list[str]:
+    """The exercises a workspace made by `kldrill init` holds (their files are there), in order; every
+    exercise for any other folder (a student's, where a file not handed in is a zero, not a choice)."""
+    if not (directory / STATE_FILE).is_file():
+        return exercises.names()
+    present = [e.name for e in exercises.all_exercises() if (directory / e.file).is_file()]
+    return present or exercises.names()
+
+
 def is_workspace(directory: Path) -> bool:
     return any((directory / e.file).is_file() for e in exercises.all_exercises())
 

@@ -137,7 +137,9 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         sandbox = use_sandbox(sandbox, lang)
     except GradingError as exc:
         raise KldrillError(str(exc)) from None
-    selected = list(dict.fromkeys(names)) or exercises.names()
+    # A workspace made with `init --track 1` holds track 1: the other tracks are not "missing" there.
+    default = workspace.held(Path(path or ".")) if batch_dir is None and Path(path or ".").is_dir() else exercises.names()
+    selected = list(dict.fromkeys(names)) or default
     if tracks:  # --track narrows the selection (-e NAME --track N keeps the named ones of track N)
         selected = [n for n in selected if exercises.get(n).track in tracks]
         if not selected:

@@ -25,13 +25,21 @@ def list_exercises(directory: str, lang: str) -> None:
         return t("held_closed_book", lang, status=shown) if name in closed else shown
 
     header = [t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)]
-    for n, track in enumerate(exercises.tracks()):  # one table per track, in the metadata's order
+    held = set(workspace.held(path))
+    shown = [track for track in exercises.tracks()
+             if any(e.track == track and e.name in held for e in exercises.all_exercises())]
+    for n, track in enumerate(shown):  # one table per track the workspace holds, in the metadata's order
         rows = [[e.name, e.file, status(e.name), pick(exercises.title(e, e.name in closed), lang)]
                 for e in exercises.all_exercises() if e.track == track]
         if n:
             click.echo()
         click.echo(pick(exercises.track_title(track), lang))
         click.echo(table.render(header, rows))
+    others = [str(track) for track in exercises.tracks() if track not in shown]
+    if others:
+        click.echo()
+        click.echo(t("list_other_tracks", lang, tracks=", ".join(others), first=others[0], path=directory,
+                     count=len(others)))
     nxt = workspace.next_exercise(path)
     click.echo()
     click.echo(t("list_next", lang, name=nxt.name, file=nxt.file) if nxt else t("list_done", lang))

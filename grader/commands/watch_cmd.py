@@ -106,7 +106,8 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
     files = [submission.path / e.file if submission.kind == "workspace" else submission.path
              for e in exercises.all_exercises()]
     results: dict[str, object] = {}
-    changed = set(exercises.names())
+    # The exercises the workspace holds (a file added later is graded when it appears).
+    changed = set(workspace.held(submission.path) if submission.kind == "workspace" else exercises.names())
     seen = _mtimes(files)
     try:
         judge = WarmJudge(lang=lang, limits=Limits(call_timeout=timeout))
