@@ -189,13 +189,21 @@ def test_tracks_in_list_init_and_grade(tmp_path: Path) -> None:
     track; an unknown track is a one-line usage error."""
     from grader.exercises import names_in
 
-    listing = kldrill("list").stdout
+    everything = tmp_path / "all"
+    assert kldrill("init", str(everything)).returncode == 0
+    listing = kldrill("list", cwd=everything).stdout
     first, second = listing.index("Track 1"), listing.index("Track 2")
     assert first < listing.index("compute_rewards_kl") < second < listing.index("grpo_loss")
+    assert "Not in this workspace" not in listing
     ws = tmp_path / "ws"
     assert kldrill("init", str(ws), "--track", "2").returncode == 0
     assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in names_in([2]))
-    assert "Next up: token_logprobs" in kldrill("list", cwd=ws).stdout
+    listing = kldrill("list", cwd=ws).stdout
+    assert "Next up: token_logprobs" in listing and "Track 1" not in listing and "k3.py" not in listing
+    assert "Not in this workspace: tracks 1, 3. `kldrill init --track 1 .` adds one." in listing
+    # A track-2 workspace grades track 2: the other tracks are not "missing" there.
+    doc, _ = grade_json(cwd=ws)
+    assert [e["name"] for e in doc["exercises"]] == names_in([2])
     doc, proc = grade_json(str(SOLUTIONS), "--track", "2")
     assert proc.returncode == 0 and [e["name"] for e in doc["exercises"]] == names_in([2])
     doc, proc = grade_json(str(SOLUTIONS), "--track", "1", "-e", "k1", "-e", "grpo_loss")
