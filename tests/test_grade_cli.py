@@ -200,7 +200,7 @@ def test_tracks_in_list_init_and_grade(tmp_path: Path) -> None:
     assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in names_in([2]))
     listing = kldrill("list", cwd=ws).stdout
     assert "Next up: token_logprobs" in listing and "Track 1" not in listing and "k3.py" not in listing
-    assert "Not in this workspace: tracks 1, 3. `kldrill init --track 1 .` adds one." in listing
+    assert "Not in this workspace: track 1, track 3. `kldrill init --track 1 .` adds one." in listing
     # A track-2 workspace grades track 2: the other tracks are not "missing" there.
     doc, _ = grade_json(cwd=ws)
     assert [e["name"] for e in doc["exercises"]] == names_in([2])

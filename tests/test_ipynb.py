@@ -74,9 +74,9 @@ def test_a_notebook_too_big_is_refused_before_it_is_parsed(tmp_path: Path, monke
 def test_grade_a_notebook_and_its_errors_name_the_cell(tmp_path: Path) -> None:
     right = solutions_notebook(tmp_path / "right.ipynb")
     doc, proc = grade_json(str(right))
-    assert proc.returncode == 0 and doc["score"] == doc["max_score"] == 5.0, proc.stderr
+    assert proc.returncode == 0 and doc["score"] == doc["max_score"] == len(NAMES), proc.stderr
     assert proc.stderr.count("\n") == 1 and "right.ipynb: not graded: cell 2, line 1 (an IPython magic); " \
-        "cell 2, line 2 (a shell command); cell 8, line 1 (check() or a kl-drill import)" in proc.stderr
+        f"cell 2, line 2 (a shell command); cell {len(NAMES) + 3}, line 1 (check() or a kl-drill import)" in proc.stderr
     wrong = notebook(tmp_path / "wrong.ipynb", "import torch\n\n\ndef k1(log_p, log_q):\n    x = 1\n"
                      "    raise ValueError('boom')\n")
     doc, proc = grade_json(str(wrong), "-e", "k1")
@@ -103,7 +103,7 @@ def test_a_malformed_notebook_is_one_line_exit_2_and_a_zero_in_a_batch(tmp_path:
     (batch / "carol.py").write_text((SOLUTIONS / "k1.py").read_text())
     proc = kldrill("grade", "--batch", str(batch), "--json")
     scores = {Path(d["submission"]).name: d["score"] for d in json.loads(proc.stdout)["submissions"]}
-    assert scores == {"alice.ipynb": 5.0, "bob.ipynb": 0.0, "carol.py": 1.0}, proc.stdout
+    assert scores == {"alice.ipynb": len(NAMES), "bob.ipynb": 0.0, "carol.py": 1.0}, proc.stdout
     assert "Traceback" not in proc.stderr
 
 
@@ -137,7 +137,7 @@ def test_watch_regrades_a_notebook_on_save(tmp_path: Path) -> None:
         assert "not written yet" in first and "mine.ipynb, cell 2, line 2" in first
         solutions_notebook(nb)
         second = _wait_for(q, "Watching")
-        assert "not written yet" not in second and "5/5" in second, second
+        assert "not written yet" not in second and f"{len(NAMES)}/{len(NAMES)}" in second, second
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:

@@ -81,10 +81,10 @@ def test_every_exercise_has_every_piece() -> None:
         stub = EXERCISES / e.file
         assert stub.is_file() and "NotImplementedError" in stub.read_text(encoding="utf-8"), f"{where}: stub"
         assert ">>> " in stub.read_text(encoding="utf-8"), f"{where}: a worked example in the stub"
-        if e.track >= 2:
-            closed = EXERCISES / "closed_book" / e.file
-            assert closed.is_file(), f"{where}: closed-book stub exercises/closed_book/{e.file}"
-            assert f"def {e.function}(" in closed.read_text(encoding="utf-8"), f"{where}: closed-book signature"
+        closed = EXERCISES / "closed_book" / e.file  # every track (tests/test_closed_book.py checks its text)
+        assert closed.is_file(), f"{where}: closed-book stub exercises/closed_book/{e.file}"
+        text = closed.read_text(encoding="utf-8")
+        assert f"def {e.function}(" in text or f"class {e.function}" in text, f"{where}: closed-book signature"
         assert (SOLUTIONS / e.file).is_file(), f"{where}: reference solutions/{e.file}"
         assert f'"{e.name}"' in checks, f"{where}: hidden checks in grader/checks/"
         own = [m["id"] for m in mistakes if m["id"] not in generic

@@ -38,8 +38,8 @@ def list_exercises(directory: str, lang: str) -> None:
     others = [str(track) for track in exercises.tracks() if track not in shown]
     if others:
         click.echo()
-        click.echo(t("list_other_tracks", lang, tracks=", ".join(others), first=others[0], path=directory,
-                     count=len(others)))
+        click.echo(t("list_other_tracks", lang, tracks=", ".join(f"track {n}" for n in others),
+                     tracks_zh="、".join(f"第 {n} 部分" for n in others), first=others[0], path=directory))
     nxt = workspace.next_exercise(path)
     click.echo()
     click.echo(t("list_next", lang, name=nxt.name, file=nxt.file) if nxt else t("list_done", lang))
