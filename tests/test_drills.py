@@ -73,6 +73,25 @@ def test_the_drill_file_is_the_stub_contract_with_a_body_and_an_anonymous_header
         assert drills.is_replaceable(d.exercise, text)
 
 
+def test_a_class_drill_fills_every_method_of_the_stub_in_order() -> None:
+    # A class exercise's stub has one `raise NotImplementedError` per method: a style's `bodies` fill them
+    # in order (a single `body` fills only the last one, so a class needs `bodies`).
+    stub = drills.stub_text("adaptive_kl_controller")
+    assert stub.count("raise NotImplementedError") == 2
+    class_drills = drills.for_exercise("adaptive_kl_controller")
+    assert class_drills and all(len(d.bodies) == 2 for d in class_drills)
+    for d in class_drills:
+        text = drills.render(d)
+        init, update = text.index("    def __init__("), text.index("    def update(")
+        assert d.bodies[0].splitlines()[0].strip() in text[init:update]
+        assert d.bodies[1].splitlines()[0].strip() in text[update:]
+        assert all("        " + line in text.splitlines() for b in d.bodies for line in b.splitlines() if line.strip())
+    one = drills.Drill("adaptive_kl_controller", "error_not_clipped", 0, "pass", bodies=("pass",) * 3)
+    with pytest.raises(DrillError) as exc:
+        drills.render(one)  # three bodies for two methods
+    assert exc.value.key == "drill_bad_stub"
+
+
 def test_rotation_plants_a_different_mistake_each_time_and_a_seed_is_reproducible() -> None:
     for exercise in drills.exercises_with_drills():
         mistakes = {d.mistake for d in drills.for_exercise(exercise)}

@@ -35,8 +35,9 @@ class Drill:
     exercise: str
     mistake: str  # the catalogue id (grader/data/mistakes.yaml) the buggy body shows
     style: int  # index among the styles of this (exercise, mistake), as recorded in the state
-    body: str  # the function body, unindented
+    body: str  # the function body, unindented (for a class: its method bodies, joined)
     imports: tuple[str, ...] = ()  # extra top-level import lines the body needs
+    bodies: tuple[str, ...] = ()  # a class exercise: one body per `raise NotImplementedError`, in order
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +54,9 @@ def all_drills() -> tuple[Drill, ...]:
             for i, style in enumerate(styles):
                 if isinstance(style, str):
                     style = {"body": style}
-                out.append(Drill(exercise, mistake, i, style["body"].rstrip("\n"), tuple(style.get("imports", ()))))
+                bodies = tuple(b.rstrip("\n") for b in style.get("bodies", ()))
+                body = "\n".join(bodies) if bodies else style["body"].rstrip("\n")
+                out.append(Drill(exercise, mistake, i, body, tuple(style.get("imports", ())), bodies))
     return tuple(out)
 
 
@@ -120,16 +123,18 @@ def stub_text(exercise: str) -> str:
 
 def render(drill: Drill) -> str:
     """The drill file: the guided stub (its contract in the docstring) with the buggy body in place
-    of ``raise NotImplementedError``, under a one-line header that does not name the bug."""
+    of ``raise NotImplementedError``, under a one-line header that does not name the bug. A class
+    exercise's stub has one such line per method: ``drill.bodies`` fills them in order."""
     meta = exercises.get(drill.exercise)
     lines = _stub(drill.exercise).splitlines()
-    at = max((i for i, line in enumerate(lines) if line.strip().startswith("raise NotImplementedError")),
-             default=None)
-    if at is None:
+    raises = [i for i, line in enumerate(lines) if line.strip().startswith("raise NotImplementedError")]
+    if not raises or (drill.bodies and len(drill.bodies) != len(raises)):
         raise DrillError("drill_bad_stub", name=drill.exercise)
-    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    body = [indent + line if line.strip() else "" for line in drill.body.splitlines()]
-    lines[at:at + 1] = body
+    # one body: the last raise (the function's); several: every raise, from the bottom up
+    pairs = list(zip(raises, drill.bodies)) if drill.bodies else [(raises[-1], drill.body)]
+    for at, text in reversed(pairs):
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+        lines[at:at + 1] = [indent + line if line.strip() else "" for line in text.splitlines()]
     if drill.imports:
         top = next(i for i, line in enumerate(lines) if line.startswith(("def ", "class ", "@")))
         last_import = max((i for i in range(top) if lines[i].startswith(("import ", "from "))), default=top - 1)
