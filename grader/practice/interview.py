@@ -114,6 +114,9 @@ class Interview:
         workspace.init(self.folder, force=True, closed_book=True, names=[name], backups=kept)
         for backup in kept:  # an earlier attempt, or the learner's own file (allowed by the command)
             self.io.write(pt("interview_backup", self.lang, file=meta.file, backup=backup))
+        # The baseline is the stub just written, taken before anything is shown: a save made as soon
+        # as the learner reads the prompt is a change, not the baseline.
+        last = _digest(path)
         state = workspace.load_state(self.folder)
         state.setdefault("hints", {})[name] = 0  # a new attempt starts with no hint shown
         workspace.save_state(self.folder, state)
@@ -121,7 +124,6 @@ class Interview:
                          title=pick(exercises.title(meta, closed_book=True), self.lang), path=path))
         self.io.write(pt("interview_commands", self.lang))
         start = self.monotonic()
-        last = _digest(path)
         try:
             while True:
                 got = self.io.lines.poll(self.interval)
