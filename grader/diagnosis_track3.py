@@ -246,7 +246,7 @@ def _gae_probe() -> list:
     mask = (torch.arange(5)[None, :] < torch.tensor(GAE_LENGTHS)[:, None]).to(torch.float64)
     rewards = 0.3 * torch.randn(4, 5, generator=g, dtype=torch.float64) + 0.1
     values = 0.5 * torch.randn(4, 5, generator=g, dtype=torch.float64)
-    rewards = torch.where(mask > 0, rewards, torch.full_like(rewards, 2.0))  # padding: finite, far off
+    rewards = torch.where(mask > 0, rewards, torch.full_like(rewards, 1.0))  # padding: finite, far off
     values = torch.where(mask > 0, values, torch.full_like(values, -3.0))
     return [rewards, values, mask, 0.9, 0.6]
 

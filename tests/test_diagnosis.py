@@ -138,3 +138,31 @@ def test_correct_implementation_passes_undiagnosed(verdicts: dict, index: int) -
     e = {e.name: e for e in verdicts[("correct", index)].exercises}[exercise]
     assert e.status == "passed", e.first_failure()
     assert e.diagnosis is None
+
+
+def test_every_track_3_model_differs_from_the_reference_on_its_probe() -> None:
+    # A model that matches the correct result on the probe would name every function that is right
+    # there (the gae probe's padding once made the padding leak cancel exactly).
+    import torch
+
+    from grader import diagnosis_track3
+    from grader.checks.support import reference
+    from grader.diagnosis import catalogue
+
+    for mistake in catalogue():
+        if mistake.kind != "model" or mistake.id not in diagnosis_track3.MODELS:
+            continue
+        for exercise in mistake.exercises:
+            if exercise not in diagnosis_track3.SPECS:
+                continue
+            args = diagnosis_track3.SPECS[exercise].probe()
+            want = reference(exercise)(*args)
+            want = list(want) if isinstance(want, (tuple, list)) else [want]
+            got = diagnosis_track3.MODELS[mistake.id](args)
+
+            def same(g, w) -> bool:  # an item may list the alternative forms the mistake takes
+                if isinstance(g, list):
+                    return any(same(a, w) for a in g)
+                return torch.allclose(g.double(), w.double(), atol=1e-6, equal_nan=True)
+
+            assert not all(same(g, w) for g, w in zip(got, want)), (exercise, mistake.id)
