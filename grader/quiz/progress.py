@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from grader.quiz.text import qt
 from grader.resources import questions_file
@@ -252,27 +253,13 @@ class Store:
     def now(self) -> datetime:
         return self._clock()
 
-    def record(self, bank: str, question: str, topic: str, correct: bool, lang: str) -> datetime:
-        """Store one answer and reschedule its card; returns when the question is next due."""
-        from fsrs import Card, Rating
-
-        now = self._clock()
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write, committed whole or rolled back; a database error becomes a ProgressError."""
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                row = self._conn.execute("SELECT card FROM cards WHERE bank = ? AND question = ?",
-                                         (bank, question)).fetchone()
-                card = _card_from(row[0]) if row else None
-                if card is None:
-                    card = Card(card_id=int(now.timestamp() * 1000), due=now)
-                card, _ = self._scheduler.review_card(card, Rating.Good if correct else Rating.Again,
-                                                      review_datetime=now)
-                self._conn.execute(
-                    "INSERT INTO reviews (bank, question, topic, correct, answered_at, lang) VALUES (?, ?, ?, ?, ?, ?)",
-                    (bank, question, topic, int(correct), now.isoformat(timespec="seconds"), lang))
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
-                    (bank, question, topic, card.due.isoformat(), json.dumps(card.to_dict())))
+                yield
                 self._conn.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
@@ -280,6 +267,30 @@ class Store:
                 raise
         except sqlite3.Error as exc:
             raise _classify(exc, self.path) from None
+
+    def _review(self, scheduler, bank: str, question: str, topic: str, rating, now: datetime):  # -> fsrs.Card
+        """Reschedule the card of (bank, question) with ``rating`` and store it (inside a transaction)."""
+        from fsrs import Card
+
+        row = self._conn.execute("SELECT card FROM cards WHERE bank = ? AND question = ?",
+                                 (bank, question)).fetchone()
+        card = (_card_from(row[0]) if row else None) or Card(card_id=int(now.timestamp() * 1000), due=now)
+        card, _ = scheduler.review_card(card, rating, review_datetime=now)
+        self._conn.execute(
+            "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
+            (bank, question, topic, card.due.isoformat(), json.dumps(card.to_dict())))
+        return card
+
+    def record(self, bank: str, question: str, topic: str, correct: bool, lang: str) -> datetime:
+        """Store one answer and reschedule its card; returns when the question is next due."""
+        from fsrs import Rating
+
+        now = self._clock()
+        with self._transaction():
+            card = self._review(self._scheduler, bank, question, topic, Rating.Good if correct else Rating.Again, now)
+            self._conn.execute(
+                "INSERT INTO reviews (bank, question, topic, correct, answered_at, lang) VALUES (?, ?, ?, ?, ?, ?)",
+                (bank, question, topic, int(correct), now.isoformat(timespec="seconds"), lang))
         return card.due
 
     def record_exercise(self, exercise: str, mode: str, passed: bool, rating: str | None, seconds: float | None,
@@ -287,38 +298,21 @@ class Store:
                         lang: str) -> datetime | None:
         """Store one attempt at an exercise; with a rating ("again".."easy"), reschedule its card.
         Returns when the exercise is next due (None: the attempt was not rated)."""
-        from fsrs import Card, Rating
+        from fsrs import Rating
 
         if rating is not None and rating not in RATINGS:
             raise ValueError(f"unknown rating {rating!r}")
         now = self._clock()
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                due = None
-                if rating is not None:
-                    row = self._conn.execute("SELECT card FROM cards WHERE bank = ? AND question = ?",
-                                             (EXERCISE_BANK, exercise)).fetchone()
-                    card = (_card_from(row[0]) if row else None) or Card(card_id=int(now.timestamp() * 1000),
-                                                                        due=now)
-                    card, _ = self._exercise_scheduler.review_card(card, Rating[rating.capitalize()],
-                                                                   review_datetime=now)
-                    self._conn.execute(
-                        "INSERT OR REPLACE INTO cards (bank, question, topic, due, card) VALUES (?, ?, ?, ?, ?)",
-                        (EXERCISE_BANK, exercise, exercise, card.due.isoformat(), json.dumps(card.to_dict())))
-                    due = card.due
-                self._conn.execute(
-                    "INSERT INTO exercise_attempts (exercise, mode, passed, rating, seconds, attempts, hints, "
-                    "detail, started_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (exercise, mode, int(passed), rating, seconds, attempts, hints,
-                     json.dumps(detail, ensure_ascii=False), started_at.isoformat(timespec="seconds"), lang))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise _classify(exc, self.path) from None
+        with self._transaction():
+            due = None
+            if rating is not None:
+                due = self._review(self._exercise_scheduler, EXERCISE_BANK, exercise, exercise,
+                                   Rating[rating.capitalize()], now).due
+            self._conn.execute(
+                "INSERT INTO exercise_attempts (exercise, mode, passed, rating, seconds, attempts, hints, "
+                "detail, started_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (exercise, mode, int(passed), rating, seconds, attempts, hints,
+                 json.dumps(detail, ensure_ascii=False), started_at.isoformat(timespec="seconds"), lang))
         return due
 
     def exercise_cards(self) -> dict[str, ExerciseCard]:
