@@ -256,3 +256,21 @@ def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], wa
                            want=str(dtype).replace("torch.", ""),
                            got=str(result.out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
     check_unmodified(exercise, args, result)
+
+
+def check_mode_error(learner: LearnerSession, exercise: str, args: Sequence[Any], required: Sequence[str],
+                     modes: Sequence[str]) -> None:
+    """An unknown mode must raise ValueError whose message names every one of ``required``; ``modes`` are
+    the valid modes the failure message lists."""
+    try:
+        learner.call(exercise, list(args))
+    except LearnerError as exc:
+        detail = exc.detail
+        if exc.kind == "exception" and detail.get("type") == "ValueError":
+            message = str(detail.get("message", ""))
+            if all(m in message for m in required):
+                return
+            raise CheckFailure("check_mode_error_names", call=describe_call(exercise, args), modes=", ".join(modes),
+                               message=message) from None
+        call(learner, exercise, args)  # any other failure, worded as every check words it
+    raise CheckFailure("check_mode_error", call=describe_call(exercise, args), modes=", ".join(modes))
