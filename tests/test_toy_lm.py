@@ -77,6 +77,27 @@ def test_dpo_lab_reaches_the_closed_form() -> None:
     assert "闭式解" in dpo_lab.render(result, "zh") and "closed form" in dpo_lab.render(result, "en")
 
 
+def test_dpo_lab_loss_starts_at_log_2_per_pair_and_ends_at_its_exact_minimum() -> None:
+    """z = 0 at the reference: each unordered pair's two weights add to 1, so the loss is 3 log 2; the
+    minimum is each pair's binary entropy of sigmoid(r_i - r_j), reached at pi* (facts.md section 7)."""
+    from grader.lab import dpo_lab
+
+    result = dpo_lab.run()
+    r = result["rewards"]
+    assert result["pairs"] == 6 and abs(result["losses"][0] - 3 * math.log(2)) < 1e-12
+
+    def entropy(p: float) -> float:
+        return -p * math.log(p) - (1 - p) * math.log(1 - p)
+
+    sig = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
+    minimum = sum(entropy(sig(r[i] - r[j])) for i in range(3) for j in range(i + 1, 3))
+    assert abs(result["loss_minimum"] - minimum) < 1e-12
+    assert abs(result["losses"][-1] - minimum) < 1e-9 and min(result["losses"]) >= minimum - 1e-12
+    lines = dpo_lab.render(result, "en").splitlines()
+    assert lines[-1].startswith("dpo_loss summed over the 6 ordered pairs") and f"{minimum:.6f}" in lines[-1]
+    assert f"after {len(result['losses']) - 1} L-BFGS steps" in lines[-1]
+
+
 def test_the_cli_runs_both_toy_labs() -> None:
     import json
 
