@@ -238,14 +238,18 @@ def _softplus_kink(session: LearnerSession, exercise: str) -> bool:
 
 
 # -- gae ------------------------------------------------------------------------------------------------
-GAE_LENGTHS = [5, 3, 0, 1]
+# (5, 6): a shape no check of grader/checks/test_gae.py uses (its repeated-calls check is (4, 5)), so a
+# cache keyed by shape is filled by the probe itself and the stateful detector sees it go stale.
+GAE_LENGTHS = [6, 3, 0, 1, 4]
+GAE_T = 6
 
 
 def _gae_probe() -> list:
     g = _g(87)
-    mask = (torch.arange(5)[None, :] < torch.tensor(GAE_LENGTHS)[:, None]).to(torch.float64)
-    rewards = 0.3 * torch.randn(4, 5, generator=g, dtype=torch.float64) + 0.1
-    values = 0.5 * torch.randn(4, 5, generator=g, dtype=torch.float64)
+    B, T = len(GAE_LENGTHS), GAE_T
+    mask = (torch.arange(T)[None, :] < torch.tensor(GAE_LENGTHS)[:, None]).to(torch.float64)
+    rewards = 0.3 * torch.randn(B, T, generator=g, dtype=torch.float64) + 0.1
+    values = 0.5 * torch.randn(B, T, generator=g, dtype=torch.float64)
     rewards = torch.where(mask > 0, rewards, torch.full_like(rewards, 1.0))  # padding: finite, far off
     values = torch.where(mask > 0, values, torch.full_like(values, -3.0))
     return [rewards, values, mask, 0.9, 0.6]

@@ -72,7 +72,8 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
               help="On a toy categorical policy: the policy that minimises dpo_loss against the closed form "
                    "pi* ∝ ref · exp(r / beta).")
 @click.option("--plot", "plot_path", default=None, metavar="FILE.png",
-              help="Also draw the sample distributions and a sweep of separations (needs matplotlib).")
+              help="Also draw a figure (.png, .svg or .pdf; needs matplotlib): the sample distributions and a sweep "
+                   "of separations, or with --toy-lm and --dpo their tables.")
 @click.option("--force", is_flag=True, help="Let --plot overwrite an existing file.")
 @click.option("--timeout", "timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
               help=f"With --impl: time limit per call of your code (default {DEFAULT_TIMEOUT:g}).")
@@ -98,9 +99,9 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     conflicts = [("--preset", "--p"), ("--preset", "--q"), ("--preset", "--plot"), ("--gradients", "--p"),
                  ("--gradients", "--q"), ("--gradients", "--samples"), ("--gradients", "--preset"),
                  ("--gradients", "--plot")]
-    # The toy labs use kl-drill's reference formulas and draw no figure (yet).
+    # The toy labs use kl-drill's reference formulas.
     conflicts += [(lab_flag, other) for lab_flag in ("--toy-lm", "--dpo")
-                  for other in ("--p", "--q", "--preset", "--gradients", "--plot", "--impl")]
+                  for other in ("--p", "--q", "--preset", "--gradients", "--impl")]
     conflicts += [("--toy-lm", "--dpo"), ("--dpo", "--samples")]
     for first, second in conflicts:
         if given[first] and given[second]:
@@ -116,10 +117,10 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     q = _gaussian(q_text or "0.5,1", "--q", lang)
     samples = _integer(samples_text or "1000000", "--samples", lang, 2, MAX_SAMPLES)
     seed = _integer(seed_text or "0", "--seed", lang, 0, 2**63 - 1)  # torch's generator takes 64 bits
-    if toy_lm or dpo:
-        _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, as_json, lang)
-        return
     plot = _check_plot_path(plot_path, force, lang) if plot_path else None
+    if toy_lm or dpo:
+        _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, plot, as_json, lang)
+        return
     source = _source(impl, timeout or DEFAULT_TIMEOUT, lang)
 
     with source:
@@ -176,18 +177,25 @@ def _run_pair(source, q, p, samples: int, seed: int, plot: Path | None, as_json:
 
     result = run_lab(q, p, samples, seed, source=source, keep_values=plot is not None)
     _all_failed(result.rows, result.impl, lang)
-    notes = []
-    if plot is not None:
-        from grader.lab.plot import save_plot
+    notes = _save_plot("plot", result, plot, lang)
+    click.echo(json.dumps(result.to_json()) if as_json else render_lab(result, lang))
+    _plot_done(plot, notes, as_json, lang)
 
-        try:
-            notes = save_plot(result, plot, lang)
-        except OSError as exc:
-            raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc.strerror or exc)) from None
-    if as_json:
-        click.echo(json.dumps(result.to_json()))
-    else:
-        click.echo(render_lab(result, lang))
+
+def _save_plot(module: str, result, plot: Path | None, lang: str) -> list:
+    """Draw the figure of ``result`` with grader.lab.<module>.save_plot; the notes to show after the table."""
+    if plot is None:
+        return []
+    import importlib
+
+    save_plot = importlib.import_module(f"grader.lab.{module}").save_plot  # matplotlib only with --plot
+    try:
+        return save_plot(result, plot, lang)
+    except OSError as exc:
+        raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc.strerror or exc)) from None
+
+
+def _plot_done(plot: Path | None, notes: list, as_json: bool, lang: str) -> None:
     for note in notes:
         click.echo(note.render(lang), err=True)
     if plot is not None:
@@ -226,13 +234,16 @@ def _run_gradients(source, seed: int, as_json: bool, lang: str) -> None:
         click.echo(render_gradients(result, lang))
 
 
-def _run_toy(toy_lm: bool, samples: int, seed: int, as_json: bool, lang: str) -> None:
+def _run_toy(toy_lm: bool, samples: int, seed: int, plot: Path | None, as_json: bool, lang: str) -> None:
+    """--toy-lm or --dpo: one run() result, printed (table or JSON) and, with --plot, drawn."""
     if toy_lm:
         from grader.lab import toy_lm as lab_module
 
-        result = lab_module.run(samples=samples, seed=seed)
+        result, figure = lab_module.run(samples=samples, seed=seed), "toy_lm_plot"
     else:
         from grader.lab import dpo_lab as lab_module
 
-        result = lab_module.run()
+        result, figure = lab_module.run(), "dpo_plot"
+    notes = _save_plot(figure, result, plot, lang)
     click.echo(json.dumps(result) if as_json else lab_module.render(result, lang))
+    _plot_done(plot, notes, as_json, lang)

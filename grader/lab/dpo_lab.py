@@ -21,6 +21,7 @@ def _dpo_loss():
 
 def run(ref: tuple[float, ...] = (0.5, 0.3, 0.2), rewards: tuple[float, ...] = (1.0, 0.0, -0.5),
         beta: float = 0.5) -> dict:
+    """Everything the table and the figure show, as plain data (the --json document)."""
     dpo_loss = _dpo_loss()
     ref_t, r = torch.tensor(ref, dtype=torch.float64), torch.tensor(rewards, dtype=torch.float64)
     n = len(ref)
@@ -29,30 +30,40 @@ def run(ref: tuple[float, ...] = (0.5, 0.3, 0.2), rewards: tuple[float, ...] = (
     weight = torch.sigmoid(r[chosen] - r[rejected])  # P(i preferred to j), Bradley-Terry on the true r
     logits = ref_t.log().clone().requires_grad_(True)  # start at the reference: z = 0 for every pair
     opt = torch.optim.LBFGS([logits], lr=1.0, max_iter=500, tolerance_grad=1e-13, tolerance_change=1e-16)
+    losses: list[float] = []  # without a line search L-BFGS evaluates once per step: losses[k] after k steps
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
         lp = logits.log_softmax(-1)
         loss = (weight * dpo_loss(lp[chosen], lp[rejected], ref_t.log()[chosen], ref_t.log()[rejected], beta)[0]).sum()
         loss.backward()
+        losses.append(float(loss.detach()))
         return loss
 
     opt.step(closure)
     closed = ref_t * torch.exp(r / beta)
     closed = closed / closed.sum()
     reached = logits.detach().softmax(-1)
+    # The loss is lowest where every pair's z = r_i - r_j (a cross-entropy against sigmoid(r_i - r_j)),
+    # i.e. beta log(pi / ref) = r + const: pi*.
+    margin = r[chosen] - r[rejected]
+    minimum = float((weight * torch.nn.functional.softplus(-margin)).sum())
     return {"ref": list(ref), "rewards": list(rewards), "beta": beta, "dpo": reached.tolist(),
-            "closed_form": closed.tolist(), "max_error": float((reached - closed).abs().max())}
+            "closed_form": closed.tolist(), "max_error": float((reached - closed).abs().max()),
+            "pairs": len(pairs), "losses": losses, "loss_minimum": minimum}
 
 
 def render(result: dict, lang: str = "en") -> str:
-    zh = lang == "zh"
-    head = ("DPO 玩具实验：β = {beta}；最小化 dpo_loss 得到的策略 vs 闭式解 π* ∝ π_ref · exp(r/β)" if zh else
-            "DPO on a toy policy, beta = {beta}: the policy that minimises dpo_loss vs the closed form "
-            "pi* ∝ ref · exp(r / beta)").format(beta=result["beta"])
-    lines = [head, "", "response   ref      r        DPO      closed form" if not zh else
-             "回答       ref      r        DPO      闭式解"]
-    for i, (p, r, d, c) in enumerate(zip(result["ref"], result["rewards"], result["dpo"], result["closed_form"])):
-        lines.append(f"{i:>8}   {p:.4f}   {r:+.3f}   {d:.6f}   {c:.6f}")
-    lines.append(("最大差异 {e:.2e}" if zh else "largest difference {e:.2e}").format(e=result["max_error"]))
-    return "\n".join(lines)
+    from grader.lab.render import s
+    from grader.table import render as table
+
+    headers = [s("dpo_col_response", lang), "ref", "r", "DPO", s("dpo_col_closed", lang)]
+    rows = [[str(i), f"{p:.4f}", f"{r:+.3f}", f"{d:.6f}", f"{c:.6f}"]
+            for i, (p, r, d, c) in enumerate(zip(result["ref"], result["rewards"], result["dpo"],
+                                                 result["closed_form"]))]
+    losses = result["losses"]
+    return "\n".join([s("dpo_header", lang, beta=result["beta"]), "", table(headers, rows),
+                      s("dpo_largest", lang, e=f"{result['max_error']:.2e}"),
+                      s("dpo_loss_line", lang, pairs=result["pairs"], start=f"{losses[0]:.6f}",
+                        end=f"{losses[-1]:.6f}", steps=len(losses) - 1,
+                        minimum=f"{result['loss_minimum']:.6f}")])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from grader.lab.gaussians import Gaussian, exact, kl, r_moment_finite
 from grader.lab.messages import Message
@@ -208,6 +208,15 @@ def make_figure(result: "LabResult", lang: str = "en") -> "Figure":
 
 def save_plot(result: "LabResult", path: str | Path, lang: str = "en") -> list[Message]:
     """Draw ``result`` into ``path`` (.png, .svg or .pdf); returns notes for the user (e.g. no CJK font)."""
+    return save_figure(lambda chosen: make_figure(result, chosen), path, lang)
+
+
+def save_figure(draw: Callable[[str], "Figure"], path: str | Path, lang: str = "en") -> list[Message]:
+    """Save the figure ``draw(lang)`` returns into ``path``; every lab's figure goes through here.
+
+    Chinese labels need a CJK font: without one they would come out as boxes, so the figure is drawn in
+    English and the returned notes say why.
+    """
     import matplotlib
 
     notes: list[Message] = []
@@ -215,12 +224,12 @@ def save_plot(result: "LabResult", path: str | Path, lang: str = "en") -> list[M
     if lang == "zh":
         family = cjk_font()
         if family is None:
-            lang = "en"  # English labels rather than boxes where the glyphs should be
+            lang = "en"
             notes.append(Message("no_cjk_font"))
         else:
             rc = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
                   "axes.unicode_minus": False}
     with matplotlib.rc_context(rc):
-        fig = make_figure(result, lang)
+        fig = draw(lang)
         fig.savefig(path, dpi=100)
     return notes

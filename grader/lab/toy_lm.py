@@ -115,36 +115,49 @@ def gradients(policy: ToyLM, ref: ToyLM, length: int) -> dict:
     return result
 
 
+def parameter_names(vocab: int) -> list[str]:
+    """Names of the gradient's components, in gradients()' order: token 0's logits, then the table's."""
+    return [f"y0={a}" for a in range(vocab)] + [f"{a}→{b}" for a in range(vocab) for b in range(vocab)]
+
+
+ESTIMATORS = ("k1", "k2", "k3")
+GRADIENT_ROWS = ("k1_loss", "k2_loss", "k3_loss", "k1_reward")  # the table's rows, the figure's series
+
+
 def run(vocab: int = 3, length: int = 2, samples: int = 200_000, seed: int = 0) -> dict:
+    """Everything the table and the figure show, as plain data (the --json document)."""
     policy, ref = default_models(vocab)
     grads = gradients(policy, ref, length)
     norm = float(grads["exact"].norm())
     return {"vocab": vocab, "length": length, "samples": samples, "seed": seed,
             "exact": exact(policy, ref, length), "sampled": sampled(policy, ref, length, samples, seed),
-            "gradients": {name: {"error": float((g - grads["exact"]).norm()), "norm": float(g.norm())}
-                          for name, g in grads.items()}, "exact_gradient_norm": norm}
+            "gradients": {name: {"error": float((g - grads["exact"]).norm()), "norm": float(g.norm()),
+                                 "vector": g.tolist()} for name, g in grads.items()},
+            "exact_gradient_norm": norm, "parameters": parameter_names(vocab)}
 
 
 def render(result: dict, lang: str = "en") -> str:
-    zh = lang == "zh"
+    from grader.lab.render import s
+    from grader.table import render as table
+
     ex, sm = result["exact"], result["sampled"]
-    lines = [("玩具语言模型：词表 {vocab}，长度 {length}，{samples} 个采样回答（seed {seed}）" if zh else
-              "Toy LM: vocabulary {vocab}, length {length}, {samples} sampled responses (seed {seed})").format(**result),
-             "", ("位置    精确 KL（给定前缀的期望）   k1 均值 ± SE        k2 均值 ± SE        k3 均值 ± SE" if zh else
-                  "position  exact KL (given prefix)    k1 mean ± SE        k2 mean ± SE        k3 mean ± SE")]
-    for t, value in enumerate(ex["per_position"]):
-        cells = "  ".join(f"{sm[k]['per_position'][t]:.5f} ± {sm[k]['per_position_se'][t]:.5f}" for k in ("k1", "k2", "k3"))
-        lines.append(f"{t:>8}  {value:>24.6f}   {cells}")
-    cells = "  ".join(f"{sm[k]['sequence']:.5f} ± {sm[k]['sequence_se']:.5f}" for k in ("k1", "k2", "k3"))
-    lines += [f"{'Σ (序列)' if zh else 'sequence':>8}  {ex['sequence_kl']:>24.6f}   {cells}", "",
-              ("梯度（相对精确的序列 KL 梯度，范数 {n:.4f}）：" if zh else
-               "Gradients against the exact gradient of the sequence KL (norm {n:.4f}):").format(n=result["exact_gradient_norm"])]
-    names = {"k1_loss": "k1 as a loss", "k2_loss": "k2 as a loss (per token)", "k3_loss": "k3 as a loss (per token)",
-             "k1_reward": "k1 in the reward, REINFORCE on the return"}
-    names_zh = {"k1_loss": "k1 作为损失", "k2_loss": "k2 作为损失（逐 token）", "k3_loss": "k3 作为损失（逐 token）",
-                "k1_reward": "k1 放进奖励，用回报做 REINFORCE"}
-    for key in ("k1_loss", "k2_loss", "k3_loss", "k1_reward"):
-        g = result["gradients"][key]
-        label = (names_zh if zh else names)[key]
-        lines.append(f"  {label:<44} {'误差' if zh else 'error'} {g['error']:.6f}  ({'范数' if zh else 'norm'} {g['norm']:.6f})")
+    lines = [s("toy_header", lang, vocab=result["vocab"], length=result["length"],
+               samples=f"{result['samples']:,}", seed=result["seed"],
+               responses=result["vocab"] ** result["length"]), ""]
+    headers = [s("toy_col_position", lang), s("toy_col_exact", lang),
+               *(s("toy_col_mean", lang, name=k) for k in ESTIMATORS)]
+
+    def cell(mean: float, se: float) -> str:
+        return f"{mean:.5f} ± {se:.5f}"
+
+    rows = [[str(t), f"{value:.6f}", *(cell(sm[k]["per_position"][t], sm[k]["per_position_se"][t])
+                                       for k in ESTIMATORS)] for t, value in enumerate(ex["per_position"])]
+    rows.append([s("toy_row_sequence", lang), f"{ex['sequence_kl']:.6f}",
+                 *(cell(sm[k]["sequence"], sm[k]["sequence_se"]) for k in ESTIMATORS)])
+    lines += [table(headers, rows), s("toy_note", lang), "",
+              s("toy_grad_header", lang, n=f"{result['exact_gradient_norm']:.4f}")]
+    grad_rows = [[s(f"toy_grad_{key}", lang), f"{result['gradients'][key]['error']:.6f}",
+                  f"{result['gradients'][key]['norm']:.6f}"] for key in GRADIENT_ROWS]
+    lines.append(table([s("col_used_as", lang), s("toy_col_error", lang), s("toy_col_norm", lang)], grad_rows))
+    lines.append(s("toy_grad_note", lang))
     return "\n".join(lines)
