@@ -1,12 +1,13 @@
-"""What is being graded: a workspace folder (one file per exercise), a single .py file, or a Jupyter
-notebook (.ipynb, converted to Python in the snapshot: grader/ipynb.py)."""
+"""What is being graded: a folder (a workspace, one file per exercise, or a student's folder of any .py
+and .ipynb files: grader/locate.py), a single .py file, or a Jupyter notebook (.ipynb, converted to
+Python in the snapshot: grader/ipynb.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import exercises
+from grader import exercises, locate
 
 
 class SubmissionError(Exception):
@@ -21,8 +22,10 @@ class SubmissionError(Exception):
 @dataclass(frozen=True)
 class Submission:
     path: Path
-    kind: str  # "workspace" or "file"
-    files: dict[str, Path] = field(default_factory=dict)  # exercise name -> file that should define it
+    kind: str  # "workspace" (any folder) or "file"
+    # exercise name -> the file that defines it: a file's every exercise, a folder's canonical files
+    # (its other files are read for what they define in the judge, from the snapshot)
+    files: dict[str, Path] = field(default_factory=dict)
     given: str = ""  # the path as the user gave it (before links were resolved)
 
 
@@ -33,7 +36,7 @@ def resolve(path: str | Path) -> Submission:
     p = p.resolve()
     if p.is_dir():
         files = {e.name: p / e.file for e in exercises.all_exercises() if (p / e.file).is_file()}
-        if not files:
+        if not files and not locate.has_candidates(p):
             raise SubmissionError("no_workspace", path=str(path))
         return Submission(path=p, kind="workspace", files=files, given=str(path))
     if p.suffix == ".ipynb":
