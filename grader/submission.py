@@ -4,6 +4,8 @@ Python in the snapshot: grader/ipynb.py)."""
 
 from __future__ import annotations
 
+import itertools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,17 @@ class SubmissionError(Exception):
         super().__init__(key)
         self.key = key
         self.fields = fields
+
+    def reason(self, lang: str) -> str:
+        """Why, as the submission's verdict says it (a batch entry, Gradescope's results.json): to the
+        student, who needs no `kldrill init`, but to know what the folder held instead."""
+        from grader.i18n import t
+
+        if self.key != "no_workspace":
+            return t(self.key, lang, **self.fields)
+        held = list(self.fields.get("holds") or [])
+        holds = t("holds_files", lang, files=", ".join(held)) if held else t("holds_nothing", lang)
+        return t("submission_no_python", lang, path=self.fields["path"], holds=holds)
 
 
 @dataclass(frozen=True)
@@ -37,7 +50,7 @@ def resolve(path: str | Path) -> Submission:
     if p.is_dir():
         files = {e.name: p / e.file for e in exercises.all_exercises() if (p / e.file).is_file()}
         if not files and not locate.has_candidates(p):
-            raise SubmissionError("no_workspace", path=str(path))
+            raise SubmissionError("no_workspace", path=str(path), holds=_holds(p))
         return Submission(path=p, kind="workspace", files=files, given=str(path))
     if p.suffix == ".ipynb":
         from grader.ipynb import NotebookFormatError, read_cells
@@ -49,3 +62,13 @@ def resolve(path: str | Path) -> Submission:
     elif p.suffix != ".py":
         raise SubmissionError("not_python", path=str(path))
     return Submission(path=p, kind="file", files={name: p for name in exercises.names()}, given=str(path))
+
+
+def _holds(folder: Path, most: int = 5) -> list[str]:
+    """The first few names in ``folder`` (junk aside), to say what a folder with nothing to grade holds."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in itertools.islice(it, 1000) if not locate.is_junk(e.name))
+    except OSError:
+        return []
+    return names[:most] + (["..."] if len(names) > most else [])

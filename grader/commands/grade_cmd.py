@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, workspace
+from grader import exercises, locate, report, workspace
 from grader.cli_common import KldrillError, lang_option, track_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
@@ -32,12 +32,13 @@ def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
 
 
 def batch_entries(directory: str, lang: str) -> list[str]:
-    """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder.
+    """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder
+    (a student's, graded whatever its files are called: grader/locate.py).
 
-    A sub-folder without exercise files is kept (its verdict says so: a student whose submission is
-    malformed must show up in the gradebook with a zero, not vanish); any other file (a README, a
-    roster, last week's CSV) is not a submission and is skipped with a note; hidden entries and
-    __pycache__ silently.
+    A sub-folder without Python is kept (its verdict says so: a student whose submission is malformed
+    must show up in the gradebook with a zero, not vanish); any other file (a README, a roster, last
+    week's CSV) is not a submission and is skipped with a note; what archivers and file managers leave
+    (__MACOSX, .DS_Store, Thumbs.db, desktop.ini, hidden entries, __pycache__) silently.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -52,9 +53,9 @@ def batch_entries(directory: str, lang: str) -> list[str]:
     entries = []
     for name in names:
         path = root / name
-        if name.startswith(".") or name == "__pycache__":
+        if locate.is_junk(name):
             continue
-        if path.is_dir() or (path.is_file() and path.suffix in (".py", ".ipynb")):
+        if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
             entries.append(str(path))
         else:
             click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
