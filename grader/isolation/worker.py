@@ -99,7 +99,8 @@ class Runner:
     def __init__(self, spec: dict) -> None:
         self.files = {name: os.path.realpath(f) for name, f in spec["files"].items()}
         root = os.path.realpath(spec["path"])
-        self.file_set = {f: os.path.relpath(f, root) if f.startswith(root + os.sep) else Path(f).name
+        # real path -> the path errors name (inside the submission: "submission/solution.py")
+        self.shown_as = {f: os.path.relpath(f, root) if f.startswith(root + os.sep) else Path(f).name
                          for f in self.files.values()}
         self.modules: dict[str, Any] = {}  # path -> module, or a description of its import error
 
@@ -118,7 +119,7 @@ class Runner:
                 self.modules[path] = module
             except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, even SystemExit
                 sys.modules.pop(name, None)
-                self.modules[path] = _describe(exc, self.file_set)
+                self.modules[path] = _describe(exc, self.shown_as)
         return self.modules[path]
 
     def function(self, exercise: str, name: str) -> tuple[str, Any]:
@@ -181,7 +182,7 @@ class Runner:
             return {"ok": True, "out": sent, "requires_grad": flags,
                     "args_after": after, "grads": grads, "layout_before": layout, "layout_after": _layouts(after)}
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
-            return {"ok": False, "error": _describe(exc, self.file_set)}
+            return {"ok": False, "error": _describe(exc, self.shown_as)}
 
     def drive(self, request: dict) -> dict:
         """A class exercise: construct the learner's object from ``args``, call ``update(*step)`` for each
@@ -202,7 +203,7 @@ class Runner:
             return {"ok": False, "error": {"type": "NotANumber", "message": str(exc), "where": ""},
                     "done": len(values)}
         except BaseException as exc:  # noqa: BLE001 - as in call()
-            return {"ok": False, "error": _describe(exc, self.file_set), "done": len(values)}
+            return {"ok": False, "error": _describe(exc, self.shown_as), "done": len(values)}
 
     def _call_meta(self, fn: Any, args: list, count: int = 1) -> dict:
         """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
@@ -212,7 +213,7 @@ class Runner:
         try:
             outs, error = _results(fn(*call_args), count)  # (a list subclass's __len__ is learner code too)
         except BaseException as exc:  # noqa: BLE001 - as in call()
-            return {"ok": False, "error": _describe(exc, self.file_set)}
+            return {"ok": False, "error": _describe(exc, self.shown_as)}
         if error is not None:
             return {"ok": False, "error": error}
         shapes = [{"shape": list(o.shape), "dtype": str(o.dtype).replace("torch.", ""), "device": str(o.device)}
