@@ -23,6 +23,7 @@ COMMANDS = {
     "interview": "grader.commands.interview_cmd:interview",
     "review": "grader.commands.review_cmd:review",
     "stats": "grader.commands.stats_cmd:stats",
+    "gradescope": "grader.commands.gradescope_cmd:gradescope",
 }
 
 
@@ -57,6 +58,7 @@ def cli() -> None:
     Recall:  kldrill interview   (closed book, timed)   Due today:  kldrill review
     Debug:   kldrill drill --fix k3   (repair a planted bug)
     Theory:  kldrill quiz      Numbers:  kldrill lab
+    Teach:   kldrill grade --batch DIR   kldrill gradescope autograder.zip
     """
 
 

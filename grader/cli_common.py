@@ -55,3 +55,21 @@ def track_option(f: F) -> F:
 
     return click.option("--track", "tracks", type=int, multiple=True, metavar="N", callback=check,
                         help="Only the exercises of track N (repeatable). Default: every track.")(f)
+
+
+def select_exercises(names: tuple[str, ...], tracks: tuple[int, ...], lang: str, default: list[str] | None = None
+                     ) -> list[str]:
+    """The exercises named by -e (all of ``default``, else every exercise, when none is), narrowed by
+    --track (-e NAME --track N keeps the named ones of track N); an unknown name or an empty selection
+    is a usage error."""
+    from grader import exercises
+
+    for name in names:
+        if name not in exercises.names():
+            raise KldrillError(t("unknown_exercise", lang, name=name, names=", ".join(exercises.names())))
+    selected = list(dict.fromkeys(names)) or list(default or exercises.names())
+    if tracks:
+        selected = [n for n in selected if exercises.get(n).track in tracks]
+        if not selected:
+            raise KldrillError(t("no_exercise_selected", lang, tracks=", ".join(map(str, tracks))))
+    return selected

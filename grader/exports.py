@@ -152,15 +152,37 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-def to_gradescope(result: GradeResult, lang: str = "en") -> dict:
-    """Gradescope's autograder ``results.json`` for one submission: one test per exercise."""
+# Gradescope's visibility settings: when students see a test (or the autograder's stdout).
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+def _summary(result: GradeResult, lang: str) -> str:
+    """The submission-wide output: the total, after the reason when the whole submission failed for one
+    (no Python in it, a syntax error in its only file, an unreadable notebook, no function found)."""
+    total = f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}"
+    exercises = result.exercises
+    if not exercises or any(e.status == "passed" for e in exercises):
+        return total
+    if all(e.status == "missing" for e in exercises):
+        functions = ", ".join(_function(e.name) for e in exercises)
+        return f"{t('gradescope_none_defined', lang, functions=functions)}\n\n{total}"
+    reasons = {e.first_failure().message if e.status == "error" and e.first_failure() else None for e in exercises}
+    if len(reasons) == 1 and None not in reasons:
+        return f"{reasons.pop()}\n\n{total}"
+    return total
+
+
+def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visible",
+                  stdout_visibility: str = "hidden") -> dict:
+    """Gradescope's autograder ``results.json`` for one submission: one test per exercise, each shown to
+    students as ``visibility`` says (one of VISIBILITIES), as is the autograder's stdout."""
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
               "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else [])],
-              "visibility": "visible"}
+              "visibility": visibility}
              for i, e in enumerate(result.exercises, start=1)]
-    doc = {"score": result.score, "output": f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}",
-           "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+    doc = {"score": result.score, "output": _summary(result, lang), "visibility": visibility,
+           "stdout_visibility": stdout_visibility, "tests": tests}
     if result.seconds is not None:
         doc["execution_time"] = round(result.seconds, 3)
     return doc
@@ -201,9 +223,11 @@ def write(target: str, text: str, force: bool) -> None:
 
 
 def export_all(results: list[GradeResult], targets: dict[str, str], names: list[str], lang: str,
-               force: bool) -> None:
-    """Write each requested export (``targets``: format -> file). Gradescope takes one submission."""
+               force: bool, visibility: tuple[str, str] = ("visible", "hidden")) -> None:
+    """Write each requested export (``targets``: format -> file). Gradescope takes one submission, and
+    ``visibility``: its tests' and its stdout's."""
     texts = {"csv": lambda: to_csv(results, names), "junit": lambda: to_junit_xml(results, lang),
-             "gradescope": lambda: json.dumps(to_gradescope(results[0], lang), ensure_ascii=False, indent=2) + "\n"}
+             "gradescope": lambda: json.dumps(to_gradescope(results[0], lang, *visibility), ensure_ascii=False,
+                                              indent=2) + "\n"}
     for fmt, target in targets.items():
         write(target, texts[fmt](), force)

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from grader import exercises as exercise_meta
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.results import Check, ExerciseResult, GradeResult, failed_everywhere
 from grader.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
@@ -240,20 +240,15 @@ def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
 
 def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:
     """The verdict for a submission whose judge could not finish: every exercise an error, with why."""
-    exercises = [ExerciseResult(name, "error", exercise_meta.get(name).max_score, [Check(check, False, why)])
-                 for name in config["exercises"]]
-    return GradeResult(entry.get("label") or entry["path"], exercises).to_json()
+    return failed_everywhere(entry.get("label") or entry["path"], config["exercises"], why, check).to_json()
 
 
 def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin, slot: int) -> dict:
     """One batch entry's verdict; whatever goes wrong is that entry's verdict, never the batch's."""
     try:
         return grade_with(zygote, {**config, **entry}, checks, slot)
-    except SubmissionError as exc:  # e.g. a folder without exercise files: a zero the instructor sees
-        from grader.i18n import t
-
-        key = "batch_no_exercise_files" if exc.key == "no_workspace" else exc.key
-        return _failed_everywhere(config, entry, t(key, config["lang"], **exc.fields), "submission")
+    except SubmissionError as exc:  # e.g. a folder without Python: a zero the instructor sees
+        return _failed_everywhere(config, entry, exc.reason(config["lang"]), "submission")
     except Exception as exc:  # noqa: BLE001 - reported as this entry's verdict
         return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}")
 

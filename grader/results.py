@@ -73,3 +73,11 @@ class GradeResult:
                                       output=e.get("output") or "")
                        for e in doc["exercises"]],
         )
+
+
+def failed_everywhere(label: str, names: list[str], why: str, check: str = "grading") -> GradeResult:
+    """The verdict of a submission that could not be graded at all: every exercise an error, with why."""
+    from grader import exercises
+
+    return GradeResult(label, [ExerciseResult(n, "error", exercises.get(n).max_score, [Check(check, False, why)])
+                               for n in names])

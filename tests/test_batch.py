@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from conftest import NAMES, SOLUTIONS, kldrill
+from conftest import EXERCISES, NAMES, SOLUTIONS, kldrill
 from grader import report
 from grader.results import GradeResult
 from grader.exercises import get
@@ -138,7 +138,8 @@ def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Pa
 def test_a_folder_without_exercise_files_is_a_zero_and_a_readme_is_skipped(graded: dict) -> None:
     empty = by_entry(graded["two"])["f_empty"]
     assert empty["score"] == 0.0
-    assert all(e["checks"][0]["name"] == "submission" and "no exercise files in" in e["checks"][0]["message"]
+    said = "f_empty holds no .py file and no notebook (.ipynb) (it is empty): nothing to grade"
+    assert all(e["checks"][0]["name"] == "submission" and said in e["checks"][0]["message"]
                for e in empty["exercises"])
     stderr = graded["two"].stderr
     assert "skipped" in stderr and "README.md" in stderr and ".DS_Store" not in stderr
@@ -208,6 +209,61 @@ def test_text_summary_counts_the_class(graded: dict) -> None:
     assert "missing_half (k2) ×1" in text and "ratio_inverted (k3) ×1" in text
     zh = report.render_batch(results, NAMES, "zh")
     assert "共 6 份提交，1 份全部通过" in zh and "最常见的错误" in zh and "未通过" in zh
+
+
+TRACK_1 = [n for n in NAMES if get(n).track == 1]
+APPLE_DOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + b"\x00" * 40  # a resource fork, not Python
+
+
+def make_lms_download(root: Path) -> dict[str, float]:
+    """A class as an LMS hands it out (Moodle's "download all submissions", unzipped on a Mac): a folder
+    per student with whatever the student named their files, and the archivers' junk. The students'
+    folders, each with the score it must get on track 1."""
+    from nbformat import write
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def put(rel: str, data: str | bytes) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+
+    track_1 = "\n\n".join((SOLUTIONS / f"{n}.py").read_text() for n in TRACK_1)
+    put("Wang Wei_12345_assignsubmission_file_/solution.py", track_1)
+    put("Li Na_23456_assignsubmission_file_/KL作业.py", track_1 + "\n\n" + INVERTED_K3)  # k3 redefined, wrong
+    put("Zhang San_34567_assignsubmission_file_/.DS_Store", b"\x00\x00\x00\x01Bud1")
+    (root / "Zhang San_34567_assignsubmission_file_").mkdir(exist_ok=True)
+    write(new_notebook(cells=[new_code_cell((SOLUTIONS / f"{n}.py").read_text()) for n in TRACK_1]),
+          str(root / "Zhang San_34567_assignsubmission_file_" / "kl.ipynb"))
+    put("Chen Jie_45678_assignsubmission_file_/submission/solution.py",
+        "from helpers import *\n\n" + "\n\n".join((SOLUTIONS / f"{n}.py").read_text() for n in TRACK_1 if n != "k3"))
+    put("Chen Jie_45678_assignsubmission_file_/submission/helpers.py", (SOLUTIONS / "k3.py").read_text())
+    for n in TRACK_1:  # handed in the stubs untouched
+        put(f"Liu Yang_56789_assignsubmission_file_/{n}.py", (EXERCISES / f"{n}.py").read_text())
+    put("Zhao Lei_67890_assignsubmission_file_/report.pdf", b"%PDF-1.4")  # no Python: a zero, listed
+    for student in ("Wang Wei_12345_assignsubmission_file_", "Li Na_23456_assignsubmission_file_"):
+        put(f"__MACOSX/{student}/._solution.py", APPLE_DOUBLE)
+    put("__MACOSX/._Wang Wei_12345_assignsubmission_file_", APPLE_DOUBLE)
+    put(".DS_Store", b"\x00\x00\x00\x01Bud1")
+    put("Thumbs.db", b"\xd0\xcf\x11\xe0")
+    put("desktop.ini", "[.ShellClassInfo]\n")
+    return {"Wang Wei_12345_assignsubmission_file_": 5.0, "Li Na_23456_assignsubmission_file_": 4.0,
+            "Zhang San_34567_assignsubmission_file_": 5.0, "Chen Jie_45678_assignsubmission_file_": 5.0,
+            "Liu Yang_56789_assignsubmission_file_": 0.0, "Zhao Lei_67890_assignsubmission_file_": 0.0}
+
+
+def test_an_lms_download_grades_every_student_and_only_students(tmp_path: Path) -> None:
+    want = make_lms_download(tmp_path / "week3")
+    proc = kldrill("grade", "--batch", str(tmp_path / "week3"), "--track", "1", "--json", "--timeout", "5")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    subs = by_entry(proc)
+    assert {name: s["score"] for name, s in subs.items()} == want  # every student, in name order, nobody else
+    assert list(subs) == sorted(want)
+    li = {e["name"]: e for e in subs["Li Na_23456_assignsubmission_file_"]["exercises"]}
+    assert li["k3"]["status"] == "failed" and li["k3"]["diagnosis"]["id"] == "ratio_inverted"
+    zhao = subs["Zhao Lei_67890_assignsubmission_file_"]["exercises"][0]["checks"][0]["message"]
+    assert "holds no .py file and no notebook (.ipynb) (it holds report.pdf)" in zhao
+    # The junk is skipped silently: no "skipped" note, no traceback.
+    assert "skipped" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
 def _small_class(root: Path, count: int) -> Path:

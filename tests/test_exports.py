@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from conftest import SOLUTIONS, kldrill
+from conftest import EXERCISES, SOLUTIONS, kldrill
 
 # The sample results below are synthetic, built over these five exercises (not the whole catalogue).
 NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
@@ -106,11 +106,35 @@ def test_gradescope_validates_and_uses_gradescopes_field_names() -> None:
     assert "你漏掉了 1/2。" in zh["tests"][1]["output"]
 
 
+def test_gradescope_visibility_is_the_instructors_choice() -> None:
+    doc = to_gradescope(sample_results()[0], "en", visibility="after_published", stdout_visibility="visible")
+    jsonschema.validate(doc, GRADESCOPE)
+    assert doc["visibility"] == "after_published" and doc["stdout_visibility"] == "visible"
+    assert {t["visibility"] for t in doc["tests"]} == {"after_published"}  # a test's own overrides the top's
+
+
+def test_gradescopes_summary_gives_the_reason_when_the_whole_submission_failed_for_one() -> None:
+    why = "solution.py: SyntaxError (solution.py:3)"
+    broken = GradeResult("s", [ExerciseResult(n, "error", 1.0, [Check("import", False, why)]) for n in NAMES[:2]])
+    assert to_gradescope(broken, "en")["output"] == f"{why}\n\ntotal: 0/2"
+    nothing = GradeResult("s", [ExerciseResult(n, "missing", 1.0) for n in NAMES[:2]])
+    assert to_gradescope(nothing, "zh")["output"] == ("提交中找不到本次作业的任何函数：请在 .py 文件或笔记本的顶层定义 "
+                                                      "k1, k2，名称须完全一致\n\n总分: 0/2")
+    # Anything passed, or failures of different kinds: the tests say it, the summary is the total.
+    assert to_gradescope(sample_results()[0], "en")["output"] == "total: 2/5"
+    mixed = GradeResult("s", [broken.exercises[0], nothing.exercises[1]])
+    assert to_gradescope(mixed, "en")["output"] == "total: 0/2"
+
+
 def test_the_gradescope_schema_bites() -> None:
     doc = to_gradescope(sample_results()[1], "en")
     jsonschema.validate(doc, GRADESCOPE)
+    no_total = {k: v for k, v in doc.items() if k != "score"}
+    jsonschema.validate(no_total, GRADESCOPE)  # the tests' scores make the total
     for broken in ({**doc, "scores": 1}, {**doc, "tests": [{**doc["tests"][0], "status": "ok"}]},
-                   {**doc, "visibility": "public"}):
+                   {**doc, "visibility": "public"},
+                   {**no_total, "tests": [{k: v for k, v in doc["tests"][0].items() if k != "score"}]},
+                   {k: v for k, v in no_total.items() if k != "tests"}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, GRADESCOPE)
 
@@ -163,3 +187,28 @@ def test_bad_export_targets_are_usage_errors(tmp_path: Path, args: list[str]) ->
     proc = kldrill("grade", str(SOLUTIONS), *[a.format(tmp=tmp_path) for a in args])
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_visibility_options_need_gradescope(tmp_path: Path) -> None:
+    proc = kldrill("grade", str(SOLUTIONS), "-e", "k1", "--visibility", "hidden")
+    assert proc.returncode == 2 and proc.stderr.strip() == "kldrill: --visibility goes with --gradescope FILE"
+
+
+def test_grade_writes_results_json_for_a_path_that_cannot_be_graded(tmp_path: Path) -> None:
+    """`kldrill grade --gradescope` alone (no run_autograder): a missing path, a stub, the CLI's exit."""
+    missing = kldrill("grade", str(tmp_path / "nope"), "-e", "k1", "--gradescope", str(tmp_path / "r.json"))
+    assert missing.returncode == 2 and missing.stderr.startswith("kldrill: no such file or folder")
+    doc = json.loads((tmp_path / "r.json").read_text())
+    jsonschema.validate(doc, GRADESCOPE)
+    assert doc["score"] == 0.0 and doc["output"].startswith("no such file or folder: ")
+    (tmp_path / "upload").mkdir()
+    (tmp_path / "upload" / "notes.txt").write_text("see email\n")
+    empty = kldrill("grade", str(tmp_path / "upload"), "-e", "k1", "-e", "k3", "--gradescope", str(tmp_path / "e.json"),
+                    "--lang", "zh", "--visibility", "hidden")
+    assert empty.returncode == 2 and empty.stderr.count("\n") == 1 and "Traceback" not in empty.stderr
+    doc = json.loads((tmp_path / "e.json").read_text())
+    jsonschema.validate(doc, GRADESCOPE)
+    assert doc["score"] == 0.0 and [t["name"] for t in doc["tests"]] == ["k1", "k3"] and doc["visibility"] == "hidden"
+    assert "中既没有 .py 文件，也没有笔记本（.ipynb）（其中只有 notes.txt）" in doc["output"]
+    stub = kldrill("grade", str(EXERCISES / "k1.py"), "-e", "k1", "--gradescope", str(tmp_path / "s.json"))
+    assert stub.returncode == 1 and json.loads((tmp_path / "s.json").read_text())["score"] == 0.0

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, workspace
-from grader.cli_common import KldrillError, lang_option, track_option
-from grader.exports import ExportError, check_targets, export_all
+from grader import exercises, locate, report, workspace
+from grader.cli_common import KldrillError, lang_option, select_exercises, track_option
+from grader.exports import VISIBILITIES, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
-from grader.results import GradeResult
+from grader.results import GradeResult, failed_everywhere
 from grader.submission import SubmissionError, resolve
 
 
@@ -32,12 +32,13 @@ def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
 
 
 def batch_entries(directory: str, lang: str) -> list[str]:
-    """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder.
+    """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder
+    (a student's, graded whatever its files are called: grader/locate.py).
 
-    A sub-folder without exercise files is kept (its verdict says so: a student whose submission is
-    malformed must show up in the gradebook with a zero, not vanish); any other file (a README, a
-    roster, last week's CSV) is not a submission and is skipped with a note; hidden entries and
-    __pycache__ silently.
+    A sub-folder without Python is kept (its verdict says so: a student whose submission is malformed
+    must show up in the gradebook with a zero, not vanish); any other file (a README, a roster, last
+    week's CSV) is not a submission and is skipped with a note; what archivers and file managers leave
+    (__MACOSX, .DS_Store, Thumbs.db, desktop.ini, hidden entries, __pycache__) silently.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -52,15 +53,25 @@ def batch_entries(directory: str, lang: str) -> list[str]:
     entries = []
     for name in names:
         path = root / name
-        if name.startswith(".") or name == "__pycache__":
+        if locate.is_junk(name):
             continue
-        if path.is_dir() or (path.is_file() and path.suffix in (".py", ".ipynb")):
+        if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
             entries.append(str(path))
         else:
             click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
     if not entries:
         raise KldrillError(t("batch_nothing", lang, path=directory))
     return entries
+
+
+def _export_failure(targets: dict[str, str], label: str, names: list[str], why: str, check: str, lang: str,
+                    shown: tuple[str, str]) -> None:
+    """Write the exports of a submission that could not be graded: every exercise an error saying why.
+    The targets were checked before (check_targets), so this overwrites nothing it must not."""
+    try:
+        export_all([failed_everywhere(label, names, why, check)], targets, names, lang, True, shown)
+    except ExportError as exc:
+        click.echo(f"kldrill: {t(exc.key, lang, **exc.fields)}", err=True)
 
 
 def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
@@ -96,7 +107,11 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @click.option("--junit-xml", "junit_file", metavar="FILE", help="Also write JUnit XML (a testsuite per "
               "submission, a testcase per check) for CI dashboards.")
 @click.option("--gradescope", "gradescope_file", metavar="FILE", help="Also write Gradescope's "
-              "results.json for this submission (not with --batch).")
+              "results.json for this submission (not with --batch), even when it cannot be graded.")
+@click.option("--visibility", type=click.Choice(VISIBILITIES), default=None,
+              help="With --gradescope: when students see the tests (default: visible).")
+@click.option("--stdout-visibility", type=click.Choice(VISIBILITIES), default=None,
+              help="With --gradescope: when students see the autograder's stdout (default: hidden).")
 @click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
 @click.option("--verbose", "-v", is_flag=True, help="List every failing check of each exercise, not only "
               "the first.")
@@ -104,20 +119,21 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
-          junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool,
-          tracks: tuple[int, ...], lang: str) -> None:
-    """Grade a workspace folder, one .py file or a notebook (.ipynb) (default: the current workspace),
-    or with --batch DIR every submission in DIR.
+          junit_file: str | None, gradescope_file: str | None, visibility: str | None,
+          stdout_visibility: str | None, force: bool, verbose: bool, tracks: tuple[int, ...], lang: str) -> None:
+    """Grade a folder (a workspace, or any .py and .ipynb files: each function is found wherever it is
+    defined), one .py file or a notebook (.ipynb) (default: the current workspace), or with --batch DIR
+    every submission in DIR.
 
     Exit status: 0 if every graded exercise (of every submission) passed, 1 otherwise, 2 for usage
-    errors.
+    errors (and a submission that cannot be graded), 3 for an internal error.
     """
     # The command line reads the judge's verdict: keep its memory and files out of reach of learner
     # code running as this same user (no sandbox, not root).
     not_dumpable()
-    for name in names:
-        if name not in exercises.names():
-            raise KldrillError(t("unknown_exercise", lang, name=name, names=", ".join(exercises.names())))
+    # A workspace made with `init --track 1` holds track 1: the other tracks are not "missing" there.
+    default = workspace.held(Path(path or ".")) if batch_dir is None and Path(path or ".").is_dir() else exercises.names()
+    selected = select_exercises(names, tracks, lang, default)
     if batch_dir is not None and path is not None:
         raise KldrillError(t("batch_and_path", lang))
     if batch_dir is None:
@@ -126,6 +142,11 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
                 raise KldrillError(t("batch_only", lang, option=option))
     elif gradescope_file is not None:
         raise KldrillError(t("gradescope_single", lang))
+    if gradescope_file is None:
+        for option, value in (("--visibility", visibility), ("--stdout-visibility", stdout_visibility)):
+            if value is not None:
+                raise KldrillError(t("gradescope_only", lang, option=option))
+    shown = (visibility or "visible", stdout_visibility or "hidden")
     selected_shard = _shard(shard, lang)
     targets = {fmt: f for fmt, f in (("csv", csv_file), ("junit", junit_file), ("gradescope", gradescope_file))
                if f is not None}
@@ -137,13 +158,6 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         sandbox = use_sandbox(sandbox, lang)
     except GradingError as exc:
         raise KldrillError(str(exc)) from None
-    # A workspace made with `init --track 1` holds track 1: the other tracks are not "missing" there.
-    default = workspace.held(Path(path or ".")) if batch_dir is None and Path(path or ".").is_dir() else exercises.names()
-    selected = list(dict.fromkeys(names)) or default
-    if tracks:  # --track narrows the selection (-e NAME --track N keeps the named ones of track N)
-        selected = [n for n in selected if exercises.get(n).track in tracks]
-        if not selected:
-            raise KldrillError(t("no_exercise_selected", lang, tracks=", ".join(map(str, tracks))))
     limits = Limits(call_timeout=timeout, total_timeout=budget)
     if batch_dir is not None:
         entries = batch_entries(batch_dir, lang)
@@ -155,17 +169,21 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     else:
         path = path if path is not None else "."
+        label = str(Path(path).resolve()) if path == "." else path
         try:
             submission = resolve(path)
         except SubmissionError as exc:
+            # Still a verdict for the exports: Gradescope shows the student a zero and why, not a crash.
+            _export_failure(targets, label, selected, exc.reason(lang), "submission", lang, shown)
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
             click.echo(f"kldrill: {note}", err=True)
         try:
-            label = str(submission.path) if path == "." else path
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
         except GradingError as exc:
-            raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
+            why = t("internal_error", lang, detail=exc)
+            _export_failure(targets, label, selected, why, "grading", lang, shown)
+            raise KldrillError(why, exit_code=3) from None
         if submission.kind == "workspace":
             try:
                 workspace.record_grades(submission.path, {e.name: e.status for e in result.exercises})
@@ -173,7 +191,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
                 pass  # a read-only workspace still gets its verdict
         results = [result]
     try:
-        export_all(results, targets, selected, lang, force)
+        export_all(results, targets, selected, lang, force, shown)
     except ExportError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     if batch_dir is not None:

@@ -102,6 +102,8 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     if submission.kind != "workspace" and submission.path.suffix != ".ipynb":
         raise KldrillError(t("watch_needs_workspace", lang, path=path))
+    if submission.kind == "workspace" and not submission.files:  # it watches the exercise files
+        raise KldrillError(t("watch_no_exercise_files", lang, path=path))
     # A notebook holds every exercise: saving it re-grades them all.
     files = [submission.path / e.file if submission.kind == "workspace" else submission.path
              for e in exercises.all_exercises()]

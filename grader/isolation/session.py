@@ -254,9 +254,10 @@ class LearnerSession:
         try:
             os.chmod(self.tmp, 0o711)  # the learner's uid may pass through to its copy, not list
             self._snapshot = self.tmp / "submission"
-            self._notebooks: dict = {}  # converted file name -> (notebook name, grader.ipynb.Converted)
-            self._names, self._refused = snapshot.take(submission.kind, submission.path, submission.given,
-                                                       submission.files, self._snapshot, self._notebooks)
+            taken = snapshot.take(submission.kind, submission.path, submission.given, submission.files,
+                                  self._snapshot)
+            self._names, self._refused = taken.names, taken.refused
+            self._notebooks, self._shown = taken.notebooks, taken.shown
             if os.geteuid() == 0:
                 self._uid = LearnerUid(slot)
             self._workdir = self.tmp / "work"
@@ -479,10 +480,13 @@ class LearnerSession:
             raise error from None
 
     def _in_cells(self, detail: dict) -> dict:
-        """An error in a converted notebook: ``where`` names the cell and line the learner wrote
-        (and ``cell`` holds [notebook, cell, line] for a message in the learner's language)."""
+        """``where`` in the learner's own terms: in a converted notebook, the cell and line the learner
+        wrote (and ``cell`` holds [notebook, cell, line] for a message in the learner's language); in a
+        file copied under a name of ours (``hw1-kl.py``, not importable as it is), the learner's name."""
         name, _, line = detail.get("where", "").rpartition(":")
-        if name in self._notebooks and line.isdigit():
+        if name in self._shown and line.isdigit():
+            detail["where"] = f"{self._shown[name]}:{line}"
+        elif name in self._notebooks and line.isdigit():
             notebook, converted = self._notebooks[name]
             place = converted.where(int(line))
             if place is not None:

@@ -71,18 +71,19 @@ def _install_guard(hidden: list[str]) -> None:
     sys.addaudithook(hook)
 
 
-def _where(tb: Any, files: set[str]) -> str:
-    """'k3.py:7' (reads the same in every language) for the innermost frame in the learner's files."""
+def _where(tb: Any, files: dict[str, str]) -> str:
+    """'k3.py:7' (reads the same in every language) for the innermost frame in the learner's files
+    (``files``: real path -> its path inside the submission, 'submission/solution.py' in a sub-folder)."""
     found = ""
     for frame in traceback.extract_tb(tb):
         if frame.filename in files:
-            found = f"{Path(frame.filename).name}:{frame.lineno}"
+            found = f"{files[frame.filename]}:{frame.lineno}"
     return found
 
 
-def _describe(exc: BaseException, files: set[str]) -> dict:
+def _describe(exc: BaseException, files: dict[str, str]) -> dict:
     if isinstance(exc, SyntaxError) and exc.filename in files:
-        where = f"{Path(exc.filename).name}:{exc.lineno}"
+        where = f"{files[exc.filename]}:{exc.lineno}"
         message = exc.msg
     else:
         where = _where(exc.__traceback__, files)
@@ -97,13 +98,19 @@ def _describe(exc: BaseException, files: set[str]) -> dict:
 class Runner:
     def __init__(self, spec: dict) -> None:
         self.files = {name: os.path.realpath(f) for name, f in spec["files"].items()}
-        self.file_set = set(self.files.values())
+        root = os.path.realpath(spec["path"])
+        # real path -> the path errors name (inside the submission: "submission/solution.py")
+        self.shown_as = {f: os.path.relpath(f, root) if f.startswith(root + os.sep) else Path(f).name
+                         for f in self.files.values()}
         self.modules: dict[str, Any] = {}  # path -> module, or a description of its import error
 
     def _module(self, path: str) -> Any:
         if path not in self.modules:
             stem = Path(path).stem
             name = stem if stem.isidentifier() and stem not in sys.modules else f"_kldrill_{abs(hash(path))}"
+            folder = os.path.dirname(path)
+            if folder not in sys.path:  # a file in a sub-folder imports its siblings, as when run there
+                sys.path.insert(0, folder)
             spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
@@ -112,7 +119,7 @@ class Runner:
                 self.modules[path] = module
             except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, even SystemExit
                 sys.modules.pop(name, None)
-                self.modules[path] = _describe(exc, self.file_set)
+                self.modules[path] = _describe(exc, self.shown_as)
         return self.modules[path]
 
     def function(self, exercise: str, name: str) -> tuple[str, Any]:
@@ -175,7 +182,7 @@ class Runner:
             return {"ok": True, "out": sent, "requires_grad": flags,
                     "args_after": after, "grads": grads, "layout_before": layout, "layout_after": _layouts(after)}
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SystemExit, RecursionError...
-            return {"ok": False, "error": _describe(exc, self.file_set)}
+            return {"ok": False, "error": _describe(exc, self.shown_as)}
 
     def drive(self, request: dict) -> dict:
         """A class exercise: construct the learner's object from ``args``, call ``update(*step)`` for each
@@ -196,7 +203,7 @@ class Runner:
             return {"ok": False, "error": {"type": "NotANumber", "message": str(exc), "where": ""},
                     "done": len(values)}
         except BaseException as exc:  # noqa: BLE001 - as in call()
-            return {"ok": False, "error": _describe(exc, self.file_set), "done": len(values)}
+            return {"ok": False, "error": _describe(exc, self.shown_as), "done": len(values)}
 
     def _call_meta(self, fn: Any, args: list, count: int = 1) -> dict:
         """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
@@ -206,7 +213,7 @@ class Runner:
         try:
             outs, error = _results(fn(*call_args), count)  # (a list subclass's __len__ is learner code too)
         except BaseException as exc:  # noqa: BLE001 - as in call()
-            return {"ok": False, "error": _describe(exc, self.file_set)}
+            return {"ok": False, "error": _describe(exc, self.shown_as)}
         if error is not None:
             return {"ok": False, "error": error}
         shapes = [{"shape": list(o.shape), "dtype": str(o.dtype).replace("torch.", ""), "device": str(o.device)}

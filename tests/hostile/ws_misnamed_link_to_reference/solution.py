@@ -1,0 +1,1 @@
+../../../solutions/k1.py
