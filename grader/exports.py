@@ -6,10 +6,11 @@ Formats, as written:
   ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each column's
   exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row).
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
-  (``classname`` the exercise, ``name`` the check; a ``track.NAME`` property per exercise). A failed check,
-  a missing function and a file that does not import are all ``<failure>`` elements (``type`` failed /
-  missing / error): the document then validates against both the Apache Ant schema (windyroad
-  JUnit.xsd) and Jenkins' junit-10.xsd, which spells the error element differently.
+  (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
+  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); code that
+  could not be tested, a file that does not import or a missing function, is an ``<error>`` (type
+  ``error`` / ``missing``), counted in the suite's ``errors``. The document validates against the
+  Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
   exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
   its name, ``track-N`` and its diagnosis if any.
@@ -84,15 +85,22 @@ def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
     return message
 
 
-def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str]]:
-    """(name, failure type or None, message, text) for each check of ``e``."""
+# An exercise's status, as JUnit says it: a wrong answer is a failure (an assertion that did not
+# hold); code that could not be tested at all (a file that does not import, no such function, a
+# judge that had to stop) is an error, which dashboards count and show apart.
+_JUNIT_ELEMENT = {"failed": "failure", "error": "error", "missing": "error"}
+
+
+def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str, float]]:
+    """(name, kind or None, message, text, seconds) for each check of ``e``; kind is the exercise's
+    status (failed, error or missing) for a check that did not pass."""
     if e.status == "missing":
         message = t("missing_function", lang, function=_function(e.name))
-        yield "defined", "missing", message, message
+        yield "defined", "missing", message, message, 0.0
         return
-    kind = "error" if e.status == "error" else "failed"
     for c in e.checks:
-        yield c.name, (None if c.passed else kind), c.message, _failure_text(e, c.message, lang)
+        yield (c.name, None if c.passed else e.status, c.message, _failure_text(e, c.message, lang),
+               c.seconds or 0.0)
 
 
 def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
@@ -105,24 +113,26 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
     root = ET.Element("testsuites")
     for index, r in enumerate(results):
         cases = [(e, case) for e in r.exercises for case in _testcases(e, lang)]
-        failures = sum(1 for _, case in cases if case[1] is not None)
-        seconds = r.seconds or 0.0
+        counts = {"failure": 0, "error": 0}
+        for _, case in cases:
+            if case[1] is not None:
+                counts[_JUNIT_ELEMENT.get(case[1], "failure")] += 1
         suite = ET.SubElement(root, "testsuite", {
             "name": r.submission, "package": "kldrill", "id": str(index), "timestamp": stamp, "hostname": host,
-            "tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0",
-            "time": f"{seconds:.3f}"})
+            "tests": str(len(cases)), "failures": str(counts["failure"]), "errors": str(counts["error"]),
+            "skipped": "0", "time": f"{r.seconds or 0.0:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
                            *((f"track.{e.name}", _track(e.name)) for e in r.exercises)]:
             ET.SubElement(props, "property", {"name": key, "value": value})
-        for e, (name, kind, message, text) in cases:
-            # Per-check times are not measured: the suite's time is spread evenly, for dashboards that add.
-            case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name,
-                                                      "time": f"{seconds / max(1, len(cases)):.3f}"})
+        for e, (name, kind, message, text, seconds) in cases:
+            # Each check's own time, measured by the judge (0 where none was: a missing function, a
+            # judge that stopped); the suite's time is the submission's whole grading, start-up included.
+            case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name, "time": f"{seconds:.3f}"})
             if kind is not None:
-                failure = ET.SubElement(case, "failure", {"type": kind, "message": message})
-                failure.text = text
+                element = ET.SubElement(case, _JUNIT_ELEMENT.get(kind, "failure"), {"type": kind, "message": message})
+                element.text = text
         # What the learner's code printed, by exercise (already capped and escaped by the judge).
         ET.SubElement(suite, "system-out").text = "".join(
             f"[{e.name}]\n{e.output.rstrip()}\n" for e in r.exercises if e.output)

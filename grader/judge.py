@@ -14,6 +14,7 @@ import json
 import os
 import struct
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -110,7 +111,9 @@ class JudgePlugin:
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
         if exercise in self.checks and (call.when == "call" or call.excinfo is not None):
-            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message))
+            # call.duration: pytest's own clock, in this process, around the check (learner calls included).
+            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message,
+                                               seconds=call.duration))
         return message
 
 
@@ -148,7 +151,9 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
     for name in names:
         meta = exercise_meta.get(name)
         session.attribute(name)  # what the import prints is the first exercise's that imports the file
+        started = time.perf_counter()
         loaded = session.load(name)
+        load_seconds = time.perf_counter() - started
         if loaded.status == "ok":
             to_run.append(name)
             results[name] = ExerciseResult(name, "passed", meta.max_score)
@@ -158,7 +163,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
             from grader.checks.support import reason
 
             results[name] = ExerciseResult(name, "error", meta.max_score, [
-                Check("import", False, reason(loaded.error).render(lang))])
+                Check("import", False, reason(loaded.error).render(lang), seconds=load_seconds)])
         if name not in to_run:
             results[name].output = _shown_output(session, name, lang)
             if on_exercise is not None:
@@ -235,7 +240,7 @@ def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
                         slot=slot) as session:
         result = judge(submission, config["exercises"], config["lang"], session, checks,
                        label=config.get("label"), on_exercise=on_exercise)
-    return result.to_json()
+    return result.to_json(timings=True)
 
 
 def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:
@@ -305,7 +310,6 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
     import gc
     import select
     import signal
-    import time
     from collections import deque
 
     entries = config["batch"]
@@ -452,7 +456,8 @@ def main() -> None:
                 answer.append({"results": verdicts, "seconds": seconds})
         else:
             def work(checks: JudgePlugin) -> None:
-                on_exercise = None if progress is None else lambda result: progress(0, result.to_json(), 0.0)
+                on_exercise = None if progress is None else (
+                    lambda result: progress(0, result.to_json(timings=True), 0.0))
                 answer.append(grade_with(zygote, config, checks, on_exercise=on_exercise))
         run_judge(config["lang"], work)
         result = answer[0]

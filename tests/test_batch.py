@@ -191,9 +191,22 @@ def test_junit_xml_of_the_batch_validates(graded: dict) -> None:
     assert [s.get("name") for s in suites] == [s["submission"] for s in subs]
     for suite, s in zip(suites, subs):
         checks = sum(max(1, len(e["checks"])) for e in s["exercises"])
-        failing = sum(1 if e["status"] == "missing" else sum(not c["passed"] for c in e["checks"])
-                      for e in s["exercises"])
-        assert (int(suite.get("tests")), int(suite.get("failures"))) == (checks, failing)
+        # Wrong answers are failures; exercises that could not be tested (missing, not importing, an
+        # empty folder) errors.
+        failing = sum(not c["passed"] for e in s["exercises"] if e["status"] == "failed" for c in e["checks"])
+        erring = sum(1 if e["status"] == "missing" else sum(not c["passed"] for c in e["checks"])
+                     for e in s["exercises"] if e["status"] in ("missing", "error"))
+        assert [int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")] == [checks, failing, erring, 0]
+        times = [float(c.get("time")) for c in suite.findall("testcase")]
+        assert sum(times) <= float(suite.get("time")) + 0.001 * len(times)
+    assert [int(s.get("errors")) for s in suites][-1] == len(NAMES)  # f_empty: nothing to test
+    # Each check's own time: the check that ran into the 2 s timeout took 2 s; the next ones, told at
+    # once that the function timed out, and the honest k1's took milliseconds.
+    loop = next(s for s in suites if s.get("name").endswith("d_infinite_loop.py"))
+    k3 = [float(c.get("time")) for c in loop.findall("testcase") if c.get("classname") == "k3"]
+    assert 2.0 <= k3[0] < 10 and max(k3[1:]) < 1.0
+    k1 = [float(c.get("time")) for c in loop.findall("testcase") if c.get("classname") == "k1"]
+    assert k1 and max(k1) < 1.0
 
 
 def test_text_summary_counts_the_class(graded: dict) -> None:

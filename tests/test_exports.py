@@ -32,12 +32,14 @@ def sample_results() -> list[GradeResult]:
     """Every status, a diagnosis, and text that XML and CSV must escape."""
     diag = {"id": "missing_half", "message": {"en": "You forgot the 1/2.", "zh": "你漏掉了 1/2。"}}
     first = GradeResult("class/alice.py", [
-        ExerciseResult("k1", "passed", 1.0, [Check("hand_examples", True), Check("values[float32]", True)]),
-        ExerciseResult("k2", "failed", 1.0, [Check("hand_examples", False, 'k2 is wrong at <0> & "1"'),
-                                             Check("shape", True)], diag, output='debug <x> & "y"\n'),
+        ExerciseResult("k1", "passed", 1.0, [Check("hand_examples", True, seconds=0.0123),
+                                             Check("values[float32]", True, seconds=0.0021)]),
+        ExerciseResult("k2", "failed", 1.0, [Check("hand_examples", False, 'k2 is wrong at <0> & "1"', seconds=0.25),
+                                             Check("shape", True, seconds=0.001)], diag, output='debug <x> & "y"\n'),
         ExerciseResult("k3", "missing", 1.0),
-        ExerciseResult("grpo_kl", "error", 1.0, [Check("import", False, "SyntaxError: invalid syntax (x.py, line 3)")]),
-        ExerciseResult("compute_rewards_kl", "passed", 1.0, [Check("hand_examples", True)]),
+        ExerciseResult("grpo_kl", "error", 1.0, [Check("import", False, "SyntaxError: invalid syntax (x.py, line 3)",
+                                                       seconds=0.0804)]),
+        ExerciseResult("compute_rewards_kl", "passed", 1.0, [Check("hand_examples", True, seconds=0.003)]),
     ], seconds=0.4567)
     second = GradeResult("class/bob, jr", [ExerciseResult(n, "passed", 1.0, [Check("hand_examples", True)])
                                           for n in NAMES])
@@ -57,10 +59,22 @@ def test_junit_xml_validates_against_both_junit_schemas() -> None:
     cases = alice.findall("testcase")
     # one testcase per check; a missing function is one failing testcase
     assert len(cases) == 2 + 2 + 1 + 1 + 1 == int(alice.get("tests"))
+    # A wrong answer is a <failure>; code that could not be tested (no such function, a file that does
+    # not import) an <error>, counted apart: dashboards show "1 failed, 2 errors".
     failures = [c for c in cases if c.find("failure") is not None]
-    assert int(alice.get("failures")) == len(failures) == 3
-    kinds = {c.get("classname"): c.find("failure").get("type") for c in failures}
-    assert kinds == {"k2": "failed", "k3": "missing", "grpo_kl": "error"}
+    errors = [c for c in cases if c.find("error") is not None]
+    assert int(alice.get("failures")) == len(failures) == 1
+    assert int(alice.get("errors")) == len(errors) == 2
+    assert {c.get("classname"): c.find("failure").get("type") for c in failures} == {"k2": "failed"}
+    assert {c.get("classname"): c.find("error").get("type") for c in errors} == {"k3": "missing", "grpo_kl": "error"}
+    grpo = next(c for c in errors if c.get("classname") == "grpo_kl")
+    assert grpo.find("error").get("message") == "SyntaxError: invalid syntax (x.py, line 3)"
+    # Each testcase carries its own check's time (missing: none measured), the suite the whole grading's.
+    assert [(c.get("classname"), c.get("name"), c.get("time")) for c in cases] == [
+        ("k1", "hand_examples", "0.012"), ("k1", "values[float32]", "0.002"), ("k2", "hand_examples", "0.250"),
+        ("k2", "shape", "0.001"), ("k3", "defined", "0.000"), ("grpo_kl", "import", "0.080"),
+        ("compute_rewards_kl", "hand_examples", "0.003")]
+    assert alice.get("time") == "0.457" and alice.get("skipped") == "0"
     k2 = next(c for c in failures if c.get("classname") == "k2")
     assert k2.get("name") == "hand_examples"
     assert k2.find("failure").get("message") == 'k2 is wrong at <0> & "1"'
@@ -68,7 +82,7 @@ def test_junit_xml_validates_against_both_junit_schemas() -> None:
     props = {p.get("name"): p.get("value") for p in alice.find("properties")}
     assert props == {"score": "2", "max_score": "5", "diagnosis.k2": "missing_half",
                      **{f"track.{n}": "1" for n in NAMES}}
-    assert suites[1].get("failures") == "0"
+    assert suites[1].get("failures") == suites[1].get("errors") == "0"
     # What the learner's code printed goes where CI dashboards show a suite's output.
     assert alice.find("system-out").text == '[k2]\ndebug <x> & "y"\n'
     assert suites[1].find("system-out").text in (None, "")
@@ -124,6 +138,21 @@ def test_csv_reads_back_with_a_column_per_exercise() -> None:
     assert rows[1]["submission"] == "class/bob, jr" and rows[1]["total"] == "5"
 
 
+def test_check_times_cross_the_judges_pipe_but_stay_out_of_the_printed_verdict() -> None:
+    result = sample_results()[0]
+    printed = result.to_json()
+    assert all(set(c) == {"name", "passed", "message"} for e in printed["exercises"] for c in e["checks"])
+    wire = result.to_json(timings=True)
+    assert wire["exercises"][1]["checks"][0]["seconds"] == 0.25
+    back = GradeResult.from_json(wire)
+    assert [c.seconds for e in back.exercises for c in e.checks] == [0.0123, 0.0021, 0.25, 0.001, 0.0804, 0.003]
+    # A time that is not a duration is dropped, never written into a report.
+    for bad in (-1, float("nan"), float("inf"), "0.5", True, None, [1]):
+        wire["exercises"][0]["checks"][0]["seconds"] = bad
+        assert GradeResult.from_json(wire).exercises[0].checks[0].seconds is None, bad
+    assert GradeResult.from_json(wire, seconds=float("nan")).seconds is None
+
+
 def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
     out = {"csv": tmp_path / "grades.csv", "xml": tmp_path / "junit.xml", "gs": tmp_path / "results.json"}
     proc = kldrill("grade", str(SOLUTIONS), "-e", "k1", "-e", "k3", "--json", "--csv", str(out["csv"]),
@@ -135,6 +164,10 @@ def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
     assert set(doc) == GRADESCOPE_TOP and doc["score"] == 2.0 and [t["name"] for t in doc["tests"]] == ["k1", "k3"]
     for schema in JUNIT_SCHEMAS:
         schema.validate(str(out["xml"]))
+    import xml.etree.ElementTree as ET
+
+    cases = ET.parse(out["xml"]).getroot().findall("testsuite/testcase")
+    assert cases and all(float(c.get("time")) > 0 for c in cases)  # each check timed by the judge
     (row,) = list(csv.DictReader(out["csv"].open()))
     assert row["k1"] == row["k3"] == "1" and row["total"] == "2" and list(row) == [
         "submission", "k1", "k3", "total", "max_score", "diagnoses", "tracks"]
@@ -163,3 +196,48 @@ def test_bad_export_targets_are_usage_errors(tmp_path: Path, args: list[str]) ->
     proc = kldrill("grade", str(SOLUTIONS), *[a.format(tmp=tmp_path) for a in args])
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_junit_says_error_for_code_that_cannot_be_tested_and_failure_for_a_wrong_answer(tmp_path: Path) -> None:
+    """Through the real judge: a file that does not import, for any reason, and a missing file are
+    <error>s counted in errors=; a wrong answer stays a <failure>; each check has its own time."""
+    import xml.etree.ElementTree as ET
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "a_syntax.py").write_text("def k1(log_p, log_q:\n    return log_p\n")
+    (klass / "b_import.py").write_text("import no_such_module_kldrill\n\n\n" + (SOLUTIONS / "k1.py").read_text())
+    (klass / "c_raises.py").write_text("raise RuntimeError('at import')\n")
+    (klass / "d_no_k2_file").mkdir()
+    (klass / "d_no_k2_file" / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
+    (klass / "e_wrong.py").write_text("def k1(log_p, log_q):\n    return log_p - log_q\n\n\n"
+                                      + (SOLUTIONS / "k2.py").read_text())
+    xml = tmp_path / "junit.xml"
+    proc = kldrill("grade", "--batch", str(klass), "-e", "k1", "-e", "k2", "--junit-xml", str(xml), "--json")
+    assert proc.returncode == 1, proc.stderr
+    for schema in JUNIT_SCHEMAS:
+        schema.validate(str(xml))
+    suites = {Path(s.get("name")).name: s for s in ET.parse(xml).getroot().findall("testsuite")}
+
+    def outcomes(suite: ET.Element) -> list[tuple[str, str, str | None]]:
+        """(exercise, element, type) for each testcase that did not pass."""
+        return [(c.get("classname"), child.tag, child.get("type")) for c in suite.findall("testcase")
+                for child in c if child.tag in ("failure", "error")]
+
+    for name in ("a_syntax.py", "b_import.py", "c_raises.py"):
+        suite = suites[name]
+        assert outcomes(suite) == [("k1", "error", "error"), ("k2", "error", "error")], name
+        assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "0", "2"), name
+    assert "SyntaxError" in suites["a_syntax.py"].find("testcase/error").get("message")
+    assert "no_such_module_kldrill" in suites["b_import.py"].find("testcase/error").get("message")
+    assert "at import" in suites["c_raises.py"].find("testcase/error").get("message")
+    missing = suites["d_no_k2_file"]
+    assert outcomes(missing) == [("k2", "error", "missing")]
+    assert (missing.get("failures"), missing.get("errors")) == ("0", "1")
+    wrong = suites["e_wrong.py"]
+    k1_cases = [c for c in wrong.findall("testcase") if c.get("classname") == "k1"]
+    assert {tag for _, tag, _ in outcomes(wrong)} == {"failure"} and wrong.get("errors") == "0"
+    assert int(wrong.get("failures")) == sum(c.find("failure") is not None for c in k1_cases) > 0
+    # The checks' own times, not the suite's split evenly: they differ, and they fit in the suite's.
+    times = [float(c.get("time")) for c in wrong.findall("testcase")]
+    assert len(set(times)) > 1 and 0 < sum(times) <= float(wrong.get("time"))
