@@ -2,9 +2,14 @@
 Gradescope's autograder ``results.json``. Plain data in, text out; no torch here.
 
 Formats, as written:
-- CSV: one row per submission; columns ``submission``, one per exercise (its score), ``total``,
-  ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each column's
-  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row).
+- CSV (UTF-8 with a BOM by default, so Excel shows Chinese names; or plain UTF-8): one row per
+  submission; columns ``student`` (the folder's name or the file's stem), ``submission`` (the entry's
+  path), per exercise its score (column ``NAME``) and its status (``NAME_status``: passed, failed,
+  missing or error), ``total``, ``max_score``, ``feedback`` (one line in the --lang language: each exercise
+  that did not pass and why, its diagnosis or else its first failing check), ``diagnoses``
+  (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each exercise and its track,
+  ``k1=1;...;grpo_loss=2``, the same on every row). A text cell that would start a formula gets a
+  leading apostrophe.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
   (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
   a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); code that
@@ -23,7 +28,7 @@ import io
 import json
 import os
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterable
 
 from grader.i18n import pick, t
@@ -64,17 +69,72 @@ def _track(name: str) -> str:
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
-def to_csv(results: list[GradeResult], names: list[str]) -> str:
-    """One row per submission: a score per exercise in ``names``, the total, the diagnoses."""
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")  # with a BOM (Excel then reads UTF-8, Chinese names included), without
+FEEDBACK_PER_EXERCISE = 160  # characters of one exercise's feedback
+FEEDBACK_MAX = 400  # characters of the whole feedback cell
+# A cell that starts with one of these is a formula to Excel and LibreOffice: a file name or a learner's
+# exception message must never run as one (CSV injection). Such a cell gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def student_name(submission: str) -> str:
+    """The student a batch entry stands for: its folder's name, or its file's name without .py/.ipynb."""
+    path = PurePath(submission)
+    return path.stem if path.suffix in (".py", ".ipynb") else path.name or submission
+
+
+def one_line(text: str, limit: int, middle: bool = False) -> str:
+    """``text`` on one line of at most ``limit`` characters: line breaks and other control characters
+    become spaces (a spreadsheet row must stay one row), runs of spaces one space, the cut an ellipsis,
+    at the end or, with ``middle``, in the middle (a check's message ends with why: "... failed: it
+    raised ValueError: ...")."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(text) <= limit:
+        return text
+    if not middle:
+        return text[:limit - 1].rstrip() + "…"
+    head = (limit - 1) // 2
+    return text[:head].rstrip() + "…" + text[len(text) - (limit - 1 - head):].lstrip()
+
+
+def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
+    """Why ``e`` did not pass, in a few words: its diagnosis in plain words, else its first failing check."""
+    if e.diagnosis:
+        return pick(e.diagnosis["message"], lang)
+    if e.status == "missing":
+        return t("missing_function", lang, function=_function(e.name))
+    failure = e.first_failure()
+    return failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
+
+
+def feedback(result: GradeResult, names: list[str], lang: str) -> str:
+    """One short line for the gradebook: each exercise of ``names`` that did not pass, and why."""
+    by_name = {e.name: e for e in result.exercises}
+    parts = [t("first_failure", lang, name=n,
+               message=one_line(_exercise_feedback(by_name[n], lang), FEEDBACK_PER_EXERCISE, middle=True))
+             for n in names if n in by_name and by_name[n].status != "passed"]
+    return one_line(t("list_sep", lang).join(parts), FEEDBACK_MAX)
+
+
+def _text_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> str:
+    """One row per submission: the student, per exercise in ``names`` its score and status, the total,
+    one line of feedback in ``lang``, the diagnoses."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission", *names, "total", "max_score", "diagnoses", "tracks"])
+    writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
+                     "max_score", "feedback", "diagnoses", "tracks"])
     tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
+        cells = [(_num(by_name[n].score), by_name[n].status) if n in by_name else ("", "") for n in names]
         diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
-        writer.writerow([r.submission, *(_num(by_name[n].score) if n in by_name else "" for n in names),
-                         _num(r.score), _num(r.max_score), diagnoses, tracks])
+        writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
+                         *(c for pair in cells for c in pair), _num(r.score), _num(r.max_score),
+                         _text_cell(feedback(r, names, lang)), diagnoses, tracks])
     return out.getvalue()
 
 
@@ -195,7 +255,7 @@ def check_targets(targets: dict[str, str], force: bool) -> None:
             raise ExportError("export_exists", path=target)
 
 
-def write(target: str, text: str, force: bool) -> None:
+def write(target: str, text: str, force: bool, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` whole: a temporary file renamed over it, so a crash leaves no half
     file; without ``force``, never over an existing file (checked again here, just before)."""
     path = Path(target)
@@ -203,7 +263,8 @@ def write(target: str, text: str, force: bool) -> None:
         raise ExportError("export_exists", path=target)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        # errors="replace": a file name that is not UTF-8 (os.listdir's surrogates) must not lose the export.
+        tmp.write_text(text, encoding=encoding, errors="replace")
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -211,9 +272,10 @@ def write(target: str, text: str, force: bool) -> None:
 
 
 def export_all(results: list[GradeResult], targets: dict[str, str], names: list[str], lang: str,
-               force: bool) -> None:
-    """Write each requested export (``targets``: format -> file). Gradescope takes one submission."""
-    texts = {"csv": lambda: to_csv(results, names), "junit": lambda: to_junit_xml(results, lang),
+               force: bool, csv_encoding: str = CSV_ENCODINGS[0]) -> None:
+    """Write each requested export (``targets``: format -> file). Gradescope takes one submission.
+    ``csv_encoding``: utf-8-sig (a BOM first, the default, for Excel) or utf-8."""
+    texts = {"csv": lambda: to_csv(results, names, lang), "junit": lambda: to_junit_xml(results, lang),
              "gradescope": lambda: json.dumps(to_gradescope(results[0], lang), ensure_ascii=False, indent=2) + "\n"}
     for fmt, target in targets.items():
-        write(target, texts[fmt](), force)
+        write(target, texts[fmt](), force, encoding=csv_encoding if fmt == "csv" else "utf-8")

@@ -170,15 +170,25 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 
 
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
-    rows = list(csv.DictReader(graded["csv"].open()))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses", "tracks"]
+    rows = list(csv.DictReader(graded["csv"].open(encoding="utf-8-sig", newline="")))
+    assert list(rows[0]) == ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total",
+                             "max_score", "feedback", "diagnoses", "tracks"]
     assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
+    assert [r["student"] for r in rows] == ["a_correct", "b_wrong_k2", "c_workspace", "d_infinite_loop",
+                                            "e_kill_parent", "f_empty"]
     for row, s in zip(rows, subs):
         assert float(row["total"]) == s["score"] and float(row["max_score"]) == s["max_score"]
         assert {n: float(row[n]) for n in NAMES} == {e["name"]: e["score"] for e in s["exercises"]}
-    assert next(r for r in rows if r["submission"].endswith("b_wrong_k2.py"))["diagnoses"] == "k2=missing_half"
+        assert {n: row[f"{n}_status"] for n in NAMES} == statuses(s)
+        assert "\n" not in row["feedback"] and (row["feedback"] == "") == (s["score"] == s["max_score"])
+    by_student = {r["student"]: r for r in rows}
+    assert by_student["b_wrong_k2"]["diagnoses"] == "k2=missing_half"
+    # The feedback is the mistake in plain words (grader/data/mistakes.yaml), not the check that caught it.
+    assert by_student["b_wrong_k2"]["feedback"].startswith("k2: You forgot the 1/2: k2 = (log r)^2 / 2.")
+    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the ratio")
+    assert "timed out after 2 s" in by_student["d_infinite_loop"]["feedback"]
 
 
 def test_junit_xml_of_the_batch_validates(graded: dict) -> None:

@@ -129,13 +129,69 @@ def test_the_gradescope_schema_bites() -> None:
             jsonschema.validate(broken, GRADESCOPE)
 
 
-def test_csv_reads_back_with_a_column_per_exercise() -> None:
+CSV_COLUMNS = ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total", "max_score",
+               "feedback", "diagnoses", "tracks"]
+
+
+def test_csv_reads_back_with_a_score_and_a_status_per_exercise() -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(sample_results(), NAMES))))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses", "tracks"]
-    assert rows[0] == {"submission": "class/alice.py", "k1": "1", "k2": "0", "k3": "0", "grpo_kl": "0",
-                       "compute_rewards_kl": "1", "total": "2", "max_score": "5", "diagnoses": "k2=missing_half",
-                       "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
-    assert rows[1]["submission"] == "class/bob, jr" and rows[1]["total"] == "5"
+    assert list(rows[0]) == CSV_COLUMNS
+    assert rows[0] == {"student": "alice", "submission": "class/alice.py",
+                       "k1": "1", "k1_status": "passed", "k2": "0", "k2_status": "failed",
+                       "k3": "0", "k3_status": "missing", "grpo_kl": "0", "grpo_kl_status": "error",
+                       "compute_rewards_kl": "1", "compute_rewards_kl_status": "passed", "total": "2", "max_score": "5",
+                       "feedback": "k2: You forgot the 1/2.; k3: no function k3() in the submission; "
+                                   "grpo_kl: SyntaxError: invalid syntax (x.py, line 3)",
+                       "diagnoses": "k2=missing_half", "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
+    assert rows[1]["student"] == "bob, jr" and rows[1]["submission"] == "class/bob, jr"
+    assert rows[1]["total"] == "5" and rows[1]["feedback"] == ""
+
+
+def gradebook_results() -> list[GradeResult]:
+    """A Chinese name; feedback with a comma, quotes, a line break and control characters (the learner's
+    exception message is in it); names Excel would run as formulas."""
+    wrong = Check("hand_examples", False,
+                  'calling k1(...) failed: it raised ValueError: bad, "quoted"\r\nline two\x1b[2J\x00\u2028end')
+    return [GradeResult("week3/张伟", [ExerciseResult("k1", "failed", 1.0, [Check("shape", True), wrong]),
+                                      ExerciseResult("k2", "passed", 1.0, [Check("hand_examples", True)])]),
+            GradeResult("=HYPERLINK(1).py", [ExerciseResult("k1", "missing", 1.0),
+                                                   ExerciseResult("k2", "passed", 1.0, [Check("x", True)])]),
+            GradeResult("-bob.ipynb", [ExerciseResult("k1", "failed", 1.0, [Check("values", False, "x" * 500)]),
+                                       ExerciseResult("k2", "failed", 1.0, [Check("values", False, "y" * 500)])])]
+
+
+def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_path: Path) -> None:
+    from grader.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
+
+    target = tmp_path / "grades.csv"
+    export_all(gradebook_results(), {"csv": str(target)}, ["k1", "k2"], "en", force=False)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: without it Excel reads the UTF-8 as a code page
+    with target.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert raw.count(b"\n") == 1 + len(rows) == 4  # a line break in a message does not split a row
+    zhang, formula, bob = rows
+    assert zhang["student"] == "张伟" and zhang["k1_status"] == "failed" and zhang["k2_status"] == "passed"
+    assert zhang["feedback"] == 'k1: calling k1(...) failed: it raised ValueError: bad, "quoted" line two [2J end'
+    # A cell Excel would evaluate (=, +, -, @) is text, not a formula.
+    assert formula["student"] == "'=HYPERLINK(1)" and formula["submission"] == "'=HYPERLINK(1).py"
+    assert formula["feedback"] == "k1: no function k1() in the submission"
+    assert bob["student"] == "'-bob"
+    # Long messages are cut, in the middle: one exercise's at most FEEDBACK_PER_EXERCISE characters.
+    assert bob["feedback"] == f"k1: {'x' * 79}…{'x' * 80}; k2: {'y' * 79}…{'y' * 80}"
+    assert len(bob["feedback"].split("; ")[0]) == len("k1: ") + FEEDBACK_PER_EXERCISE <= FEEDBACK_MAX
+
+
+def test_the_gradebook_feedback_follows_the_language() -> None:
+    diag = {"id": "ratio_inverted", "message": {"en": "You inverted the ratio.", "zh": "你把比值弄反了。"}}
+    result = GradeResult("class/李娜.py", [ExerciseResult("k3", "failed", 1.0, [Check("values", False, "wrong")],
+                                                         diag),
+                                          ExerciseResult("k1", "missing", 1.0)])
+    (row,) = csv.DictReader(io.StringIO(to_csv([result], ["k3", "k1"], "zh")))
+    assert row["student"] == "李娜"
+    assert row["feedback"] == "k3：你把比值弄反了。；k1：提交中没有函数 k1()"  # the diagnosis, not the check
+    (row,) = csv.DictReader(io.StringIO(to_csv([result], ["k3", "k1"], "en")))
+    assert row["feedback"] == "k3: You inverted the ratio.; k1: no function k1() in the submission"
 
 
 def test_check_times_cross_the_judges_pipe_but_stay_out_of_the_printed_verdict() -> None:
@@ -168,9 +224,29 @@ def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
 
     cases = ET.parse(out["xml"]).getroot().findall("testsuite/testcase")
     assert cases and all(float(c.get("time")) > 0 for c in cases)  # each check timed by the judge
-    (row,) = list(csv.DictReader(out["csv"].open()))
+    (row,) = list(csv.DictReader(out["csv"].open(encoding="utf-8-sig")))
     assert row["k1"] == row["k3"] == "1" and row["total"] == "2" and list(row) == [
-        "submission", "k1", "k3", "total", "max_score", "diagnoses", "tracks"]
+        "student", "submission", "k1", "k1_status", "k3", "k3_status", "total", "max_score", "feedback",
+        "diagnoses", "tracks"]
+    assert row["student"] == "solutions" and row["k1_status"] == "passed" and row["feedback"] == ""
+
+
+def test_csv_encoding_utf_8_writes_no_bom(tmp_path: Path) -> None:
+    target = tmp_path / "grades.csv"
+    proc = kldrill("grade", str(SOLUTIONS), "-e", "k1", "--csv", str(target), "--csv-encoding", "utf-8")
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_bytes().startswith(b"student,submission,k1,k1_status,total")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--csv", "{tmp}/g.csv", "--csv-encoding", "latin-1"], "--csv-encoding must be one of utf-8-sig, utf-8"),
+    (["--csv-encoding", "utf-8"], "--csv-encoding needs --csv FILE"),
+], ids=["unknown", "without-csv"])
+def test_bad_csv_encoding_is_a_usage_error(tmp_path: Path, args: list[str], message: str) -> None:
+    proc = kldrill("grade", str(SOLUTIONS), "-e", "k1", *[a.format(tmp=tmp_path) for a in args])
+    assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "g.csv").exists()
 
 
 def test_exports_never_overwrite_without_force(tmp_path: Path) -> None:
@@ -184,7 +260,7 @@ def test_exports_never_overwrite_without_force(tmp_path: Path) -> None:
         assert target.read_text() == "precious\n"
     proc = kldrill("grade", str(SOLUTIONS), "-e", "k1", "--csv", str(target), "--force")
     assert proc.returncode == 0, proc.stderr
-    assert target.read_text().startswith("submission,k1,total")
+    assert target.read_text(encoding="utf-8-sig").startswith("student,submission,k1,k1_status,total")
 
 
 @pytest.mark.parametrize("args", [

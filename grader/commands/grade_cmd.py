@@ -9,9 +9,9 @@ import click
 
 from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option, track_option
-from grader.exports import ExportError, check_targets, export_all
+from grader.exports import CSV_ENCODINGS, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
-from grader.i18n import t
+from grader.i18n import detect_lang, t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
@@ -29,6 +29,17 @@ def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
     if not 0 <= index < count:
         raise KldrillError(t("bad_shard", lang, value=value))
     return index, count
+
+
+def _csv_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--csv-encoding, checked here so a wrong one is our one-line error, in the user's language."""
+    if value is None:
+        return None
+    name = value.strip().lower().replace("_", "-").replace("utf8", "utf-8")
+    if name not in CSV_ENCODINGS:
+        lang = ctx.params.get("lang") or detect_lang()
+        raise KldrillError(t("bad_csv_encoding", lang, value=value, choices=", ".join(CSV_ENCODINGS)))
+    return name
 
 
 def batch_entries(directory: str, lang: str) -> list[str]:
@@ -93,6 +104,9 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
               "(0 <= I < N), for splitting a class over N machines.")
 @click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV: a row per submission, a score "
               "per exercise, the total.")
+@click.option("--csv-encoding", callback=_csv_encoding, metavar="utf-8-sig|utf-8",
+              help="With --csv: utf-8-sig (the default: UTF-8 with a byte-order mark, which Excel needs to show "
+              "Chinese names) or plain utf-8.")
 @click.option("--junit-xml", "junit_file", metavar="FILE", help="Also write JUnit XML (a testsuite per "
               "submission, a testcase per check) for CI dashboards.")
 @click.option("--gradescope", "gradescope_file", metavar="FILE", help="Also write Gradescope's "
@@ -104,8 +118,8 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
-          junit_file: str | None, gradescope_file: str | None, force: bool, verbose: bool,
-          tracks: tuple[int, ...], lang: str) -> None:
+          csv_encoding: str | None, junit_file: str | None, gradescope_file: str | None, force: bool,
+          verbose: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Grade a workspace folder, one .py file or a notebook (.ipynb) (default: the current workspace),
     or with --batch DIR every submission in DIR.
 
@@ -126,6 +140,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
                 raise KldrillError(t("batch_only", lang, option=option))
     elif gradescope_file is not None:
         raise KldrillError(t("gradescope_single", lang))
+    if csv_encoding is not None and csv_file is None:
+        raise KldrillError(t("csv_encoding_only", lang))
     selected_shard = _shard(shard, lang)
     targets = {fmt: f for fmt, f in (("csv", csv_file), ("junit", junit_file), ("gradescope", gradescope_file))
                if f is not None}
@@ -173,7 +189,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
                 pass  # a read-only workspace still gets its verdict
         results = [result]
     try:
-        export_all(results, targets, selected, lang, force)
+        export_all(results, targets, selected, lang, force, csv_encoding or CSV_ENCODINGS[0])
     except ExportError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     if batch_dir is not None:
