@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader import exercises as exercise_meta
+from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
 from grader.results import Check, ExerciseResult, GradeResult
@@ -412,14 +413,6 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
             if worker.index is not None and now - worker.started > limit:
                 end(worker, f"grading took longer than {limit:g} s")
     return [r for r in results if r is not None], seconds
-
-
-def default_jobs() -> int:
-    """The cores this process may run on (a container's or a Slurm allocation's, not the machine's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | None:

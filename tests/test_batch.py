@@ -241,13 +241,18 @@ def _small_class(root: Path, count: int) -> Path:
 
 
 def test_progress_bar_on_a_terminal_and_exit_0_when_all_pass(tmp_path: Path) -> None:
-    klass = _small_class(tmp_path / "class", 2)
+    """In a terminal: the bar, in the chosen language, with a time left that is about the real one
+    (click's own, after the judge's start-up, said ~10x too much), and the summary on stdout."""
+    import re
+
+    klass = _small_class(tmp_path / "class", 6)
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "--batch", str(klass), "-e", "k1",
-                             "--lang", "zh"], stdout=subprocess.PIPE, stderr=slave, text=True,
+                             "--jobs", "1", "--lang", "zh"], stdout=subprocess.PIPE, stderr=slave, text=True,
                             env={**os.environ, "KLDRILL_LANG": "en"})
     os.close(slave)
     seen = b""
+    shown: list[tuple[float, bytes]] = []  # when each piece of the bar appeared
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 1.0)
@@ -259,14 +264,21 @@ def test_progress_bar_on_a_terminal_and_exit_0_when_all_pass(tmp_path: Path) -> 
             if not chunk:
                 break
             seen += chunk
+            shown.append((time.monotonic(), chunk))
         elif proc.poll() is not None:
             break
     os.close(master)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, seen
     terminal = seen.decode(errors="replace")
-    assert "评测中" in terminal and "2/2" in terminal  # the bar's label and its last position
-    assert "共 2 份提交，2 份全部通过" in out and "k1 2/2" in out
+    assert "评测中" in terminal and "6/6" in terminal  # the bar's label and its last position
+    assert "共 6 份提交，6 份全部通过" in out and "k1 6/6" in out
+    ended = next(at for at, chunk in shown if b"6/6" in chunk)
+    etas = [(at, int(m[1]) * 60 + int(m[2])) for at, chunk in shown
+            for m in re.finditer(r"剩余约 (\d+):(\d\d)", chunk.decode(errors="replace"))]
+    assert etas, terminal  # shown once measured: after the first result with one worker
+    first_at, first_eta = etas[0]
+    assert first_eta <= 3 * (ended - first_at) + 2, (first_eta, ended - first_at)
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(graded: dict) -> None:

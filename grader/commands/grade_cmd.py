@@ -9,12 +9,14 @@ import click
 
 from grader import exercises, report, workspace
 from grader.cli_common import KldrillError, lang_option, track_option
+from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import detect_lang, t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
+from grader.progress import Throughput, status_line
 from grader.results import GradeResult
 from grader.submission import SubmissionError, resolve
 
@@ -78,10 +80,18 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
                  jobs: int | None) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
+    # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
+    throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
+
+    def on_progress(done: int, total: int, result: GradeResult) -> None:
+        throughput.finished()
+        bar.update(1, result.submission)
+
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
-                           show_pos=True, show_eta=True, item_show_func=lambda s: s) as bar:
+                           show_pos=True, show_eta=False,
+                           item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
-                          on_progress=lambda done, total, result: bar.update(1, result.submission))
+                          on_progress=on_progress)
 
 
 @click.command()
