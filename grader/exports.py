@@ -98,21 +98,27 @@ def one_line(text: str, limit: int, middle: bool = False) -> str:
 
 
 def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
-    """Why ``e`` did not pass, in a few words: its diagnosis in plain words, else its first failing check."""
+    """Why ``e`` did not pass, in a few words: its diagnosis in plain words (which says what is wrong
+    first), else its first failing check (which says why last: "... failed: it timed out after 2 s")."""
     if e.diagnosis:
-        return pick(e.diagnosis["message"], lang)
+        return one_line(pick(e.diagnosis["message"], lang), FEEDBACK_PER_EXERCISE)
     if e.status == "missing":
-        return t("missing_function", lang, function=_function(e.name))
+        return one_line(t("missing_function", lang, function=_function(e.name)), FEEDBACK_PER_EXERCISE)
     failure = e.first_failure()
-    return failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
+    text = failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
+    return one_line(text, FEEDBACK_PER_EXERCISE, middle=True)
 
 
 def feedback(result: GradeResult, names: list[str], lang: str) -> str:
-    """One short line for the gradebook: each exercise of ``names`` that did not pass, and why."""
-    by_name = {e.name: e for e in result.exercises}
-    parts = [t("first_failure", lang, name=n,
-               message=one_line(_exercise_feedback(by_name[n], lang), FEEDBACK_PER_EXERCISE, middle=True))
-             for n in names if n in by_name and by_name[n].status != "passed"]
+    """One short line for the gradebook: each exercise of ``names`` that did not pass, and why; the
+    exercises with the same reason (a file that does not import fails them all) named together."""
+    by_reason: dict[str, list[str]] = {}
+    for name in names:
+        e = next((e for e in result.exercises if e.name == name), None)
+        if e is not None and e.status != "passed":
+            by_reason.setdefault(_exercise_feedback(e, lang), []).append(name)
+    parts = [t("first_failure", lang, name=t("name_sep", lang).join(exercises), message=reason)
+             for reason, exercises in by_reason.items()]
     return one_line(t("list_sep", lang).join(parts), FEEDBACK_MAX)
 
 

@@ -194,6 +194,22 @@ def test_the_gradebook_feedback_follows_the_language() -> None:
     assert row["feedback"] == "k3: You inverted the ratio.; k1: no function k1() in the submission"
 
 
+def test_the_gradebook_names_the_exercises_one_reason_fails_together_and_keeps_a_diagnosis_head() -> None:
+    """A file that does not import fails every exercise for one reason: said once. A long diagnosis
+    keeps its start, where it says what is wrong."""
+    syntax = Check("import", False, "it raised SyntaxError: '(' was never closed (王芳.py:62)")
+    long_diag = {"id": "ratio_inverted", "message": {"en": "You inverted the ratio. " + "More. " * 60,
+                                                     "zh": "你把比值颠倒了。" + "更多。" * 80}}
+    results = [GradeResult("week3/王芳.py", [ExerciseResult(n, "error", 1.0, [syntax]) for n in ("k1", "k2", "k3")]),
+               GradeResult("week3/carol", [ExerciseResult("k3", "failed", 1.0, [Check("v", False, "x")], long_diag)])]
+    rows = list(csv.DictReader(io.StringIO(to_csv(results, ["k1", "k2", "k3"], "en"))))
+    assert rows[0]["feedback"] == "k1, k2, k3: it raised SyntaxError: '(' was never closed (王芳.py:62)"
+    assert rows[1]["feedback"].startswith("k3: You inverted the ratio. More.") and rows[1]["feedback"].endswith("…")
+    rows = list(csv.DictReader(io.StringIO(to_csv(results, ["k1", "k2", "k3"], "zh"))))
+    assert rows[0]["feedback"] == "k1、k2、k3：it raised SyntaxError: '(' was never closed (王芳.py:62)"
+    assert rows[1]["feedback"].startswith("k3：你把比值颠倒了。更多。")
+
+
 def test_check_times_cross_the_judges_pipe_but_stay_out_of_the_printed_verdict() -> None:
     result = sample_results()[0]
     printed = result.to_json()

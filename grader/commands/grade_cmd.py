@@ -112,8 +112,8 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
               help="With --batch: submissions graded at once (default: the number of cores).")
 @click.option("--shard", metavar="I/N", help="With --batch: grade only entries I, I+N, I+2N, ... of DIR "
               "(0 <= I < N), for splitting a class over N machines.")
-@click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV: a row per submission, a score "
-              "per exercise, the total.")
+@click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV gradebook: a row per student, a "
+              "score and a status per exercise, the total, one line of feedback.")
 @click.option("--csv-encoding", callback=_csv_encoding, metavar="utf-8-sig|utf-8",
               help="With --csv: utf-8-sig (the default: UTF-8 with a byte-order mark, which Excel needs to show "
               "Chinese names) or plain utf-8.")
