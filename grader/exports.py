@@ -2,14 +2,20 @@
 Gradescope's autograder ``results.json``. Plain data in, text out; no torch here.
 
 Formats, as written:
-- CSV: one row per submission; columns ``submission``, one per exercise (its score), ``total``,
-  ``max_score``, ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each column's
-  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row).
+- CSV (UTF-8 with a BOM by default, so Excel shows Chinese names; or plain UTF-8): one row per
+  submission; columns ``student`` (the folder's name or the file's stem), ``submission`` (the entry's
+  path), per exercise its score (column ``NAME``) and its status (``NAME_status``: passed, failed,
+  missing or error), ``total``, ``max_score``, ``feedback`` (one line in the --lang language: each exercise
+  that did not pass and why, its diagnosis or else its first failing check), ``diagnoses``
+  (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each exercise and its track,
+  ``k1=1;...;grpo_loss=2``, the same on every row). A text cell that would start a formula gets a
+  leading apostrophe.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
-  (``classname`` the exercise, ``name`` the check; a ``track.NAME`` property per exercise). A failed check,
-  a missing function and a file that does not import are all ``<failure>`` elements (``type`` failed /
-  missing / error): the document then validates against both the Apache Ant schema (windyroad
-  JUnit.xsd) and Jenkins' junit-10.xsd, which spells the error element differently.
+  (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
+  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); code that
+  could not be tested, a file that does not import or a missing function, is an ``<error>`` (type
+  ``error`` / ``missing``), counted in the suite's ``errors``. The document validates against the
+  Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
   exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
   its name, ``track-N`` and its diagnosis if any.
@@ -22,7 +28,7 @@ import io
 import json
 import os
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterable
 
 from grader.i18n import pick, t
@@ -63,17 +69,78 @@ def _track(name: str) -> str:
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
-def to_csv(results: list[GradeResult], names: list[str]) -> str:
-    """One row per submission: a score per exercise in ``names``, the total, the diagnoses."""
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")  # with a BOM (Excel then reads UTF-8, Chinese names included), without
+FEEDBACK_PER_EXERCISE = 160  # characters of one exercise's feedback
+FEEDBACK_MAX = 400  # characters of the whole feedback cell
+# A cell that starts with one of these is a formula to Excel and LibreOffice: a file name or a learner's
+# exception message must never run as one (CSV injection). Such a cell gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def student_name(submission: str) -> str:
+    """The student a batch entry stands for: its folder's name, or its file's name without .py/.ipynb."""
+    path = PurePath(submission)
+    return path.stem if path.suffix in (".py", ".ipynb") else path.name or submission
+
+
+def one_line(text: str, limit: int, middle: bool = False) -> str:
+    """``text`` on one line of at most ``limit`` characters: line breaks and other control characters
+    become spaces (a spreadsheet row must stay one row), runs of spaces one space, the cut an ellipsis,
+    at the end or, with ``middle``, in the middle (a check's message ends with why: "... failed: it
+    raised ValueError: ...")."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(text) <= limit:
+        return text
+    if not middle:
+        return text[:limit - 1].rstrip() + "…"
+    head = (limit - 1) // 2
+    return text[:head].rstrip() + "…" + text[len(text) - (limit - 1 - head):].lstrip()
+
+
+def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
+    """Why ``e`` did not pass, in a few words: its diagnosis in plain words (which says what is wrong
+    first), else its first failing check (which says why last: "... failed: it timed out after 2 s")."""
+    if e.diagnosis:
+        return one_line(pick(e.diagnosis["message"], lang), FEEDBACK_PER_EXERCISE)
+    if e.status == "missing":
+        return one_line(t("missing_function", lang, function=_function(e.name)), FEEDBACK_PER_EXERCISE)
+    failure = e.first_failure()
+    text = failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
+    return one_line(text, FEEDBACK_PER_EXERCISE, middle=True)
+
+
+def feedback(result: GradeResult, names: list[str], lang: str) -> str:
+    """One short line for the gradebook: each exercise of ``names`` that did not pass, and why; the
+    exercises with the same reason (a file that does not import fails them all) named together."""
+    by_reason: dict[str, list[str]] = {}
+    for name in names:
+        e = next((e for e in result.exercises if e.name == name), None)
+        if e is not None and e.status != "passed":
+            by_reason.setdefault(_exercise_feedback(e, lang), []).append(name)
+    parts = [t("first_failure", lang, name=t("name_sep", lang).join(exercises), message=reason)
+             for reason, exercises in by_reason.items()]
+    return one_line(t("list_sep", lang).join(parts), FEEDBACK_MAX)
+
+
+def _text_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> str:
+    """One row per submission: the student, per exercise in ``names`` its score and status, the total,
+    one line of feedback in ``lang``, the diagnoses."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission", *names, "total", "max_score", "diagnoses", "tracks"])
+    writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
+                     "max_score", "feedback", "diagnoses", "tracks"])
     tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
+        cells = [(_num(by_name[n].score), by_name[n].status) if n in by_name else ("", "") for n in names]
         diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
-        writer.writerow([r.submission, *(_num(by_name[n].score) if n in by_name else "" for n in names),
-                         _num(r.score), _num(r.max_score), diagnoses, tracks])
+        writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
+                         *(c for pair in cells for c in pair), _num(r.score), _num(r.max_score),
+                         _text_cell(feedback(r, names, lang)), diagnoses, tracks])
     return out.getvalue()
 
 
@@ -84,15 +151,22 @@ def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
     return message
 
 
-def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str]]:
-    """(name, failure type or None, message, text) for each check of ``e``."""
+# An exercise's status, as JUnit says it: a wrong answer is a failure (an assertion that did not
+# hold); code that could not be tested at all (a file that does not import, no such function, a
+# judge that had to stop) is an error, which dashboards count and show apart.
+_JUNIT_ELEMENT = {"failed": "failure", "error": "error", "missing": "error"}
+
+
+def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str, float]]:
+    """(name, kind or None, message, text, seconds) for each check of ``e``; kind is the exercise's
+    status (failed, error or missing) for a check that did not pass."""
     if e.status == "missing":
         message = t("missing_function", lang, function=_function(e.name))
-        yield "defined", "missing", message, message
+        yield "defined", "missing", message, message, 0.0
         return
-    kind = "error" if e.status == "error" else "failed"
     for c in e.checks:
-        yield c.name, (None if c.passed else kind), c.message, _failure_text(e, c.message, lang)
+        yield (c.name, None if c.passed else e.status, c.message, _failure_text(e, c.message, lang),
+               c.seconds or 0.0)
 
 
 def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
@@ -105,24 +179,26 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
     root = ET.Element("testsuites")
     for index, r in enumerate(results):
         cases = [(e, case) for e in r.exercises for case in _testcases(e, lang)]
-        failures = sum(1 for _, case in cases if case[1] is not None)
-        seconds = r.seconds or 0.0
+        counts = {"failure": 0, "error": 0}
+        for _, case in cases:
+            if case[1] is not None:
+                counts[_JUNIT_ELEMENT.get(case[1], "failure")] += 1
         suite = ET.SubElement(root, "testsuite", {
             "name": r.submission, "package": "kldrill", "id": str(index), "timestamp": stamp, "hostname": host,
-            "tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0",
-            "time": f"{seconds:.3f}"})
+            "tests": str(len(cases)), "failures": str(counts["failure"]), "errors": str(counts["error"]),
+            "skipped": "0", "time": f"{r.seconds or 0.0:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
                            *((f"track.{e.name}", _track(e.name)) for e in r.exercises)]:
             ET.SubElement(props, "property", {"name": key, "value": value})
-        for e, (name, kind, message, text) in cases:
-            # Per-check times are not measured: the suite's time is spread evenly, for dashboards that add.
-            case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name,
-                                                      "time": f"{seconds / max(1, len(cases)):.3f}"})
+        for e, (name, kind, message, text, seconds) in cases:
+            # Each check's own time, measured by the judge (0 where none was: a missing function, a
+            # judge that stopped); the suite's time is the submission's whole grading, start-up included.
+            case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name, "time": f"{seconds:.3f}"})
             if kind is not None:
-                failure = ET.SubElement(case, "failure", {"type": kind, "message": message})
-                failure.text = text
+                element = ET.SubElement(case, _JUNIT_ELEMENT.get(kind, "failure"), {"type": kind, "message": message})
+                element.text = text
         # What the learner's code printed, by exercise (already capped and escaped by the judge).
         ET.SubElement(suite, "system-out").text = "".join(
             f"[{e.name}]\n{e.output.rstrip()}\n" for e in r.exercises if e.output)
@@ -207,7 +283,7 @@ def check_targets(targets: dict[str, str], force: bool) -> None:
             raise ExportError("export_exists", path=target)
 
 
-def write(target: str, text: str, force: bool) -> None:
+def write(target: str, text: str, force: bool, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` whole: a temporary file renamed over it, so a crash leaves no half
     file; without ``force``, never over an existing file (checked again here, just before)."""
     path = Path(target)
@@ -215,7 +291,8 @@ def write(target: str, text: str, force: bool) -> None:
         raise ExportError("export_exists", path=target)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        # errors="replace": a file name that is not UTF-8 (os.listdir's surrogates) must not lose the export.
+        tmp.write_text(text, encoding=encoding, errors="replace")
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -223,11 +300,13 @@ def write(target: str, text: str, force: bool) -> None:
 
 
 def export_all(results: list[GradeResult], targets: dict[str, str], names: list[str], lang: str,
-               force: bool, visibility: tuple[str, str] = ("visible", "hidden")) -> None:
+               force: bool, visibility: tuple[str, str] = ("visible", "hidden"),
+               csv_encoding: str = CSV_ENCODINGS[0]) -> None:
     """Write each requested export (``targets``: format -> file). Gradescope takes one submission, and
-    ``visibility``: its tests' and its stdout's."""
-    texts = {"csv": lambda: to_csv(results, names), "junit": lambda: to_junit_xml(results, lang),
+    ``visibility``: its tests' and its stdout's. ``csv_encoding``: utf-8-sig (a BOM first, the default,
+    for Excel) or utf-8."""
+    texts = {"csv": lambda: to_csv(results, names, lang), "junit": lambda: to_junit_xml(results, lang),
              "gradescope": lambda: json.dumps(to_gradescope(results[0], lang, *visibility), ensure_ascii=False,
                                               indent=2) + "\n"}
     for fmt, target in targets.items():
-        write(target, texts[fmt](), force)
+        write(target, texts[fmt](), force, encoding=csv_encoding if fmt == "csv" else "utf-8")

@@ -14,10 +14,12 @@ import json
 import os
 import struct
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 from grader import exercises as exercise_meta
+from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
 from grader.results import Check, ExerciseResult, GradeResult, failed_everywhere
@@ -110,7 +112,9 @@ class JudgePlugin:
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
         if exercise in self.checks and (call.when == "call" or call.excinfo is not None):
-            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message))
+            # call.duration: pytest's own clock, in this process, around the check (learner calls included).
+            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message,
+                                               seconds=call.duration))
         return message
 
 
@@ -148,7 +152,9 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
     for name in names:
         meta = exercise_meta.get(name)
         session.attribute(name)  # what the import prints is the first exercise's that imports the file
+        started = time.perf_counter()
         loaded = session.load(name)
+        load_seconds = time.perf_counter() - started
         if loaded.status == "ok":
             to_run.append(name)
             results[name] = ExerciseResult(name, "passed", meta.max_score)
@@ -158,7 +164,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
             from grader.checks.support import reason
 
             results[name] = ExerciseResult(name, "error", meta.max_score, [
-                Check("import", False, reason(loaded.error).render(lang))])
+                Check("import", False, reason(loaded.error).render(lang), seconds=load_seconds)])
         if name not in to_run:
             results[name].output = _shown_output(session, name, lang)
             if on_exercise is not None:
@@ -235,7 +241,7 @@ def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
                         slot=slot) as session:
         result = judge(submission, config["exercises"], config["lang"], session, checks,
                        label=config.get("label"), on_exercise=on_exercise)
-    return result.to_json()
+    return result.to_json(timings=True)
 
 
 def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:
@@ -300,7 +306,6 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
     import gc
     import select
     import signal
-    import time
     from collections import deque
 
     entries = config["batch"]
@@ -405,14 +410,6 @@ def grade_batch(zygote: Zygote, config: dict, checks: JudgePlugin,
     return [r for r in results if r is not None], seconds
 
 
-def default_jobs() -> int:
-    """The cores this process may run on (a container's or a Slurm allocation's, not the machine's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
 def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | None:
     """One JSON line per finished entry on ``fd``, which the caller reads as the batch goes."""
     if fd is None:
@@ -447,7 +444,8 @@ def main() -> None:
                 answer.append({"results": verdicts, "seconds": seconds})
         else:
             def work(checks: JudgePlugin) -> None:
-                on_exercise = None if progress is None else lambda result: progress(0, result.to_json(), 0.0)
+                on_exercise = None if progress is None else (
+                    lambda result: progress(0, result.to_json(timings=True), 0.0))
                 answer.append(grade_with(zygote, config, checks, on_exercise=on_exercise))
         run_judge(config["lang"], work)
         result = answer[0]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES = ("passed", "failed", "missing", "error")
@@ -13,6 +14,29 @@ class Check:
     name: str
     passed: bool
     message: str = ""
+    # Seconds the check took, measured by the judge's own clock (pytest's timing of the check's call,
+    # or the judge's timing of the import): for the JUnit export. Like GradeResult.seconds, not part of
+    # the verdict, so it is left out of the JSON the CLI prints and out of comparisons.
+    seconds: float | None = field(default=None, compare=False)
+
+    def to_json(self, timings: bool = False) -> dict[str, Any]:
+        doc: dict[str, Any] = {"name": self.name, "passed": self.passed, "message": self.message}
+        if timings and self.seconds is not None:
+            doc["seconds"] = self.seconds
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "Check":
+        return cls(name=doc["name"], passed=doc["passed"], message=doc.get("message", ""),
+                   seconds=seconds_or_none(doc.get("seconds")))
+
+
+def seconds_or_none(value: object) -> float | None:
+    """``value`` if it is a duration (a finite number >= 0), else None: a time that crossed a pipe is
+    checked before any export adds it up."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
 
 
 @dataclass
@@ -34,9 +58,10 @@ class ExerciseResult:
     def first_failure(self) -> Check | None:
         return next((c for c in self.checks if not c.passed), None)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, timings: bool = False) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "score": self.score, "max_score": self.max_score,
-                "checks": [asdict(c) for c in self.checks], "diagnosis": self.diagnosis, "output": self.output}
+                "checks": [c.to_json(timings) for c in self.checks], "diagnosis": self.diagnosis,
+                "output": self.output}
 
 
 @dataclass
@@ -55,9 +80,11 @@ class GradeResult:
     def max_score(self) -> float:
         return sum(e.max_score for e in self.exercises)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, timings: bool = False) -> dict[str, Any]:
+        """The verdict as JSON; with ``timings``, each check's seconds too (the judge's answer to the
+        CLI carries them; what the CLI prints does not, so it is the same on every run)."""
         return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
-                "exercises": [e.to_json() for e in self.exercises]}
+                "exercises": [e.to_json(timings) for e in self.exercises]}
 
     @property
     def all_passed(self) -> bool:
@@ -66,10 +93,10 @@ class GradeResult:
     @classmethod
     def from_json(cls, doc: dict[str, Any], seconds: float | None = None) -> "GradeResult":
         return cls(
-            seconds=seconds,
+            seconds=seconds_or_none(seconds),
             submission=doc["submission"],
             exercises=[ExerciseResult(name=e["name"], status=e["status"], max_score=e["max_score"],
-                                      checks=[Check(**c) for c in e["checks"]], diagnosis=e.get("diagnosis"),
+                                      checks=[Check.from_json(c) for c in e["checks"]], diagnosis=e.get("diagnosis"),
                                       output=e.get("output") or "")
                        for e in doc["exercises"]],
         )

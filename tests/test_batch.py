@@ -171,15 +171,25 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 
 
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
-    rows = list(csv.DictReader(graded["csv"].open()))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_score", "diagnoses", "tracks"]
+    rows = list(csv.DictReader(graded["csv"].open(encoding="utf-8-sig", newline="")))
+    assert list(rows[0]) == ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total",
+                             "max_score", "feedback", "diagnoses", "tracks"]
     assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
+    assert [r["student"] for r in rows] == ["a_correct", "b_wrong_k2", "c_workspace", "d_infinite_loop",
+                                            "e_kill_parent", "f_empty"]
     for row, s in zip(rows, subs):
         assert float(row["total"]) == s["score"] and float(row["max_score"]) == s["max_score"]
         assert {n: float(row[n]) for n in NAMES} == {e["name"]: e["score"] for e in s["exercises"]}
-    assert next(r for r in rows if r["submission"].endswith("b_wrong_k2.py"))["diagnoses"] == "k2=missing_half"
+        assert {n: row[f"{n}_status"] for n in NAMES} == statuses(s)
+        assert "\n" not in row["feedback"] and (row["feedback"] == "") == (s["score"] == s["max_score"])
+    by_student = {r["student"]: r for r in rows}
+    assert by_student["b_wrong_k2"]["diagnoses"] == "k2=missing_half"
+    # The feedback is the mistake in plain words (grader/data/mistakes.yaml), not the check that caught it.
+    assert by_student["b_wrong_k2"]["feedback"].startswith("k2: You forgot the 1/2: k2 = (log r)^2 / 2.")
+    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the ratio")
+    assert "timed out after 2 s" in by_student["d_infinite_loop"]["feedback"]
 
 
 def test_junit_xml_of_the_batch_validates(graded: dict) -> None:
@@ -192,9 +202,22 @@ def test_junit_xml_of_the_batch_validates(graded: dict) -> None:
     assert [s.get("name") for s in suites] == [s["submission"] for s in subs]
     for suite, s in zip(suites, subs):
         checks = sum(max(1, len(e["checks"])) for e in s["exercises"])
-        failing = sum(1 if e["status"] == "missing" else sum(not c["passed"] for c in e["checks"])
-                      for e in s["exercises"])
-        assert (int(suite.get("tests")), int(suite.get("failures"))) == (checks, failing)
+        # Wrong answers are failures; exercises that could not be tested (missing, not importing, an
+        # empty folder) errors.
+        failing = sum(not c["passed"] for e in s["exercises"] if e["status"] == "failed" for c in e["checks"])
+        erring = sum(1 if e["status"] == "missing" else sum(not c["passed"] for c in e["checks"])
+                     for e in s["exercises"] if e["status"] in ("missing", "error"))
+        assert [int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")] == [checks, failing, erring, 0]
+        times = [float(c.get("time")) for c in suite.findall("testcase")]
+        assert sum(times) <= float(suite.get("time")) + 0.001 * len(times)
+    assert [int(s.get("errors")) for s in suites][-1] == len(NAMES)  # f_empty: nothing to test
+    # Each check's own time: the check that ran into the 2 s timeout took 2 s; the next ones, told at
+    # once that the function timed out, and the honest k1's took milliseconds.
+    loop = next(s for s in suites if s.get("name").endswith("d_infinite_loop.py"))
+    k3 = [float(c.get("time")) for c in loop.findall("testcase") if c.get("classname") == "k3"]
+    assert 2.0 <= k3[0] < 10 and max(k3[1:]) < 1.0
+    k1 = [float(c.get("time")) for c in loop.findall("testcase") if c.get("classname") == "k1"]
+    assert k1 and max(k1) < 1.0
 
 
 def test_text_summary_counts_the_class(graded: dict) -> None:
@@ -274,13 +297,18 @@ def _small_class(root: Path, count: int) -> Path:
 
 
 def test_progress_bar_on_a_terminal_and_exit_0_when_all_pass(tmp_path: Path) -> None:
-    klass = _small_class(tmp_path / "class", 2)
+    """In a terminal: the bar, in the chosen language, with a time left that is about the real one
+    (click's own, after the judge's start-up, said ~10x too much), and the summary on stdout."""
+    import re
+
+    klass = _small_class(tmp_path / "class", 6)
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", "--batch", str(klass), "-e", "k1",
-                             "--lang", "zh"], stdout=subprocess.PIPE, stderr=slave, text=True,
+                             "--jobs", "1", "--lang", "zh"], stdout=subprocess.PIPE, stderr=slave, text=True,
                             env={**os.environ, "KLDRILL_LANG": "en"})
     os.close(slave)
     seen = b""
+    shown: list[tuple[float, bytes]] = []  # when each piece of the bar appeared
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 1.0)
@@ -292,14 +320,21 @@ def test_progress_bar_on_a_terminal_and_exit_0_when_all_pass(tmp_path: Path) -> 
             if not chunk:
                 break
             seen += chunk
+            shown.append((time.monotonic(), chunk))
         elif proc.poll() is not None:
             break
     os.close(master)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, seen
     terminal = seen.decode(errors="replace")
-    assert "评测中" in terminal and "2/2" in terminal  # the bar's label and its last position
-    assert "共 2 份提交，2 份全部通过" in out and "k1 2/2" in out
+    assert "评测中" in terminal and "6/6" in terminal  # the bar's label and its last position
+    assert "共 6 份提交，6 份全部通过" in out and "k1 6/6" in out
+    ended = next(at for at, chunk in shown if b"6/6" in chunk)
+    etas = [(at, int(m[1]) * 60 + int(m[2])) for at, chunk in shown
+            for m in re.finditer(r"剩余约 (\d+):(\d\d)", chunk.decode(errors="replace"))]
+    assert etas, terminal  # shown once measured: after the first result with one worker
+    first_at, first_eta = etas[0]
+    assert first_eta <= 3 * (ended - first_at) + 2, (first_eta, ended - first_at)
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(graded: dict) -> None:

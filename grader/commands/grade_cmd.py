@@ -9,12 +9,14 @@ import click
 
 from grader import exercises, locate, report, workspace
 from grader.cli_common import KldrillError, lang_option, select_exercises, track_option
-from grader.exports import VISIBILITIES, ExportError, check_targets, export_all
+from grader.cores import default_jobs
+from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
-from grader.i18n import t
+from grader.i18n import detect_lang, t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
+from grader.progress import Throughput, status_line
 from grader.results import GradeResult, failed_everywhere
 from grader.submission import SubmissionError, resolve
 
@@ -29,6 +31,17 @@ def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
     if not 0 <= index < count:
         raise KldrillError(t("bad_shard", lang, value=value))
     return index, count
+
+
+def _csv_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--csv-encoding, checked here so a wrong one is our one-line error, in the user's language."""
+    if value is None:
+        return None
+    name = value.strip().lower().replace("_", "-").replace("utf8", "utf-8")
+    if name not in CSV_ENCODINGS:
+        lang = ctx.params.get("lang") or detect_lang()
+        raise KldrillError(t("bad_csv_encoding", lang, value=value, choices=", ".join(CSV_ENCODINGS)))
+    return name
 
 
 def batch_entries(directory: str, lang: str) -> list[str]:
@@ -78,10 +91,18 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
                  jobs: int | None) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
+    # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
+    throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
+
+    def on_progress(done: int, total: int, result: GradeResult) -> None:
+        throughput.finished()
+        bar.update(1, result.submission)
+
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
-                           show_pos=True, show_eta=True, item_show_func=lambda s: s) as bar:
+                           show_pos=True, show_eta=False,
+                           item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
-                          on_progress=lambda done, total, result: bar.update(1, result.submission))
+                          on_progress=on_progress)
 
 
 @click.command()
@@ -102,8 +123,11 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
               help="With --batch: submissions graded at once (default: the number of cores).")
 @click.option("--shard", metavar="I/N", help="With --batch: grade only entries I, I+N, I+2N, ... of DIR "
               "(0 <= I < N), for splitting a class over N machines.")
-@click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV: a row per submission, a score "
-              "per exercise, the total.")
+@click.option("--csv", "csv_file", metavar="FILE", help="Also write a CSV gradebook: a row per student, a "
+              "score and a status per exercise, the total, one line of feedback.")
+@click.option("--csv-encoding", callback=_csv_encoding, metavar="utf-8-sig|utf-8",
+              help="With --csv: utf-8-sig (the default: UTF-8 with a byte-order mark, which Excel needs to show "
+              "Chinese names) or plain utf-8.")
 @click.option("--junit-xml", "junit_file", metavar="FILE", help="Also write JUnit XML (a testsuite per "
               "submission, a testcase per check) for CI dashboards.")
 @click.option("--gradescope", "gradescope_file", metavar="FILE", help="Also write Gradescope's "
@@ -119,7 +143,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
-          junit_file: str | None, gradescope_file: str | None, visibility: str | None,
+          csv_encoding: str | None, junit_file: str | None, gradescope_file: str | None, visibility: str | None,
           stdout_visibility: str | None, force: bool, verbose: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Grade a folder (a workspace, or any .py and .ipynb files: each function is found wherever it is
     defined), one .py file or a notebook (.ipynb) (default: the current workspace), or with --batch DIR
@@ -147,6 +171,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             if value is not None:
                 raise KldrillError(t("gradescope_only", lang, option=option))
     shown = (visibility or "visible", stdout_visibility or "hidden")
+    if csv_encoding is not None and csv_file is None:
+        raise KldrillError(t("csv_encoding_only", lang))
     selected_shard = _shard(shard, lang)
     targets = {fmt: f for fmt, f in (("csv", csv_file), ("junit", junit_file), ("gradescope", gradescope_file))
                if f is not None}
@@ -191,7 +217,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
                 pass  # a read-only workspace still gets its verdict
         results = [result]
     try:
-        export_all(results, targets, selected, lang, force, shown)
+        export_all(results, targets, selected, lang, force, shown, csv_encoding or CSV_ENCODINGS[0])
     except ExportError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     if batch_dir is not None:

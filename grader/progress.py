@@ -1,0 +1,68 @@
+"""A batch's time left, from the throughput measured so far, for its progress bar. No torch here.
+
+Why not click's own ETA: click divides the time since the bar appeared by the submissions done, so
+its first estimates charge the judge's start-up (torch, the checks: a second or more) to every
+submission still to grade, ~10x too long for a class; and it averages its last few estimates, taken
+at most once a second, so the error lasts. Here the clock starts once each of the ``jobs`` workers
+has finished a submission (each worker's first is slow too: its first learner process, memory not
+yet touched), and the time left is the submissions still to grade over those finished per second
+since then: a throughput that takes in the workers running side by side, and a submission that
+holds one of them up (an infinite loop, until its timeout) as much as it really slows the class.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable
+
+from grader.i18n import t
+
+
+def eta_seconds(done: int, total: int, now: float, warmed: float | None, jobs: int) -> float | None:
+    """Seconds until all ``total`` submissions are graded, ``done`` of them at ``now``, by ``jobs``
+    workers side by side, the ``jobs``-th result having come at ``warmed``; None until measured.
+
+    The first ``jobs`` results are left out: each carries a worker's warm-up, and workers that start
+    together finish together, so counting them would promise the rest in a moment.
+    """
+    if done >= total:
+        return 0.0
+    first = min(jobs, total)
+    if warmed is None or done <= first or now <= warmed:
+        return None
+    return (total - done) * (now - warmed) / (done - first)
+
+
+class Throughput:
+    """When a batch's submissions finish, for ``eta_seconds``. ``clock``: seconds, monotonic (a test
+    passes a fake one)."""
+
+    def __init__(self, total: int, jobs: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.jobs, self.clock = total, max(1, jobs), clock
+        self.done = 0
+        self.warmed: float | None = None
+
+    def finished(self) -> None:
+        """One more submission is graded."""
+        self.done += 1
+        if self.done == min(self.jobs, self.total):
+            self.warmed = self.clock()
+
+    def eta(self) -> float | None:
+        return eta_seconds(self.done, self.total, self.clock(), self.warmed, self.jobs)
+
+
+def format_left(seconds: float) -> str:
+    """``seconds`` as M:SS (H:MM:SS from an hour), rounded up: never "0:00" while work remains."""
+    whole = math.ceil(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def status_line(eta: float | None, item: str | None, lang: str) -> str | None:
+    """What the bar shows after its position: the time left (once known) and the last submission graded."""
+    parts = [t("progress_left", lang, left=format_left(eta)) if eta else None, item]
+    shown = [p for p in parts if p]
+    return "  ".join(shown) if shown else None
