@@ -5,7 +5,8 @@ wins when present, so a workspace grades as it always did, even with k1 copied i
 Otherwise the exercise is looked for in every .py and .ipynb file of the folder, sub-folders included
 (an LMS download nests them, names them ``solution.py`` or ``KL作业.py``): the file whose top-level code
 defines its function or class (``def k1``, ``class AdaptiveKLController``, ``k1 = ...``). Two such files
-are an error naming both, never a silent pick.
+are an error naming both, never a silent pick, unless they define it with the same code (a notebook beside
+its "download as .py").
 
 The files are untrusted: they are parsed with ``ast`` in the judge, never run, and only up to a size.
 A file that cannot be parsed defines nothing visible; an exercise found nowhere is then graded from the
@@ -87,24 +88,25 @@ def _bound(target: ast.expr) -> Iterator[str]:
             yield from _bound(element.value if isinstance(element, ast.Starred) else element)
 
 
-def defined(source: bytes) -> set[str] | None:
-    """The names that ``source``'s top-level code binds by def, class or assignment; None when it
-    cannot be parsed (too big, a syntax error, NUL bytes, nesting too deep for the parser...)."""
+def defined(source: bytes) -> dict[str, str] | None:
+    """The names that ``source``'s top-level code binds by def, class or assignment, each with a dump
+    of the code that binds it (the last binding, as import leaves it); None when it cannot be parsed
+    (too big, a syntax error, NUL bytes, nesting too deep for the parser...)."""
     if len(source) > MAX_PARSE_BYTES:
         return None
     try:
         tree = ast.parse(source)  # bytes: the coding cookie and a BOM are honoured, as by import
+        names: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names[node.name] = ast.dump(node)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    names.update(dict.fromkeys(_bound(target), ast.dump(node.value)))
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                names.update(dict.fromkeys(_bound(node.target), ast.dump(node.value)))
     except Exception:  # noqa: BLE001 - SyntaxError, ValueError, RecursionError, MemoryError: all "unparseable"
         return None
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                names.update(_bound(target))
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            names.update(_bound(node.target))
     return names
 
 
@@ -117,7 +119,7 @@ class Candidate:
 
     name: str | None
     shown: str
-    names: set[str] | None = None
+    names: dict[str, str] | None = None
     problem: tuple[str, dict] | None = None
     canonical: bool = False
 
@@ -135,7 +137,9 @@ def assign(functions: dict[str, str], canonical: dict[str, str], candidates: lis
             files[exercise] = canonical[exercise]
             continue
         definers = [c for c in candidates if c.names is not None and function in c.names]
-        if len(definers) == 1:
+        # One definition, or the same code in several files (a notebook and its "download as .py"):
+        # nothing to choose between, the shallowest is graded.
+        if definers and len({c.names[function] for c in definers}) == 1:
             files[exercise] = definers[0].name
         elif definers:
             refused[exercise] = ("defined_in_several", {

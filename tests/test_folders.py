@@ -49,7 +49,7 @@ def folders(root: Path) -> Path:
     put("syntax/README.md", "my homework\n")
     # Two files define k1: an error naming both; k3 is found in a third.
     put("twice/a.py", solution("k1"))
-    put("twice/notes/b.py", solution("k1"))
+    put("twice/notes/b.py", "def k1(log_p, log_q):\n    return log_p - log_q\n")
     put("twice/kl3.py", solution("k3"))
     # A workspace, as `kldrill init` leaves it, with k1 copied into k3.py as a helper and a wrong k1 in
     # scratch.py: the canonical files decide, as they always did.
@@ -58,6 +58,10 @@ def folders(root: Path) -> Path:
     put("workspace/scratch.py", "def k1(log_p, log_q):\n    return log_p - log_q\n")
     (root / "notebook").mkdir()
     notebook(root / "notebook" / "KL作业.ipynb", solution("k1"), "%matplotlib inline\n" + RAISES_AT_4)
+    # A notebook beside its "download as .py": the same code twice is no conflict.
+    (root / "exported").mkdir()
+    notebook(root / "exported" / "kl.ipynb", solution("k1", "k3"))
+    put("exported/kl.py", solution("k1", "k3"))
     (root / "broken_notebook").mkdir()
     (root / "broken_notebook" / "kl.ipynb").write_text("{not json")
     # Links leaving the folder, into the reference: not followed, not graded.
@@ -106,6 +110,10 @@ def test_two_files_defining_an_exercise_are_an_error_naming_both(graded: dict) -
     assert statuses(got) == {"k1": "error", "k2": "missing", "k3": "passed", "grpo_kl": "missing"}
     assert messages(got["k1"]) == ("k1 is defined in 2 files (a.py, notes/b.py); keep it in one of them, "
                                    "so that it is clear which one to grade")
+
+
+def test_a_notebook_beside_its_exported_py_is_no_conflict(graded: dict) -> None:
+    assert statuses(graded["exported"]) == {"k1": "passed", "k2": "missing", "k3": "passed", "grpo_kl": "missing"}
 
 
 def test_a_workspace_grades_from_its_canonical_files(graded: dict) -> None:

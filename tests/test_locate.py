@@ -36,7 +36,7 @@ exact_kl: object = None
 if __name__ == "__main__":      # not run on import
     def dpo_loss(): ...
 """
-    assert defined(source) == {"k1", "AdaptiveKLController", "grpo_kl", "exact_kl", "kl_penalty", "gae", "rest"}
+    assert set(defined(source)) == {"k1", "AdaptiveKLController", "grpo_kl", "exact_kl", "kl_penalty", "gae", "rest"}
 
 
 @pytest.mark.parametrize("source", [
@@ -112,34 +112,46 @@ FUNCTIONS = {"k1": "k1", "k2": "k2", "k3": "k3", "adaptive_kl_controller": "Adap
 def test_the_canonical_file_wins_and_a_helper_copy_is_no_conflict() -> None:
     """A workspace grades as it always did: k3.py holding a copy of k1 as a helper changes nothing."""
     files, refused = assign(FUNCTIONS, {"k1": "k1.py", "k3": "k3.py"}, [
-        Candidate("k1.py", "k1.py", {"k1"}, canonical=True),
-        Candidate("k3.py", "k3.py", {"k1", "k3"}, canonical=True),
-        Candidate("scratch.py", "scratch.py", {"k1", "k2"})])
+        Candidate("k1.py", "k1.py", {"k1": "k1.py"}, canonical=True),
+        Candidate("k3.py", "k3.py", {"k1": "k3.py", "k3": "k3.py"}, canonical=True),
+        Candidate("scratch.py", "scratch.py", {"k1": "scratch.py", "k2": "scratch.py"})])
     assert files == {"k1": "k1.py", "k3": "k3.py", "k2": "scratch.py"} and refused == {}
 
 
 def test_an_exercise_is_found_in_whatever_file_defines_it() -> None:
     files, refused = assign(FUNCTIONS, {}, [
-        Candidate("solution.py", "solution.py", {"k1", "k2", "helper"}),
-        Candidate("_kldrill_3.py", "hw1-kl.py", {"AdaptiveKLController"}),
-        Candidate("k3.py", "k3.py", set(), canonical=True)])  # (were it canonical for k3, it would be in canonical)
+        Candidate("solution.py", "solution.py", {"k1": "solution.py", "k2": "solution.py", "helper": "solution.py"}),
+        Candidate("_kldrill_3.py", "hw1-kl.py", {"AdaptiveKLController": "_kldrill_3.py"}),
+        Candidate("k3.py", "k3.py", {}, canonical=True)])  # (were it canonical for k3, it would be in canonical)
     assert files == {"k1": "solution.py", "k2": "solution.py", "adaptive_kl_controller": "_kldrill_3.py"}
     assert refused == {}  # k3: defined nowhere, so missing
 
 
 def test_two_files_defining_one_exercise_are_an_error_naming_both() -> None:
     files, refused = assign(FUNCTIONS, {}, [
-        Candidate("a.py", "a.py", {"k1", "k2"}), Candidate("sub/b.py", "sub/b.py", {"k1"}),
-        Candidate("_kldrill_2.py", "kl.ipynb", {"k1"})])
+        Candidate("a.py", "a.py", {"k1": "a.py", "k2": "a.py"}), Candidate("sub/b.py", "sub/b.py", {"k1": "sub/b.py"}),
+        Candidate("_kldrill_2.py", "kl.ipynb", {"k1": "_kldrill_2.py"})])
     assert files == {"k2": "a.py"}
     assert refused == {"k1": ("defined_in_several", {"function": "k1", "count": 3,
                                                      "files": "a.py, sub/b.py, kl.ipynb"})}
 
 
+def test_the_same_code_in_two_files_is_no_conflict() -> None:
+    """A notebook beside its "download as .py": the same definition twice, nothing to choose between."""
+    code = b"def k1(log_p, log_q):\n    return log_q - log_p\n"
+    same, other = defined(code), defined(code.replace(b"log_q - log_p", b"log_p - log_q"))
+    files, refused = assign({"k1": "k1"}, {}, [Candidate("kl.py", "kl.py", same),
+                                               Candidate("_kldrill_1.py", "kl.ipynb", dict(same))])
+    assert files == {"k1": "kl.py"} and refused == {}
+    files, refused = assign({"k1": "k1"}, {}, [Candidate("kl.py", "kl.py", same),
+                                               Candidate("_kldrill_1.py", "kl.ipynb", other)])
+    assert files == {} and refused["k1"][0] == "defined_in_several"
+
+
 def test_an_exercise_found_nowhere_is_graded_from_the_first_unparseable_file() -> None:
     """So that the learner reads "SyntaxError (solution.py:3)", not "missing"; a canonical file's syntax
     error stays its own exercise's, as in a workspace."""
-    broken = [Candidate("k2.py", "k2.py", None, canonical=True), Candidate("ok.py", "ok.py", {"k1"}),
+    broken = [Candidate("k2.py", "k2.py", None, canonical=True), Candidate("ok.py", "ok.py", {"k1": "ok.py"}),
               Candidate("solution.py", "solution.py", None), Candidate("other.py", "other.py", None)]
     files, refused = assign(FUNCTIONS, {"k2": "k2.py"}, broken)
     assert files == {"k1": "ok.py", "k2": "k2.py", "k3": "solution.py", "adaptive_kl_controller": "solution.py"}

@@ -154,7 +154,7 @@ def _importable(stem: str) -> bool:
     return stem.isidentifier() and not keyword.iskeyword(stem)
 
 
-def _defined(path: Path, room: _Room) -> set[str] | None:
+def _defined(path: Path, room: _Room) -> dict[str, str] | None:
     """What the copy at ``path`` defines, while the submission's parse budget lasts."""
     try:
         source = path.read_bytes()
