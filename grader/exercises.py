@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from grader import datafile
 from grader.resources import package_data
 
 
@@ -28,7 +27,7 @@ class Exercise:
 
 @lru_cache(maxsize=None)
 def _raw() -> dict:
-    return yaml.safe_load(package_data("exercises.yaml").read_text(encoding="utf-8"))
+    return datafile.load(package_data("exercises.yaml"))
 
 
 def track_title(track: int) -> dict[str, str]:

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from typing import Any, Mapping
 
-from grader.resources import package_data
+from grader import datafile
 
 LANGS = ("en", "zh")
 
@@ -26,9 +26,7 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> dict[str, dict[str, str]]:
-    import yaml  # ~10 ms; imported on first use so `kldrill <command> --help` does not pay for it
-
-    return yaml.safe_load(package_data(name).read_text(encoding="utf-8"))
+    return datafile.load(datafile.package(name))
 
 
 def lookup(table: str, key: str, lang: str, **fields: object) -> str:
