@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from grader import report, table, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 from grader.practice import drill_files, drills
 from grader.practice.drills import DrillError
@@ -86,7 +86,7 @@ def _check(exercise: str | None, directory: str | None, as_json: bool, sandbox: 
     raise SystemExit(0 if all(o.fixed for o in outcomes) else 1)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", required=False, metavar="[DIR]")
 @click.option("--fix", "exercise", metavar="EXERCISE",
               help="Write a buggy EXERCISE into the workspace DIR for you to repair. With --check: grade that "

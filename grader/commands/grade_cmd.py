@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, report, workspace
-from grader.cli_common import KldrillError, lang_option, track_option
+from grader.cli_common import Command, KldrillError, lang_option, track_option
 from grader.exports import ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import t
@@ -73,7 +73,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
                           on_progress=lambda done, total, result: bar.update(1, result.submission))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("path", required=False)
 @click.option("--exercise", "-e", "names", multiple=True, metavar="NAME",
               help="Grade only this exercise (repeatable). Default: all.")

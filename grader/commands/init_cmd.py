@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 
 from grader import workspace
-from grader.cli_common import KldrillError, lang_option, track_option
+from grader.cli_common import Command, KldrillError, lang_option, track_option
 from grader.i18n import t
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", default="kl-drill-workspace", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
 @click.option("--closed-book", is_flag=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option, track_option
+from grader.cli_common import Command, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 
@@ -81,7 +81,7 @@ def _grade_live(judge, path: Path, name: str, io, lang: str):
     return answer["result"]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", default="kl-drill-interview", type=click.Path(file_okay=False))
 @click.option("--exercise", "chosen", multiple=True, metavar="NAME",
               help="Interview on this exercise (repeat for several). Default: what is due, then what is new.")

@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 
 from grader import exercises, table, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import pick, t
 
 
-@click.command("list")
+@click.command("list", cls=Command)
 @click.option("--workspace", "directory", default=".", type=click.Path(file_okay=False),
               help="The workspace to report on (default: the current folder).")
 @lang_option

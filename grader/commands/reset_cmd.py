@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("exercise")
 @click.argument("directory", default=".", required=False, type=click.Path(file_okay=False))
 @lang_option

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, report, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits
@@ -86,7 +86,7 @@ def _grade_live(judge: WarmJudge, path: Path, names: list[str], lang: str) -> Gr
     return answer["result"]  # type: ignore[return-value]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("path", default=".", required=False)
 @click.option("--interval", type=click.FloatRange(min=0.02), default=0.05, show_default=True,
               help="Seconds between looks at the files.")
