@@ -1,7 +1,8 @@
 """Colour at a terminal, through click's styles: verdicts in green, red and yellow, the rest plain.
 
 Whether to colour: --color/--no-color if given, else KLDRILL_COLOR (always/never), else none when
-NO_COLOR is set to anything (https://no-color.org), else colour only where the output is a terminal.
+NO_COLOR is set to anything (https://no-color.org) or TERM is dumb (such a terminal prints the codes
+as text), else colour only where the output is a terminal.
 The answer is kept as the click context's ``color``, which click.echo also obeys (it strips styles from
 output that goes to a pipe or a file); text written some other way asks ``enabled()`` first.
 """
@@ -18,8 +19,8 @@ _ON = ("1", "always", "yes", "true", "on", "force")
 _OFF = ("0", "never", "no", "false", "off")
 
 # How a status reads at a glance: a pass, a failure, and what stopped grading (an error, no function).
-STATUS_COLOURS = {"passed": "green", "fixed": "green", "failed": "red", "not_fixed": "red",
-                  "error": "yellow", "missing": "yellow"}
+STATUS_COLOURS = {"passed": "green", "fixed": "green", "failed": "red", "not_fixed": "red", "failing": "red",
+                  "error": "yellow", "missing": "yellow", "other_mistake": "yellow"}
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> bool | None:
@@ -30,7 +31,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> bool | None:
         return True
     if forced in _OFF:
         return False
-    return False if env.get("NO_COLOR") else None
+    return False if env.get("NO_COLOR") or env.get("TERM") == "dumb" else None
 
 
 def resolve(ctx: click.Context, flag: bool | None) -> None:

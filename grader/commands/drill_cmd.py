@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import report, table, workspace
+from grader import report, style, table, workspace
 from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 from grader.practice import drill_files, drills
@@ -38,7 +38,8 @@ def _list(directory: str | None, lang: str) -> None:
     for name in drills.exercises_with_drills():
         pool = drills.for_exercise(name)
         entry = started.get(name)
-        status = t("drill_status_" + (entry.get("outcome") or "started"), lang) if entry else "-"
+        outcome = (entry.get("outcome") or "started") if entry else None
+        status = style.status(t("drill_status_" + outcome, lang), outcome) if outcome else "-"
         rows.append([name, str(len({d.mistake for d in pool})), str(len(pool)), status])
     click.echo(table.render([t("col_exercise", lang), t("drill_col_mistakes", lang), t("drill_col_styles", lang),
                              t("drill_col_here", lang)], rows))
