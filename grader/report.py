@@ -30,7 +30,7 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
         passed = sum(c.passed for c in e.checks)
         rows.append([e.name, _status(e, lang),
                      f"{passed}/{len(e.checks)}" if e.checks else "-", f"{_num(e.score)}/{_num(e.max_score)}"])
-    total = f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}"
+    total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
     out = [style.dim(result.submission), "",
            table.render([t("col_exercise", lang), t("col_status", lang), t("col_checks", lang),
                          t("col_score", lang)], rows),
@@ -38,12 +38,13 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
     details = []
     for e in result.exercises:
         if e.diagnosis:
-            details.append(f"{e.name}: {style.bold(pick(e.diagnosis['message'], lang))}")
+            details.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
         failures = [c for c in e.checks if not c.passed]
         for failure in failures if verbose else failures[:1]:
             details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
         if not failures and e.status == "missing":
-            details.append(f"{e.name}: " + t("missing_function", lang, function=_function(e.name)))
+            details.append(t("first_failure", lang, name=e.name,
+                             message=t("missing_function", lang, function=_function(e.name))))
         if len(failures) > 1 and not verbose:
             details.append(style.dim("  " + t("more_failing_checks", lang, count=len(failures) - 1)))
     if details:

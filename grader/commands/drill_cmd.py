@@ -57,7 +57,7 @@ def _fix(exercise: str, directory: str | None, seed: int | None, mistake: str | 
     except DrillError as exc:
         raise _error(exc, lang) from None
     except OSError as exc:
-        raise KldrillError(f"{target}: {exc.strerror or exc}") from None
+        raise KldrillError(t("path_error", lang, path=target, reason=exc)) from None
     if started.backup is not None:
         click.echo(t("drill_backup", lang, path=started.path, backup=started.backup))
     where = "" if target == Path(".") else t("drill_in_dir", lang, path=target)

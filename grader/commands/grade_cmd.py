@@ -48,7 +48,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
     try:
         names = sorted(os.listdir(root))
     except OSError as exc:
-        raise KldrillError(t("batch_unreadable", lang, path=directory, reason=exc.strerror or exc)) from None
+        raise KldrillError(t("batch_unreadable", lang, path=directory, reason=exc)) from None
     entries = []
     for name in names:
         path = root / name

@@ -183,7 +183,7 @@ def _run_pair(source, q, p, samples: int, seed: int, plot: Path | None, as_json:
         try:
             notes = save_plot(result, plot, lang)
         except OSError as exc:
-            raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc.strerror or exc)) from None
+            raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc)) from None
     if as_json:
         click.echo(json.dumps(result.to_json()))
     else:
