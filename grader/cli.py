@@ -1,7 +1,7 @@
 """The kldrill command line: a thin layer over the grader library.
 
-Each command lives in its own module and is imported only when it runs (or when --help lists it),
-so commands that need no tensors never import torch.
+Each command lives in its own module and is imported only when it runs: `kldrill --help` lists the
+commands from their summaries in grader/data/help.yaml, so it imports none of them (and no torch).
 """
 
 from __future__ import annotations
@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 
 import click
+
+from grader.cli_common import color_option
+from grader.cli_help import Localized, lang_of, summary
+from grader.i18n import LANGS
 
 COMMANDS = {
     "init": "grader.commands.init_cmd:init",
@@ -27,7 +31,7 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Localized, click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -44,9 +48,19 @@ class LazyGroup(click.Group):
             raise
         return getattr(module, attr)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from the summaries in help.yaml: no command module is imported."""
+        from grader.cli_help import heading
+
+        lang = lang_of(ctx)
+        with formatter.section(heading("commands", lang)):
+            formatter.write_dl([(name, summary(name, lang)) for name in self.list_commands(ctx)])
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kl-drill", prog_name="kldrill")
+@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=False, is_eager=True,
+              help="Language of the output and of the help: en or zh (default: from the locale).")
 def cli() -> None:
     """kl-drill: practise and grade the KL maths of GRPO and PPO.
 
@@ -60,6 +74,9 @@ def cli() -> None:
     Theory:  kldrill quiz      Numbers:  kldrill lab
     Teach:   kldrill grade --batch DIR   kldrill gradescope autograder.zip
     """
+
+
+cli.params.append(color_option())
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Pieces every kldrill command shares: the --lang and --track options and the one-line error."""
+"""Pieces every kldrill command shares: the command class (help in the reader's language, --color),
+the --lang and --track options and the one-line error."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Callable, TypeVar
 
 import click
 
-from grader.i18n import LANGS, detect_lang, t
+from grader.cli_help import LANG_KEY, Localized, lang_of
+from grader.i18n import LANGS, t
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -24,11 +26,35 @@ class KldrillError(click.ClickException):
         click.echo(f"kldrill: {self.format_message()}", err=True)
 
 
+def _color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    from grader import style
+
+    style.resolve(ctx, value)
+
+
+def color_option() -> click.Option:
+    """--color/--no-color: force colour on or off (else KLDRILL_COLOR, NO_COLOR, then: is it a terminal?)."""
+    return click.Option(["--color/--no-color"], default=None, expose_value=False, is_eager=True, callback=_color,
+                        help="Colour the output (--color) or not (--no-color). Default: colour at a terminal, "
+                        "none in a pipe, a file or with NO_COLOR set; KLDRILL_COLOR=always or never also works.")
+
+
+class Command(Localized, click.Command):
+    """A kldrill command (`@click.command(cls=Command)`): its help in the reader's language, and --color."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.params.append(color_option())
+
+
 def lang_option(f: F) -> F:
-    """--lang en|zh; the default comes from KLDRILL_LANG or the locale."""
+    """--lang en|zh; the default comes from a --lang before the command (`kldrill --lang zh grade`),
+    KLDRILL_LANG or the locale."""
 
     def resolve(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-        return value or detect_lang()
+        if value is not None:
+            ctx.meta[LANG_KEY] = value
+        return lang_of(ctx)
 
     return click.option(
         "--lang",
@@ -49,7 +75,7 @@ def track_option(f: F) -> F:
         known = exercises.tracks()
         for track in value:
             if track not in known:
-                lang = ctx.params.get("lang") or detect_lang()
+                lang = lang_of(ctx)
                 raise KldrillError(t("unknown_track", lang, track=track, tracks=", ".join(map(str, known))))
         return tuple(dict.fromkeys(value))
 

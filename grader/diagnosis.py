@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 import torch
-import yaml
 
+from grader import datafile
 from grader.checks.inputs import ESTIMATORS, estimator_args, estimator_scale, log_ratio
 from grader.checks.support import _LEFT_DEVICE, reference, tolerance
 from grader.isolation.session import CallResult, LearnerError, LearnerSession
@@ -35,7 +35,7 @@ class Mistake:
 
 @lru_cache(maxsize=None)
 def catalogue() -> tuple[Mistake, ...]:
-    raw = yaml.safe_load(package_data("mistakes.yaml").read_text(encoding="utf-8"))
+    raw = datafile.load(package_data("mistakes.yaml"))
     return tuple(Mistake(id=m["id"], kind=m["kind"], exercises=tuple(m.get("exercises") or m.get("expr", {})),
                          expr={k: tuple(v) if isinstance(v, list) else (v,) for k, v in m.get("expr", {}).items()},
                          message=m["message"]) for m in raw["mistakes"])

@@ -296,7 +296,7 @@ def write(target: str, text: str, force: bool, encoding: str = "utf-8") -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExportError("export_failed", path=target, reason=exc.strerror or exc) from None
+        raise ExportError("export_failed", path=target, reason=exc) from None
 
 
 def export_all(results: list[GradeResult], targets: dict[str, str], names: list[str], lang: str,

@@ -87,7 +87,7 @@ def build(out: Path, settings: Settings, force: bool = False) -> list[str]:
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise GradescopeError("export_failed", path=str(out), reason=exc.strerror or exc) from None
+        raise GradescopeError("export_failed", path=str(out), reason=exc) from None
     return list(files)
 
 

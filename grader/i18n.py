@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from typing import Any, Mapping
 
-from grader.resources import package_data
+from grader import datafile
 
 LANGS = ("en", "zh")
 
@@ -26,14 +26,13 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> dict[str, dict[str, str]]:
-    import yaml  # ~10 ms; imported on first use so `kldrill <command> --help` does not pay for it
-
-    return yaml.safe_load(package_data(name).read_text(encoding="utf-8"))
+    return datafile.load(datafile.package(name))
 
 
 def lookup(table: str, key: str, lang: str, **fields: object) -> str:
     """String `key` of grader/data/`table` in `lang` (falling back to English), formatted with `fields`.
 
+    A field that is an OSError reads as its reason in ``lang`` (os_error).
     Plurals: when the field `count` is 1 and the table has `<key>_one`, that string is used instead
     ("1 question", not "1 questions"); its Chinese is the same as the plural's, Chinese has no plural.
     """
@@ -41,7 +40,18 @@ def lookup(table: str, key: str, lang: str, **fields: object) -> str:
     if fields.get("count") == 1 and f"{key}_one" in entries:
         key = f"{key}_one"
     entry = entries[key]
+    fields = {k: os_error(v, lang) if isinstance(v, OSError) else v for k, v in fields.items()}
     return entry.get(lang, entry["en"]).format(**fields)
+
+
+def os_error(exc: OSError, lang: str) -> str:
+    """Why an OS call failed, in ``lang``: the C library's words are English whatever the locale."""
+    import errno
+
+    entry = _table("ui.yaml").get(f"oserror_{errno.errorcode.get(exc.errno or 0)}")
+    if lang != "en" and entry is not None:
+        return pick(entry, lang)
+    return exc.strerror or str(exc)
 
 
 def t(key: str, lang: str, **fields: object) -> str:

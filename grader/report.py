@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import table
+from grader import style, table
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
@@ -28,31 +28,37 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
     rows = []
     for e in result.exercises:
         passed = sum(c.passed for c in e.checks)
-        rows.append([e.name, t(f"status_{e.status}", lang),
+        rows.append([e.name, _status(e, lang),
                      f"{passed}/{len(e.checks)}" if e.checks else "-", f"{_num(e.score)}/{_num(e.max_score)}"])
-    out = [result.submission, "",
+    total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
+    out = [style.dim(result.submission), "",
            table.render([t("col_exercise", lang), t("col_status", lang), t("col_checks", lang),
                          t("col_score", lang)], rows),
-           f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}"]
+           style.bold(style.good(total) if result.all_passed else total)]
     details = []
     for e in result.exercises:
         if e.diagnosis:
-            details.append(f"{e.name}: {pick(e.diagnosis['message'], lang)}")
+            details.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
         failures = [c for c in e.checks if not c.passed]
         for failure in failures if verbose else failures[:1]:
             details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
         if not failures and e.status == "missing":
-            details.append(f"{e.name}: " + t("missing_function", lang, function=_function(e.name)))
+            details.append(t("first_failure", lang, name=e.name,
+                             message=t("missing_function", lang, function=_function(e.name))))
         if len(failures) > 1 and not verbose:
-            details.append("  " + t("more_failing_checks", lang, count=len(failures) - 1))
+            details.append(style.dim("  " + t("more_failing_checks", lang, count=len(failures) - 1)))
     if details:
         out += ["", *details]
     for e in result.exercises:
         if e.output:
             out += ["", output_block(e, lang, verbose)]
     nxt = next((e for e in result.exercises if e.status != "passed"), None)
-    out += ["", t("next_step", lang, name=nxt.name) if nxt else t("all_passed", lang)]
+    out += ["", t("next_step", lang, name=nxt.name) if nxt else style.good(t("all_passed", lang))]
     return "\n".join(out)
+
+
+def _status(e: ExerciseResult, lang: str) -> str:
+    return style.status(t(f"status_{e.status}", lang), e.status)
 
 
 SHOWN_LINES = 12  # of the learner's output per exercise in the table (all of it with -v, in --json)
@@ -67,14 +73,14 @@ def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
         lines, hidden = lines[:SHOWN_LINES], len(lines) - SHOWN_LINES
     if not verbose:
         lines = [line if len(line) <= SHOWN_WIDTH else line[:SHOWN_WIDTH] + "…" for line in lines]
-    shown = [t("output_header", lang, name=e.name), *(f"  │ {line}" for line in lines)]
+    shown = [style.dim(t("output_header", lang, name=e.name)), *(style.dim("  │ ") + line for line in lines)]
     if hidden:
-        shown.append("  │ " + t("output_more_lines", lang, count=hidden))
-    return "\n".join([*shown, t("output_footer", lang)])
+        shown.append(style.dim("  │ " + t("output_more_lines", lang, count=hidden)))
+    return "\n".join([*shown, style.dim(t("output_footer", lang))])
 
 
 def _cell(e: ExerciseResult | None, lang: str) -> str:
-    return "-" if e is None else t(f"status_{e.status}", lang)
+    return "-" if e is None else _status(e, lang)
 
 
 def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from grader import report, table, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader import report, style, table, workspace
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 from grader.practice import drill_files, drills
 from grader.practice.drills import DrillError
@@ -38,7 +38,8 @@ def _list(directory: str | None, lang: str) -> None:
     for name in drills.exercises_with_drills():
         pool = drills.for_exercise(name)
         entry = started.get(name)
-        status = t("drill_status_" + (entry.get("outcome") or "started"), lang) if entry else "-"
+        outcome = (entry.get("outcome") or "started") if entry else None
+        status = style.status(t("drill_status_" + outcome, lang), outcome) if outcome else "-"
         rows.append([name, str(len({d.mistake for d in pool})), str(len(pool)), status])
     click.echo(table.render([t("col_exercise", lang), t("drill_col_mistakes", lang), t("drill_col_styles", lang),
                              t("drill_col_here", lang)], rows))
@@ -56,7 +57,7 @@ def _fix(exercise: str, directory: str | None, seed: int | None, mistake: str | 
     except DrillError as exc:
         raise _error(exc, lang) from None
     except OSError as exc:
-        raise KldrillError(f"{target}: {exc.strerror or exc}") from None
+        raise KldrillError(t("path_error", lang, path=target, reason=exc)) from None
     if started.backup is not None:
         click.echo(t("drill_backup", lang, path=started.path, backup=started.backup))
     where = "" if target == Path(".") else t("drill_in_dir", lang, path=target)
@@ -86,7 +87,7 @@ def _check(exercise: str | None, directory: str | None, as_json: bool, sandbox: 
     raise SystemExit(0 if all(o.fixed for o in outcomes) else 1)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", required=False, metavar="[DIR]")
 @click.option("--fix", "exercise", metavar="EXERCISE",
               help="Write a buggy EXERCISE into the workspace DIR for you to repair. With --check: grade that "

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, locate, report, workspace
-from grader.cli_common import KldrillError, lang_option, select_exercises, track_option
+from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
@@ -62,7 +62,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
     try:
         names = sorted(os.listdir(root))
     except OSError as exc:
-        raise KldrillError(t("batch_unreadable", lang, path=directory, reason=exc.strerror or exc)) from None
+        raise KldrillError(t("batch_unreadable", lang, path=directory, reason=exc)) from None
     entries = []
     for name in names:
         path = root / name
@@ -105,7 +105,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
                           on_progress=on_progress)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("path", required=False)
 @click.option("--exercise", "-e", "names", multiple=True, metavar="NAME",
               help="Grade only this exercise (repeatable). Default: all.")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from grader.cli_common import KldrillError, lang_option, select_exercises, track_option
+from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
 from grader.exports import VISIBILITIES
 from grader.i18n import t
 from grader.isolation.limits import Limits
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("out", metavar="OUT.zip")
 @click.option("--exercise", "-e", "names", multiple=True, metavar="NAME",
               help="Grade this exercise (repeatable). Default: all (of the --track given).")

@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 
 from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import pick, t
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("exercise", required=False)
 @click.option("--level", type=click.IntRange(1, 3), default=None,
               help="Show hints up to this level (1 nudge, 2 key identity, 3 nearly the code).")

@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 
 from grader import workspace
-from grader.cli_common import KldrillError, lang_option, track_option
+from grader.cli_common import Command, KldrillError, lang_option, track_option
 from grader.i18n import t
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", default="kl-drill-workspace", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite exercise files that are already there.")
 @click.option("--closed-book", is_flag=True,
@@ -30,7 +30,7 @@ def init(directory: str, force: bool, closed_book: bool, notebook: bool, tracks:
     except workspace.WorkspaceExists as exc:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:
-        raise KldrillError(f"{directory}: {exc.strerror}") from None
+        raise KldrillError(t("path_error", lang, path=directory, reason=exc)) from None
     click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written)))
     if backups:
         click.echo(t("init_backed_up", lang, count=len(backups), folder=Path(directory) / workspace.BACKUP_DIR))
@@ -44,5 +44,5 @@ def _init_notebook(directory: Path, force: bool, closed_book: bool, lang: str) -
     except FileExistsError:
         raise KldrillError(t("init_notebook_exists", lang, path=directory / "kl-drill.ipynb")) from None
     except OSError as exc:
-        raise KldrillError(f"{directory}: {exc.strerror}") from None
+        raise KldrillError(t("path_error", lang, path=directory, reason=exc)) from None
     click.echo(t("init_notebook_done", lang, path=path))

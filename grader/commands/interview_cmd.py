@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option, track_option
+from grader import exercises, style, workspace
+from grader.cli_common import Command, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 
@@ -40,9 +40,10 @@ def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
 def _verdict(result, lang: str) -> str:
     from grader.practice.text import pt
 
-    lines = [pt("verdict_line", lang, name=result.name, status=t(f"status_{result.status}", lang))]
+    status = style.status(t(f"status_{result.status}", lang), result.status)
+    lines = [pt("verdict_line", lang, name=result.name, status=status)]
     if result.diagnosis:
-        lines.append("  " + pick(result.diagnosis["message"], lang))
+        lines.append("  " + style.bold(pick(result.diagnosis["message"], lang)))
     failure = result.first_failure()
     if failure is not None:
         lines.append("  " + t("first_failure", lang, name=failure.name, message=failure.message))
@@ -81,7 +82,7 @@ def _grade_live(judge, path: Path, name: str, io, lang: str):
     return answer["result"]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", default="kl-drill-interview", type=click.Path(file_okay=False))
 @click.option("--exercise", "chosen", multiple=True, metavar="NAME",
               help="Interview on this exercise (repeat for several). Default: what is due, then what is new.")

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, table, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader import exercises, style, table, workspace
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import pick, t
 
 
-@click.command("list")
+@click.command("list", cls=Command)
 @click.option("--workspace", "directory", default=".", type=click.Path(file_okay=False),
               help="The workspace to report on (default: the current folder).")
 @lang_option
@@ -21,7 +21,8 @@ def list_exercises(directory: str, lang: str) -> None:
     known, closed = workspace.statuses(path), workspace.closed_book(path)
 
     def status(name: str) -> str:
-        shown = t(f"status_{known.get(name, 'pending')}", lang)
+        state = known.get(name, "pending")
+        shown = style.status(t(f"status_{state}", lang), state)
         return t("held_closed_book", lang, status=shown) if name in closed else shown
 
     header = [t("col_exercise", lang), t("col_file", lang), t("col_status", lang), t("col_title", lang)]
@@ -33,7 +34,7 @@ def list_exercises(directory: str, lang: str) -> None:
                 for e in exercises.all_exercises() if e.track == track]
         if n:
             click.echo()
-        click.echo(pick(exercises.track_title(track), lang))
+        click.echo(style.bold(pick(exercises.track_title(track), lang)))
         click.echo(table.render(header, rows))
     others = [str(track) for track in exercises.tracks() if track not in shown]
     if others:

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from grader import exercises, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("exercise")
 @click.argument("directory", default=".", required=False, type=click.Path(file_okay=False))
 @lang_option
@@ -32,7 +32,7 @@ def reset(exercise: str, directory: str, lang: str) -> None:
     try:
         kept = workspace.reset(path, exercise)
     except OSError as exc:
-        raise KldrillError(t("reset_failed", lang, path=path / meta.file, reason=exc.strerror or exc)) from None
+        raise KldrillError(t("reset_failed", lang, path=path / meta.file, reason=exc)) from None
     if kept is not None:
         click.echo(t("reset_backed_up", lang, file=meta.file, backup=kept))
     click.echo(t("reset_done", lang, name=exercise, file=path / meta.file))

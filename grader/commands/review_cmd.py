@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from grader import exercises
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 
 
 def due_today(store, bank) -> tuple[list[str], list[str]]:
@@ -16,7 +16,7 @@ def due_today(store, bank) -> tuple[list[str], list[str]]:
             store.due(progress.bank_key(bank.path), [q.id for q in bank.questions]))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--list", "only_list", is_flag=True, help="Only say what is due; start nothing.")
 @click.argument("directory", default="kl-drill-interview", type=click.Path(file_okay=False))
 @lang_option

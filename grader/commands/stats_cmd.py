@@ -7,10 +7,10 @@ import json
 import click
 
 from grader import exercises, table
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Also print the rows as one line of JSON.")
 @lang_option
 def stats(as_json: bool, lang: str) -> None:

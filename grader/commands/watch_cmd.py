@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, workspace
-from grader.cli_common import KldrillError, lang_option
+from grader import exercises, report, style, workspace
+from grader.cli_common import Command, KldrillError, lang_option
 from grader.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits
@@ -32,7 +32,7 @@ def _mtimes(files: list[Path]) -> dict[Path, float]:
 
 def _status(line: str, tty: bool) -> None:
     """A status line: rewritten in place on a terminal, one line each on a pipe (a log, a test)."""
-    click.echo(f"\r\x1b[K{line}" if tty else line, nl=not tty)
+    click.echo(f"\r\x1b[K{style.dim(line)}" if tty else line, nl=not tty)
 
 
 def _grade_live(judge: WarmJudge, path: Path, names: list[str], lang: str) -> GradeResult:
@@ -86,7 +86,7 @@ def _grade_live(judge: WarmJudge, path: Path, names: list[str], lang: str) -> Gr
     return answer["result"]  # type: ignore[return-value]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("path", default=".", required=False)
 @click.option("--interval", type=click.FloatRange(min=0.02), default=0.05, show_default=True,
               help="Seconds between looks at the files.")
@@ -133,7 +133,7 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
                 click.clear()
                 shown = GradeResult(str(submission.path), [current] if current else ordered)
                 click.echo(report.render(shown, lang))
-                click.echo("\n" + t("watch_waiting", lang))
+                click.echo("\n" + style.dim(t("watch_waiting", lang)))
                 changed = set()
             time.sleep(interval)
             now = _mtimes(files)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 
 MAX_SAMPLES = 10_000_000  # three float64 copies per estimator, and --impl sends them through a pipe
 PRESETS = ("schulman",)
@@ -53,7 +53,7 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
     raise KldrillError(_s("option_bad", lang, option=option, problem=problem))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--p", "p_text", default=None, metavar="MEAN,STD", help="p = N(MEAN, STD²), the target (default 0,1).")
 @click.option("--q", "q_text", default=None, metavar="MEAN,STD",
               help="q = N(MEAN, STD²), the distribution samples come from (default 0.5,1).")
@@ -192,7 +192,7 @@ def _save_plot(module: str, result, plot: Path | None, lang: str) -> list:
     try:
         return save_plot(result, plot, lang)
     except OSError as exc:
-        raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc.strerror or exc)) from None
+        raise KldrillError(_s("plot_unwritable", lang, path=str(plot), reason=exc)) from None
 
 
 def _plot_done(plot: Path | None, notes: list, as_json: bool, lang: str) -> None:

@@ -12,9 +12,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from grader import exercises, resources
+from grader import datafile, exercises, resources
 from grader.i18n import pick, t
 from grader.results import ExerciseResult
 from grader.resources import package_data
@@ -42,7 +40,7 @@ class Drill:
 
 @lru_cache(maxsize=None)
 def _data() -> dict:
-    return yaml.safe_load(package_data("drills.yaml").read_text(encoding="utf-8"))
+    return datafile.load(package_data("drills.yaml"))
 
 
 @lru_cache(maxsize=None)
@@ -82,7 +80,7 @@ def get(exercise: str, mistake: str, style: int) -> Drill | None:
 @lru_cache(maxsize=None)
 def mistake_catalogue() -> dict[str, dict]:
     """The mistakes catalogue read as plain data (grader.diagnosis would import torch)."""
-    raw = yaml.safe_load(package_data("mistakes.yaml").read_text(encoding="utf-8"))
+    raw = datafile.load(package_data("mistakes.yaml"))
     return {m["id"]: {"kind": m["kind"], "exercises": tuple(m.get("exercises") or m.get("expr", {})),
                       "message": m["message"]} for m in raw["mistakes"]}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader import table
+from grader import style, table
 from grader.practice.interview import ExerciseRun
 from grader.practice.text import pt
 
@@ -16,10 +16,10 @@ def _seconds(value: float | None) -> str:
 
 def _outcome(run: ExerciseRun, lang: str) -> str:
     if run.passed:
-        return pt("outcome_passed", lang)
+        return style.good(pt("outcome_passed", lang))
     if run.gave_up:
-        return pt("outcome_gave_up", lang)
-    return pt("outcome_interrupted", lang)
+        return style.bad(pt("outcome_gave_up", lang))
+    return style.status(pt("outcome_interrupted", lang), "error")
 
 
 def _failures(run: ExerciseRun) -> str:

@@ -275,7 +275,9 @@ def _field_label(name: str, subpath: tuple[str | int, ...]) -> str:
 # ---- YAML with line numbers -------------------------------------------------------------------
 
 def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser where PyYAML has it: 30 ms for the built-in bank against 200 ms in pure Python,
+    # with the same nodes and line numbers.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -1,7 +1,7 @@
 """`kldrill quiz`: options in, bank + selection + session + progress out.
 
-Only click and the shared CLI helpers are imported at module level, so `kldrill quiz --help` costs
-about what a bare click app does; the quiz's own modules load when a quiz runs.
+Only click and the shared CLI helpers are imported at module level (not even json or pathlib), so
+`kldrill quiz --help` costs about what a bare click app does; the quiz's own modules load when a quiz runs.
 
 Exit codes: 0 a quiz ran (whatever the score), or ended early at end of input; 2 bad options or a
 malformed bank; 1 the progress database cannot be used (nothing was asked) or an answer could not
@@ -11,13 +11,11 @@ the score is printed).
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
-from grader.cli_common import KldrillError, lang_option
+from grader.cli_common import Command, KldrillError, lang_option
 
 # Pairs of options that contradict each other: --ids already says exactly what to ask.
 _CONFLICTS = (("--ids", "--topic"), ("--ids", "--count"), ("--ids", "--seed"), ("--ids", "--review"),
@@ -25,7 +23,7 @@ _CONFLICTS = (("--ids", "--topic"), ("--ids", "--count"), ("--ids", "--seed"), (
               ("--review", "--seed"))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--count", "-n", type=click.IntRange(min=1), default=None,
               help="How many questions (default 10; with --review, all that are due).")
 @click.option("--topic", "topics", multiple=True, metavar="TOPIC",
@@ -34,12 +32,12 @@ _CONFLICTS = (("--ids", "--topic"), ("--ids", "--count"), ("--ids", "--seed"), (
 @click.option("--seed", type=int, default=None, help="Seed for a reproducible random draw.")
 @click.option("--review", is_flag=True, help="Ask the questions due for review (FSRS spaced repetition).")
 @click.option("--stats", is_flag=True, help="Show progress per topic instead of quizzing.")
-@click.option("--bank", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--bank", type=click.Path(dir_okay=False), default=None,
               help="A question bank in the questions.yaml format (default: the built-in bank).")
 @click.option("--json", "as_json", is_flag=True, help="End stdout with a one-line JSON summary.")
 @lang_option
 def quiz(count: int | None, topics: tuple[str, ...], ids: str | None, seed: int | None, review: bool,
-         stats: bool, bank: Path | None, as_json: bool, lang: str) -> None:
+         stats: bool, bank: str | None, as_json: bool, lang: str) -> None:
     """Answer questions on the KL maths; answers are saved for spaced review.
 
     \b
@@ -67,7 +65,7 @@ def quiz(count: int | None, topics: tuple[str, ...], ids: str | None, seed: int 
         raise click.exceptions.Exit(130) from None
 
 
-def _load(path: Path | None, lang: str):  # -> Bank
+def _load(path: str | None, lang: str):  # -> Bank
     from grader.quiz.bank import BankError, load_bank
     from grader.resources import questions_file
 
@@ -87,6 +85,8 @@ def _open_store(lang: str):  # -> Store
 
 
 def _show_stats(bank, topics: tuple[str, ...], as_json: bool, lang: str) -> None:
+    import json
+
     from grader.quiz import progress, stats
     from grader.quiz.selection import SelectionError, in_topics
     from grader.quiz.text import qt
@@ -108,6 +108,8 @@ def _show_stats(bank, topics: tuple[str, ...], as_json: bool, lang: str) -> None
 
 def _quiz(bank, count: int | None, topics: tuple[str, ...], ids: str | None, seed: int | None,
           review: bool, as_json: bool, lang: str) -> None:
+    import json
+
     from grader.quiz import progress, selection
     from grader.quiz.session import Result, StreamIO, TerminalIO, run_quiz
     from grader.quiz.text import qt
@@ -154,6 +156,8 @@ def _quiz(bank, count: int | None, topics: tuple[str, ...], ids: str | None, see
 
 
 def _nothing_due(store, key: str, pool, as_json: bool, lang: str) -> None:
+    import json
+
     from grader.quiz.text import qt
 
     upcoming = store.next_due(key, [q.id for q in pool])

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, TextIO
 
+from grader import style
 from grader.i18n import pick
 from grader.quiz.answers import AnswerFormatError, format_answer, judge, parse_answer, parse_yes_no
 from grader.quiz.bank import Question
@@ -174,8 +175,8 @@ def _ask_keyed(question: Question, io: QuizIO, lang: str) -> bool | None:
             io.write(qt("answer_counted_wrong", lang, reason=reason))
             correct = False
             break
-    verdict = "verdict_right" if correct else "verdict_wrong"
-    io.write(qt(verdict, lang, answer=format_answer(question)))
+    verdict = qt("verdict_right" if correct else "verdict_wrong", lang, answer=format_answer(question))
+    io.write(style.good(verdict) if correct else style.bad(verdict))
     _explain(question, io, lang)
     return correct
 
@@ -202,7 +203,8 @@ def _ask_open(question: Question, io: QuizIO, lang: str) -> bool | None:
         io.write(qt("answer_counted_wrong", lang, reason=qt("answer_not_yes_no", lang)))
         rating = False
         break
-    io.write(qt("self_rated_right" if rating else "self_rated_wrong", lang))
+    rated = qt("self_rated_right" if rating else "self_rated_wrong", lang)
+    io.write(style.good(rated) if rating else style.bad(rated))
     return rating
 
 
