@@ -235,7 +235,7 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 def _summary(result: GradeResult, lang: str) -> str:
     """The submission-wide output: the total, after the reason when the whole submission failed for one
     (no Python in it, a syntax error in its only file, an unreadable notebook, no function found)."""
-    total = f"{t('total', lang)}: {_num(result.score)}/{_num(result.max_score)}"
+    total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
     exercises = result.exercises
     if not exercises or any(e.status == "passed" for e in exercises):
         return total

@@ -133,7 +133,7 @@ def test_gradescopes_summary_gives_the_reason_when_the_whole_submission_failed_f
     assert to_gradescope(broken, "en")["output"] == f"{why}\n\ntotal: 0/2"
     nothing = GradeResult("s", [ExerciseResult(n, "missing", 1.0) for n in NAMES[:2]])
     assert to_gradescope(nothing, "zh")["output"] == ("提交中找不到本次作业的任何函数：请在 .py 文件或笔记本的顶层定义 "
-                                                      "k1, k2，名称须完全一致\n\n总分: 0/2")
+                                                      "k1, k2，名称须完全一致\n\n总分：0/2")
     # Anything passed, or failures of different kinds: the tests say it, the summary is the total.
     assert to_gradescope(sample_results()[0], "en")["output"] == "total: 2/5"
     mixed = GradeResult("s", [broken.exercises[0], nothing.exercises[1]])

@@ -122,7 +122,7 @@ def test_the_language_chosen_at_build_time_is_the_results(tmp_path: Path) -> Non
     zipfile.ZipFile(tmp_path / "zh.zip").extractall(tmp_path / "source")
     doc, _ = run_autograder(tmp_path / "source", tmp_path / "root", {})
     assert [t["name"] for t in doc["tests"]] == ["k1"]
-    assert "中既没有 .py 文件，也没有笔记本" in doc["output"] and doc["output"].endswith("总分: 0/1")
+    assert "中既没有 .py 文件，也没有笔记本" in doc["output"] and doc["output"].endswith("总分：0/1")
 
 
 def test_setup_sh_installs_the_pinned_cpu_torch_then_kl_drill_from_the_zip(autograder: Path, tmp_path: Path) -> None:
