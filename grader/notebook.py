@@ -209,29 +209,46 @@ class CheckResult:
     def passed(self) -> bool:
         return self.exercise.status == "passed"
 
-    def _rows(self) -> list[tuple[str, bool, str]]:
-        return [(c.name, c.passed, c.message) for c in self.exercise.checks]
+    SHOWN = 1  # failing checks written out in the text view, as `kldrill grade` does; the rest are counted
+
+    def _failing(self) -> list[tuple[str, str]]:
+        return [(c.name, c.message) for c in self.exercise.checks if not c.passed]
+
+    def _status(self) -> str:
+        e = self.exercise
+        return t("checks_passed", self.lang, status=t("status_" + e.status, self.lang),
+                 passed=sum(c.passed for c in e.checks), total=len(e.checks))
 
     def __repr__(self) -> str:
+        # The verdict, the diagnosis, the first failing checks: what a learner reads under a cell.
         e = self.exercise
-        lines = [f"{e.name}: {t('status_' + e.status, self.lang)} "
-                 f"({sum(c.passed for c in e.checks)}/{len(e.checks)})"]
+        lines = [f"{e.name}: {self._status()}"]
         if e.diagnosis:
             lines.append(pick(e.diagnosis["message"], self.lang))
-        lines += [f"  {'✓' if ok else '✗'} {name}" + (f": {msg}" if msg else "") for name, ok, msg in self._rows()]
+        failing = self._failing()
+        lines += [f"  ✗ {name}" + (f": {msg}" if msg else "") for name, msg in failing[:self.SHOWN]]
+        if len(failing) > self.SHOWN:
+            lines.append("  " + t("more_failures", self.lang, count=len(failing) - self.SHOWN))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        # Jupyter: the count in colour, the diagnosis first, every check folded below it.
         e = self.exercise
-        colour = "#1a7f37" if self.passed else "#cf222e"
-        head = (f"<p><b>{html.escape(e.name)}</b>: <span style='color:{colour}'>"
-                f"{html.escape(t('status_' + e.status, self.lang))}</span></p>")
+        colour = "#1a7f37" if self.passed else ("#9a6700" if e.status in ("error", "missing") else "#cf222e")
+        head = (f"<p><b>{html.escape(e.name)}</b>: <span style='color:{colour};font-weight:bold'>"
+                f"{html.escape(self._status())}</span></p>")
         if e.diagnosis:
-            head += f"<p>{html.escape(pick(e.diagnosis['message'], self.lang))}</p>"
+            head += f"<p style='font-weight:bold'>{html.escape(pick(e.diagnosis['message'], self.lang))}</p>"
+        failing = self._failing()
+        if failing:
+            name, msg = failing[0]
+            head += f"<p>✗ <code>{html.escape(name)}</code>: {html.escape(msg)}</p>"
         rows = "".join(
-            f"<tr><td>{'✓' if ok else '✗'}</td><td><code>{html.escape(name)}</code></td>"
-            f"<td>{html.escape(msg)}</td></tr>" for name, ok, msg in self._rows())
-        return head + f"<table><tr><th></th><th>check</th><th>message</th></tr>{rows}</table>"
+            f"<tr><td>{'✓' if c.passed else '✗'}</td><td><code>{html.escape(c.name)}</code></td>"
+            f"<td>{html.escape(c.message)}</td></tr>" for c in e.checks)
+        return (head + f"<details><summary>{html.escape(self._status())}</summary>"
+                f"<table><tr><th></th><th>{t('column_check', self.lang)}</th><th>{t('column_message', self.lang)}</th></tr>"
+                f"{rows}</table></details>")
 
 
 def check(exercise: str, fn: Any, lang: str | None = None, timeout: float = Limits.call_timeout) -> CheckResult:

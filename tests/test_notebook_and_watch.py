@@ -47,6 +47,24 @@ def test_check_names_the_mistake_in_either_language() -> None:
     assert "漏掉了 -1" in repr(result)
 
 
+def test_check_shows_the_count_the_diagnosis_and_the_first_failure_with_the_rest_folded() -> None:
+    """Under a notebook cell: a few lines of text, not one per check; in Jupyter, the checks folded."""
+    result = check("k3", my_k3_wrong, lang="en")
+    checks = result.exercise.checks
+    failing = [c for c in checks if not c.passed]
+    assert len(failing) > 2
+    lines = repr(result).splitlines()
+    assert lines[0] == f"k3: failed ({len(checks) - len(failing)}/{len(checks)} checks passed)"
+    assert lines[1].startswith("You forgot the -1")
+    assert lines[2] == f"  ✗ {failing[0].name}: {failing[0].message}"
+    assert lines[3:] == [f"  ... and {len(failing) - 1} more failing checks"]
+    page = result._repr_html_()
+    assert page.index("You forgot the -1") < page.index("<details>") < page.index("<table>")
+    assert f"{len(checks) - len(failing)}/{len(checks)} checks passed" in page and "color:#cf222e" in page
+    assert page.count("<tr>") == len(checks) + 1  # every check, folded under the summary
+    assert "color:#1a7f37" in check("k3", my_k3, lang="en")._repr_html_()
+
+
 def test_check_rejects_bad_arguments_clearly() -> None:
     with pytest.raises(NotebookError, match="unknown exercise"):
         check("k4", my_k3)
