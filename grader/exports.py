@@ -31,17 +31,13 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from grader.i18n import pick, t
+from grader.i18n import KeyedError, pick, t
 from grader.report import output_block
 from grader.results import ExerciseResult, GradeResult
 
 
-class ExportError(Exception):
+class ExportError(KeyedError):
     """An export cannot be written; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 def _function(name: str) -> str:

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from grader import exercises, resources
-from grader.i18n import t
+from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
 
 TORCH = "torch==2.13.0"  # the CPU build, pinned: an unpinned torch pulls gigabytes of CUDA libraries
@@ -36,12 +36,8 @@ DISTRIBUTION = "kl-drill"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-class GradescopeError(Exception):
+class GradescopeError(KeyedError):
     """The zip cannot be built; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader import exercises
-from grader.i18n import t
+from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
 from grader.results import Check, ExerciseResult, GradeResult
 
@@ -30,13 +30,9 @@ class GradingError(Exception):
     """The grader itself failed (not the submission); the message is one line."""
 
 
-class _JudgeStopped(Exception):
+class _JudgeStopped(KeyedError):
     """The judge was killed, stopped or overran its deadline: something a submission can cause (when
     it runs as the same user as the judge), so it is that submission's verdict, not kl-drill's bug."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 _warned: set[str] = set()

@@ -79,3 +79,12 @@ class Message:
 
     def __repr__(self) -> str:
         return f"Message({self.key!r}, {self.fields!r})"
+
+
+class KeyedError(Exception):
+    """An error whose message is a string of the data files: ``key`` and its ``fields``, rendered by
+    whoever catches it, once the language is known."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields

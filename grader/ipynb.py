@@ -22,18 +22,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.i18n import KeyedError
+
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024  # the .ipynb as stored, outputs (plots) included
 MAX_CODE_BYTES = 4 * 1024 * 1024  # its code cells
 SUFFIX = ".ipynb"
 
 
-class NotebookFormatError(Exception):
+class NotebookFormatError(KeyedError):
     """The notebook cannot be read; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
 
 @dataclass

@@ -10,15 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import exercises, locate
+from grader.i18n import KeyedError
 
 
-class SubmissionError(Exception):
+class SubmissionError(KeyedError):
     """The path cannot be graded; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
     def reason(self, lang: str) -> str:
         """Why, as the submission's verdict says it (a batch entry, Gradescope's results.json): to the

@@ -26,7 +26,7 @@ from typing import Callable
 
 from grader import exercises
 from grader.grading import GradingError, _stopped_verdict, use_sandbox
-from grader.i18n import t
+from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
 from grader.results import ExerciseResult, GradeResult
 
@@ -250,12 +250,8 @@ class WarmJudge:
             on_progress(result)
 
 
-class _Lost(Exception):
+class _Lost(KeyedError):
     """The judge stopped answering this request: killed, exited, or past the deadline."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 def _lines(buffer: bytearray) -> list[bytes]:

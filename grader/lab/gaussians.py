@@ -16,13 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from grader.i18n import KeyedError
 
-class GaussianError(ValueError):
+
+class GaussianError(KeyedError, ValueError):
     """A Gaussian that cannot be used (non-finite mean, std not > 0); ``key`` names the message."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 @dataclass(frozen=True)

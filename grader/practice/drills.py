@@ -13,19 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from grader import datafile, exercises, resources
-from grader.i18n import pick, t
+from grader.i18n import KeyedError, pick, t
 from grader.results import ExerciseResult
 from grader.resources import package_data
 
 FIXED, NOT_FIXED, OTHER_MISTAKE, FAILING = "fixed", "not_fixed", "other_mistake", "failing"
 
 
-class DrillError(Exception):
+class DrillError(KeyedError):
     """Bad input for a drill; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
 
 
 @dataclass(frozen=True)
