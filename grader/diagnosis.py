@@ -15,7 +15,7 @@ from typing import Any, Callable
 import torch
 
 from grader import datafile
-from grader.checks.inputs import ESTIMATORS, estimator_args, estimator_scale, log_ratio
+from grader.checks.inputs import ESTIMATORS, estimator_args, estimator_scale, log_ratio, lr_args
 from grader.checks.support import _LEFT_DEVICE, reference, tolerance
 from grader.isolation.session import CallResult, LearnerError, LearnerSession
 from grader.resources import package_data
@@ -28,9 +28,13 @@ class Mistake:
     exercises: tuple[str, ...]
     expr: dict[str, tuple[str, ...]]  # one or more expressions of what the mistaken code returns
     message: dict[str, str]
+    convention: str | None = None  # the convention it is a choice of, for a mistake that is not wrong maths
 
     def diagnosis(self) -> dict:
-        return {"id": self.id, "message": dict(self.message)}
+        found = {"id": self.id, "message": dict(self.message)}
+        if self.convention:
+            found["convention"] = self.convention
+        return found
 
 
 @lru_cache(maxsize=None)
@@ -38,7 +42,7 @@ def catalogue() -> tuple[Mistake, ...]:
     raw = datafile.load(package_data("mistakes.yaml"))
     return tuple(Mistake(id=m["id"], kind=m["kind"], exercises=tuple(m.get("exercises") or m.get("expr", {})),
                          expr={k: tuple(v) if isinstance(v, list) else (v,) for k, v in m.get("expr", {}).items()},
-                         message=m["message"]) for m in raw["mistakes"])
+                         message=m["message"], convention=m.get("convention")) for m in raw["mistakes"])
 
 
 def _probe_args(exercise: str, dtype: torch.dtype = torch.float64, **kw: Any) -> list:
@@ -68,15 +72,6 @@ def _exact(got: torch.Tensor, want: torch.Tensor, scale: torch.Tensor, dtype: to
     if got.shape != want.shape:
         return False
     return bool(((got.double() - want.double()).abs() <= tolerance(dtype, want.double(), scale)).all())
-
-
-def _lr_args(exercise: str, lr: list[float], dtype: torch.dtype = torch.float64) -> list:
-    """Estimator inputs with the given log-ratios (the larger log-prob -0.5), in the argument order."""
-    r = torch.tensor(lr, dtype=torch.float64)
-    hi = torch.full_like(r, -0.5)
-    p_side, q_side = torch.where(r >= 0, hi, hi - r.abs()), torch.where(r >= 0, hi - r.abs(), hi)
-    args = [q_side, p_side] if exercise == "grpo_kl" else [p_side, q_side]
-    return [a.to(dtype) for a in args]
 
 
 def _close(got: torch.Tensor, want: torch.Tensor, scale: torch.Tensor) -> bool:
@@ -170,7 +165,7 @@ def _log_epsilon(session: LearnerSession, exercise: str) -> bool:
     if exercise not in ("k3", "grpo_kl"):
         return False
     lr = [-40.0, -36.0, -32.0, -28.0]
-    args = _lr_args(exercise, lr)
+    args = lr_args(exercise, lr)
     out = session.call(exercise, args).out.double()
     r = torch.tensor(lr, dtype=torch.float64).exp()
     if out.shape != r.shape or not bool(torch.isfinite(out).all()):
@@ -181,7 +176,7 @@ def _log_epsilon(session: LearnerSession, exercise: str) -> bool:
     # Confirm where r is near that eps (a clamp also stops growing, but not along this curve).
     eps = float(guess.median())
     lr = [math.log(eps) + k for k in (-1.0, 0.0, 1.0, 3.0)]
-    args = _lr_args(exercise, lr)
+    args = lr_args(exercise, lr)
     out = session.call(exercise, args).out.double()
     r = torch.tensor(lr, dtype=torch.float64).exp()
     model = r - 1 - torch.log(r + eps)
@@ -194,7 +189,7 @@ def _overflow_round_trip(session: LearnerSession, exercise: str) -> bool:
     if exercise not in ESTIMATORS:
         return False
     lr = [-120.0, -104.0, -90.0, -30.0, -20.0, 60.0] + ([95.0] if exercise in ("k1", "k2") else [])
-    args = _lr_args(exercise, lr, torch.float32)
+    args = lr_args(exercise, lr, torch.float32)
     out = session.call(exercise, args).out
     want = _expected(exercise, args).float()
     return out.shape == want.shape and bool((~torch.isfinite(out) & torch.isfinite(want)).any())
@@ -205,7 +200,7 @@ def _lost_precision(session: LearnerSession, exercise: str) -> bool:
     coefficient, or a series near log r = 0."""
     probes = [_probe_args(exercise)]
     if exercise in ("k3", "grpo_kl"):
-        probes.append(_lr_args(exercise, [1e-3, -1e-3, 5e-3, -5e-3, 1e-6, 0.5]))
+        probes.append(lr_args(exercise, [1e-3, -1e-3, 5e-3, -5e-3, 1e-6, 0.5]))
     for args in probes:
         out, want, scale = session.call(exercise, args).out, _expected(exercise, args), _scale(exercise, args)
         if out.dtype != torch.float64 or out.shape != want.shape or _exact(out, want, scale, torch.float64):
@@ -257,7 +252,7 @@ def _clamped(session: LearnerSession, exercise: str) -> bool:
     if not _close(out, want, scale) and bool((out.abs() <= want.abs() + 1e-6).all()):
         return True
     # A true inf (k3 beyond exp's range in float32) replaced by a finite number (nan_to_num, clamp).
-    args = _lr_args(exercise, [100.0, 200.0] if exercise in ("k3", "grpo_kl") else [1e20, -1e20], torch.float32)
+    args = lr_args(exercise, [100.0, 200.0] if exercise in ("k3", "grpo_kl") else [1e20, -1e20], torch.float32)
     out = session.call(exercise, args).out
     want = _expected(exercise, args).float()
     return out.shape == want.shape and bool((torch.isinf(want) & torch.isfinite(out)).any())
@@ -286,9 +281,11 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 }
 
 
-def diagnose(session: LearnerSession, exercise: str) -> dict | None:
-    """The catalogued mistake the learner's function behaves like, or None."""
-    mistakes = [m for m in catalogue() if exercise in m.exercises]
+def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) -> dict | None:
+    """The catalogued mistake the learner's function behaves like, or None. Where the maths failed
+    (``core_failed``), only mistakes of the maths are looked for: a convention's name (an empty batch, an
+    error's message) would hide the real bug."""
+    mistakes = [m for m in catalogue() if exercise in m.exercises and not (core_failed and m.convention)]
     from grader import diagnosis_track3
     from grader.exercises import get as exercise_meta
 

@@ -56,9 +56,10 @@ def use_sandbox(requested: bool | None, lang: str = "en") -> bool:
     return False
 
 
-def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: bool | None) -> dict:
+def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: bool | None,
+            strict: bool = False) -> dict:
     return {"exercises": names or exercises.names(), "lang": lang, "limits": asdict(limits or Limits()),
-            "sandbox": use_sandbox(sandbox, lang)}
+            "sandbox": use_sandbox(sandbox, lang), "strict": strict}
 
 
 def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) -> object:
@@ -157,14 +158,19 @@ def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResul
 
 
 def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
-          limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None) -> GradeResult:
+          limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None,
+          strict: bool = False, written_only: bool = False) -> GradeResult:
     """Grade the workspace or file at ``path`` on ``names`` (default: every exercise).
 
     ``sandbox``: True requires bubblewrap, False runs without it, None (the default) uses it where it
-    works.
+    works. ``strict``: an exercise passes only if every check passes, conventions included (all or
+    nothing); by default it passes when the maths (the core checks) is right. ``written_only``: grade
+    those of ``names`` the submission defines (all of them if it defines none), not the others as missing.
     """
-    config = {**_config(names, lang, limits, sandbox), "path": os.path.abspath(path),
+    config = {**_config(names, lang, limits, sandbox, strict), "path": os.path.abspath(path),
               "label": label or str(path)}
+    if written_only:
+        config["written"] = list(config["exercises"])
     done: dict[str, ExerciseResult] = {}
 
     def on_line(line: bytes) -> None:
@@ -186,8 +192,8 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
 
 def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: str = "en",
                limits: Limits | None = None, sandbox: bool | None = None, jobs: int | None = None,
-               labels: list[str] | None = None, on_progress: ProgressCallback | None = None
-               ) -> list[GradeResult]:
+               labels: list[str] | None = None, on_progress: ProgressCallback | None = None,
+               strict: bool = False) -> list[GradeResult]:
     """Grade many submissions in one judge process (torch imported once), ``jobs`` at a time
     (default: the cores available), in the order given.
 
@@ -198,7 +204,7 @@ def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: st
     if not paths:
         return []
     labels = labels or [str(p) for p in paths]
-    config = {**_config(names, lang, limits, sandbox), "jobs": jobs,
+    config = {**_config(names, lang, limits, sandbox, strict), "jobs": jobs,
               "batch": [{"path": os.path.abspath(p), "label": label} for p, label in zip(paths, labels)]}
     finished: dict[int, GradeResult] = {}
 

@@ -22,7 +22,7 @@ from grader import exercises as exercise_meta
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
-from grader.results import Check, ExerciseResult, GradeResult, failed_everywhere
+from grader.results import Check, ConventionResult, ExerciseResult, GradeResult, failed_everywhere
 from grader.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
@@ -45,6 +45,8 @@ class JudgePlugin:
         self.checks: dict[str, list[Check]] = {}
         self.items: list = []
         self.errors: list[str] = []
+        # (exercise, check) -> what a NotImplementedError there means if the function ran elsewhere
+        self.if_it_ran: dict[tuple[str, str], str] = {}
         self.failure: BaseException | None = None
 
     @staticmethod
@@ -70,6 +72,7 @@ class JudgePlugin:
         """Run the checks of the exercises in ``run`` against ``session``: each check's outcome."""
         self.session = session
         self.checks = {name: [] for name in run}
+        self.if_it_ran = {}
         # One exercise's checks after another (a stable sort keeps each one's order): the zygote is
         # pinged, to learn whether the code that ran last killed it, only when the exercise changes.
         order = {name: n for n, name in enumerate(exercise_meta.names())}
@@ -77,6 +80,15 @@ class JudgePlugin:
         for i, item in enumerate(items):  # pytest's own test loop, over this submission's checks
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items)
                                                      else None)
+        for name, checks in self.checks.items():
+            # A function that raised NotImplementedError in some checks and ran in the others is written:
+            # it chose not to handle those inputs (verl's kl_penalty for an unknown mode, say).
+            unwritten = {c.name for c in checks if (name, c.name) in self.if_it_ran}
+            if any(c.name not in unwritten for c in checks):
+                for c in checks:
+                    if c.name in unwritten:
+                        c.message = self.if_it_ran[(name, c.name)]
+                        c.notes = {convention: c.message for convention in c.notes}
         return self.checks
 
     def _name(self, item: Any, exercise: str) -> str:
@@ -100,21 +112,43 @@ class JudgePlugin:
                                  duration=call.duration, start=call.start, stop=call.stop)
 
     def _record(self, item: Any, call: Any) -> str:
-        """Record the check's outcome (its "call" phase, or a setup/teardown that failed); its message."""
+        """Record the check's outcome (its "call" phase, or a setup/teardown that failed); its message.
+
+        Its tier: a check grader/checks/conventions.yaml names is its convention's as a whole; a core check
+        that raised failed on the maths; one that only noted misses (support.miss) met the maths and missed
+        those conventions."""
+        from grader.checks.support import CheckFailure, take_missed
+
+        missed = take_missed()
+        if call.when == "setup":
+            missed = []  # notes left by an earlier check that ended abnormally are not this one's
         exercise = self.exercise_of(item)
         message = ""
         if call.excinfo is not None:
-            from grader.checks.support import CheckFailure
-
             exc = call.excinfo.value
             if isinstance(exc, CheckFailure):
                 message = exc.text.render(self.lang)
+                if exc.if_it_ran is not None:
+                    self.if_it_ran[(exercise, self._name(item, exercise))] = exc.if_it_ran.render(self.lang)
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
+        elif missed:
+            message = missed[0][1].render(self.lang)
         if exercise in self.checks and (call.when == "call" or call.excinfo is not None):
+            from grader import conventions
+
+            name = self._name(item, exercise)
+            declared = conventions.of_check(exercise, name)
+            notes: dict[str, str] = {}
+            if call.excinfo is not None:
+                notes = {declared: message} if declared else {}
+            else:
+                for convention, text in missed:
+                    notes.setdefault(convention, text.render(self.lang))
             # call.duration: pytest's own clock, in this process, around the check (learner calls included).
-            self.checks[exercise].append(Check(self._name(item, exercise), call.excinfo is None, message,
-                                               seconds=call.duration))
+            self.checks[exercise].append(Check(name, call.excinfo is None and not missed, message,
+                                               seconds=call.duration, tier="convention" if declared else "core",
+                                               conventions=list(notes), notes=notes))
         return message
 
 
@@ -140,12 +174,15 @@ def run_judge(lang: str, work: Callable[[JudgePlugin], None]) -> None:
 
 
 def judge(submission: Submission, names: list[str], lang: str, session: LearnerSession, checks: JudgePlugin,
-          label: str | None = None, on_exercise: Callable[[ExerciseResult], None] | None = None
-          ) -> GradeResult:
+          label: str | None = None, on_exercise: Callable[[ExerciseResult], None] | None = None,
+          strict: bool = False, written: list[str] | None = None) -> GradeResult:
     """Grade ``names`` of ``submission`` through ``session``; the verdict as plain data.
 
-    ``on_exercise(result)`` is called as each exercise's verdict is final, so a caller that loses the
-    judge midway still has those.
+    An exercise passes when its core checks pass (``strict``: when every check passes); the conventions
+    it missed are listed beside the verdict. ``written``: of ``names``, those graded only if the
+    submission defines them (a file holding the five track-1 functions is graded on those five), unless
+    it defines none of them. ``on_exercise(result)`` is called as each exercise's verdict is final, so a
+    caller that loses the judge midway still has those.
     """
     results: dict[str, ExerciseResult] = {}
     to_run: list[str] = []
@@ -157,7 +194,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
         load_seconds = time.perf_counter() - started
         if loaded.status == "ok":
             to_run.append(name)
-            results[name] = ExerciseResult(name, "passed", meta.max_score)
+            results[name] = ExerciseResult(name, "passed", meta.max_score, strict=strict)
         elif loaded.status == "missing":
             results[name] = ExerciseResult(name, "missing", meta.max_score)
         else:
@@ -165,17 +202,23 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
 
             results[name] = ExerciseResult(name, "error", meta.max_score, [
                 Check("import", False, reason(loaded.error).render(lang), seconds=load_seconds)])
+    if written and any(results[n].status != "missing" for n in names):
+        names = [n for n in names if n not in written or results[n].status != "missing"]
+    for name in names:
         if name not in to_run:
             results[name].output = _shown_output(session, name, lang)
             if on_exercise is not None:
                 on_exercise(results[name])
     for name in to_run:
         session.attribute(name)
-        results[name].checks = checks.run_checks(session, {name})[name]
-        if not results[name].checks or not all(c.passed for c in results[name].checks):
-            results[name].status = "failed"
-            results[name].diagnosis = _diagnose(session, name)
-        results[name].output = _shown_output(session, name, lang)
+        result = results[name]
+        result.checks = checks.run_checks(session, {name})[name]
+        result.conventions = convention_results(name, result.checks)
+        if not result.core or (strict and not all(c.passed for c in result.checks)):
+            result.status = "failed"
+        if not all(c.passed for c in result.checks):
+            result.diagnosis = _diagnose(session, name, core_failed=not result.core)
+        result.output = _shown_output(session, name, lang)
         if on_exercise is not None:
             on_exercise(results[name])
     return GradeResult(label or str(submission.path), [results[n] for n in names])
@@ -195,13 +238,26 @@ def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     return text
 
 
-def _diagnose(session: LearnerSession, name: str) -> dict | None:
+def _diagnose(session: LearnerSession, name: str, core_failed: bool) -> dict | None:
+    """The mistake the failed checks point at (where the maths failed, a mistake of the maths)."""
     from grader.diagnosis import diagnose
 
     try:
-        return diagnose(session, name)
+        return diagnose(session, name, core_failed)
     except Exception:  # noqa: BLE001 - a diagnosis is a bonus; never let it cost the verdict
         return None
+
+
+def convention_results(exercise: str, checks: list[Check]) -> list[ConventionResult]:
+    """Each convention ``exercise``'s checks test: met, or the first message of a check that missed it."""
+    from grader import conventions
+
+    out = []
+    for convention in conventions.of_exercise(exercise):
+        missed = [c for c in checks if convention in c.conventions]
+        out.append(ConventionResult(convention, not missed, missed[0].notes.get(convention, missed[0].message)
+                                    if missed else ""))
+    return out
 
 
 def prepare() -> None:
@@ -223,11 +279,12 @@ def prepare() -> None:
     # pytest's importlib mode reuses a check module found in sys.modules under its package name.
     for path in sorted(CHECKS_DIR.glob("*.py")):
         importlib.import_module(f"grader.checks.{path.stem}")
-    from grader import i18n
+    from grader import conventions, i18n
     from grader.checks.support import reference
     from grader.diagnosis import catalogue
 
     catalogue()
+    conventions.of_exercise("k1")
     i18n._table("ui.yaml")
     for name in exercise_meta.names():
         reference(name)
@@ -240,7 +297,8 @@ def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
     with LearnerSession(submission, limits, zygote=zygote, sandbox=config.get("sandbox", False),
                         slot=slot) as session:
         result = judge(submission, config["exercises"], config["lang"], session, checks,
-                       label=config.get("label"), on_exercise=on_exercise)
+                       label=config.get("label"), on_exercise=on_exercise, strict=bool(config.get("strict")),
+                       written=config.get("written"))
     return result.to_json(timings=True)
 
 

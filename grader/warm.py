@@ -150,7 +150,8 @@ class WarmJudge:
 
     # -- grading ---------------------------------------------------------------------------------
     def grade(self, path: str | Path, names: list[str] | None = None,
-              on_progress: ExerciseCallback | None = None, label: str | None = None) -> GradeResult:
+              on_progress: ExerciseCallback | None = None, label: str | None = None,
+              strict: bool = False) -> GradeResult:
         """Grade the workspace or file at ``path`` on ``names`` (default: every exercise).
 
         The verdict is the one ``grading.grade(path, names, lang, limits, sandbox)`` gives. A judge
@@ -171,7 +172,8 @@ class WarmJudge:
             done: dict[str, ExerciseResult] = {}
             started = time.monotonic()
             try:
-                self._send({"id": rid, "path": os.path.abspath(path), "exercises": names, "label": label})
+                self._send({"id": rid, "path": os.path.abspath(path), "exercises": names, "label": label,
+                            "strict": strict})
                 answer = self._wait(rid, started + deadline, deadline, names, done, on_progress)
             except _Lost as lost:
                 self._stop()

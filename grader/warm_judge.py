@@ -52,7 +52,7 @@ def serve(config: dict, zygote: Zygote, checks: JudgePlugin, out: IO[str], progr
                     pass  # a courtesy; the verdict still comes on stdout
 
         job = {**config, "path": request["path"], "exercises": request["exercises"],
-               "label": request.get("label")}
+               "label": request.get("label"), "strict": bool(request.get("strict"))}
         try:
             answer = {"id": rid, "result": grade_with(zygote, job, checks, slot=int(config.get("slot", 0)),
                                                       on_exercise=on_exercise)}

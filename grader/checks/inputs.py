@@ -32,6 +32,16 @@ def estimator_args(exercise: str, shape: tuple, seed: int, lo: float = -3.0, hi:
     return log_q + lr, log_q
 
 
+def lr_args(exercise: str, lr: list[float], dtype: torch.dtype = torch.float64) -> list[torch.Tensor]:
+    """Estimator inputs whose log-ratios are ``lr`` (the larger log-prob -0.5, the other -0.5 - |log r|:
+    exactly representable wherever ``lr`` is), in the exercise's argument order."""
+    r = torch.tensor(lr, dtype=torch.float64)
+    hi = torch.full_like(r, -0.5)
+    p_side, q_side = torch.where(r >= 0, hi, hi - r.abs()), torch.where(r >= 0, hi - r.abs(), hi)
+    args = [q_side, p_side] if exercise == "grpo_kl" else [p_side, q_side]
+    return [a.to(dtype) for a in args]
+
+
 def broadcast_args(exercise: str, shape_a: tuple, shape_b: tuple, seed: int
                    ) -> tuple[torch.Tensor, torch.Tensor]:
     """Independent float64 inputs of two broadcastable shapes (log-ratios roughly N(0, 1))."""

@@ -19,11 +19,51 @@ Text = Message
 
 
 class CheckFailure(AssertionError):
-    """A check failed; the message is a Text so the judge can render it in either language."""
+    """A check failed; the message is a Text so the judge can render it in either language.
 
-    def __init__(self, key: str, **fields: Any) -> None:
+    ``if_it_ran``: for a NotImplementedError, what to say instead when the function ran on other inputs
+    (then it is not a stub left unwritten, but a mode or a case it chose not to handle)."""
+
+    def __init__(self, key: str, if_it_ran: Text | None = None, **fields: Any) -> None:
         self.text = Text(key, **fields)
+        self.if_it_ran = if_it_ran
         super().__init__(self.text.render("en"))
+
+
+# -- The convention tier inside core checks (grader/checks/conventions.yaml) ---------------------------
+# A core check whose values are right at the core tier's tolerance, but that misses a convention (full
+# float64 precision, the result's dtype, ...), notes the miss here and goes on, so a later call of the same
+# check can still fail on the maths. The judge takes the notes when the check ends.
+_missed: list[tuple[str, Text]] = []
+
+
+def miss(convention: str, text: Text) -> None:
+    """The check now running met the maths but missed ``convention`` (``text`` says how)."""
+    _missed.append((convention, text))
+
+
+def take_missed() -> list[tuple[str, Text]]:
+    """The conventions the check that just ran missed, in order; the list starts empty again."""
+    missed = list(_missed)
+    _missed.clear()
+    return missed
+
+
+# Precision, least first: bfloat16 keeps 8 significant bits, float16 11, float32 24, float64 53.
+_RANK = {torch.bfloat16: 0, torch.float16: 1, torch.float32: 2, torch.float64: 3}
+
+
+def core_dtype(dtype: torch.dtype, args: Sequence[Any] = ()) -> torch.dtype:
+    """The precision the core tier holds a result of ``dtype`` to: never finer than float32 (a float64
+    result computed in float32 inside, as OpenRLHF does, is right maths), nor than the narrowest floating
+    input (bf16 logits give log-probs of bf16 precision, as TRL returns them)."""
+    dtypes = [dtype, *(a.dtype for a in args if isinstance(a, torch.Tensor) and a.dtype in _RANK)]
+    narrowest = min(dtypes, key=lambda d: _RANK.get(d, 3))
+    return torch.float32 if narrowest == torch.float64 else narrowest
+
+
+def _narrower(a: torch.dtype, b: torch.dtype) -> bool:
+    return _RANK.get(a, 3) < _RANK.get(b, 3)
 
 
 @lru_cache(maxsize=None)
@@ -61,11 +101,17 @@ def call(learner: LearnerSession, exercise: str, args: Sequence[Any], **grad: An
     try:
         return learner.call(exercise, list(args), **grad)
     except LearnerError as exc:
-        if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
-            raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
-                               where=where(exc.detail)) from None
-        raise CheckFailure("check_call_failed", call=describe_call(exercise, args),
-                           reason=reason(exc)) from None
+        raise call_failure(exercise, describe_call(exercise, args), exc) from None
+
+
+def call_failure(exercise: str, shown: str, exc: LearnerError) -> CheckFailure:
+    """The failure for a call that raised (``shown``: the call as the message shows it). A
+    NotImplementedError reads "not written yet" only if the function never ran: the judge knows."""
+    failed = CheckFailure("check_call_failed", call=shown, reason=reason(exc))
+    if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
+        return CheckFailure("check_not_implemented", if_it_ran=failed.text,
+                            function=exercises.get(exercise).function, where=where(exc.detail))
+    return failed
 
 
 def where(detail: dict) -> Text | str:
@@ -99,16 +145,19 @@ def eps(dtype: torch.dtype) -> float:
     return torch.finfo(dtype).eps
 
 
-def tolerance(dtype: torch.dtype, want: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+def tolerance(dtype: torch.dtype, want: torch.Tensor, scale: torch.Tensor, factor: float | None = None
+              ) -> torch.Tensor:
     """How far a correct result may sit from the float64 reference, element by element.
 
     Rounding errors grow with the size of the intermediate terms (``scale``), not only with the
     result, so k3 near zero computed as exp(x) - 1 - x in bfloat16, or in float64, is still accepted.
     Each dtype is held to its own precision: 64 units of float64's eps for float64 results (computing
-    them in float32 is off by ~1e-7 relative and fails), 64 of float32's for float32, 16 of the half
-    types' own eps for bfloat16 and float16 (torch rounds their every operation).
+    them in float32 is off by ~1e-7 relative: the convention ``precision``, see check_values), 64 of
+    float32's for float32, 16 of the half types' own eps for bfloat16 and float16 (torch rounds their
+    every operation), unless a check that knows its terms asks for another ``factor``.
     """
-    factor = 16.0 if dtype in (torch.bfloat16, torch.float16) else 64.0
+    if factor is None:
+        factor = 16.0 if dtype in (torch.bfloat16, torch.float16) else 64.0
     scale = torch.where(torch.isfinite(scale), scale, torch.zeros_like(scale))  # an infinite input
     return factor * eps(dtype) * (want.abs() + scale)
 
@@ -137,58 +186,100 @@ def check_unmodified(exercise: str, args: Sequence[Any], result: CallResult) -> 
             raise CheckFailure("check_input_modified", call=describe_call(exercise, args), arg=name)
 
 
+def _off(got: torch.Tensor, want: torch.Tensor, dtype: torch.dtype, tol: torch.Tensor) -> torch.Tensor:
+    """Where ``got`` is not ``want`` (float64) within ``tol``. The true value rounded to ``dtype`` is +-inf
+    where it overflows there (k3 at log r = 100 in float32 is inf, as the formula's IEEE arithmetic gives):
+    such a value may come out exactly so. NaN (an indeterminate form of the formula) must come out NaN, and
+    nowhere else."""
+    close = (got - want).abs() <= tol
+    in_dtype = want.to(dtype).double()
+    bad = ~torch.where(torch.isinf(in_dtype), close | (got == in_dtype), close)
+    return torch.where(want.isnan(), ~got.isnan(), bad)
+
+
 def check_values(exercise: str, args: Sequence[Any], got: torch.Tensor, want: torch.Tensor,
-                 dtype: torch.dtype, scale: torch.Tensor, what: str = "") -> None:
-    """got (learner, any dtype) against want (float64 reference), with a dtype-fit tolerance."""
+                 dtype: torch.dtype, scale: torch.Tensor, what: Any = "", slack: Any = 0.0,
+                 factor: float | None = None, slack_for: str | None = None) -> None:
+    """got (learner, any dtype) against want (float64 reference), in two tiers: at the core tolerance
+    (``core_dtype``'s, plus ``slack``, an allowance a check grants for the convention ``slack_for``, such as
+    a framework's own eps) or the check fails; at ``dtype``'s own tolerance, or the check notes a convention
+    missed: ``slack_for`` where the slack explains the difference, else ``precision``. ``factor``: units of the
+    core dtype's eps the core tier allows (see ``tolerance``)."""
     want = want.double()
     got64 = got.double()
-    tol = tolerance(dtype, want, scale.double().expand_as(want))
-    # The true value rounded to the result's dtype: +-inf where it overflows there (k3 at log r = 100 in
-    # float32 is inf, as the formula's IEEE arithmetic gives). Such a value must come out exactly; NaN
-    # (an indeterminate form of the formula) must come out NaN, and nowhere else.
-    in_dtype = want.to(dtype).double()
-    special = torch.isinf(in_dtype)
-    bad = torch.where(special, got64 != in_dtype, ~((got64 - want).abs() <= tol))
-    bad = torch.where(want.isnan(), ~got64.isnan(), bad)
+    scale = scale.double().expand_as(want)
+    core = core_dtype(dtype, args)
+    slack = torch.as_tensor(slack, dtype=torch.float64).expand_as(want)
+    bad = _off(got64, want, core, tolerance(core, want, scale, factor) + slack)
     if bool(bad.any()):
-        i = int(bad.reshape(-1).nonzero()[0])
-        idx = _index(i, want.shape)
-        names = exercises.get(exercise).args
-        at = []
-        for name, a in zip(names, args):
-            if isinstance(a, torch.Tensor):
-                try:
-                    a = a.expand(want.shape) if a.dim() else a
-                    at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
-                except (RuntimeError, IndexError):  # not element-wise (logits (..., V); a loss of (B, T)):
-                    part = a[idx] if len(idx) <= a.dim() else a  # the row behind the value, or all of it
-                    at.append(f"{name}={fmt_tensor(part, 3)}")
-            elif isinstance(a, (int, float)) and not isinstance(a, bool):
-                at.append(f"{name}={fmt_num(float(a))}")
-            else:  # a mode name or a flag (track 2): shown as written
-                at.append(f"{name}={a!r}")
-        shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
-        if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
-            shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"
-        raise CheckFailure(
-            "check_wrong_values", what=what or exercises.get(exercise).function, index=idx if idx else "()",
-            inputs=", ".join(at), want=shown_want, got=shown_got,
-            count=int(bad.sum()), total=want.numel())
+        key, fields = _wrong_values(exercise, args, got64, want, bad, what)
+        raise CheckFailure(key, **fields)
+    strict = tolerance(dtype, want, scale)
+    bad = _off(got64, want, dtype, strict)
+    if bool(bad.any()):
+        _, fields = _wrong_values(exercise, args, got64, want, bad, what)
+        # Within the slack of full precision: the slack's convention explains it (a framework's own eps).
+        explained = slack_for is not None and not bool(_off(got64, want, dtype, strict + slack).any())
+        miss(slack_for if explained else "precision", Text("check_close_values", **fields))
+
+
+def close_at_core(args: Sequence[Any], got: torch.Tensor, want: torch.Tensor, dtype: torch.dtype,
+                  scale: torch.Tensor) -> bool:
+    """Whether ``got`` is ``want`` at the core tier's tolerance (to tell which of two contracts a result
+    follows, before checking it against the one it follows)."""
+    if tuple(got.shape) != tuple(want.shape):
+        return False
+    core = core_dtype(dtype, args)
+    want = want.double()
+    return not bool(_off(got.double(), want, core, tolerance(core, want, scale.double().expand_as(want))).any())
+
+
+def _wrong_values(exercise: str, args: Sequence[Any], got64: torch.Tensor, want: torch.Tensor,
+                  bad: torch.Tensor, what: Any) -> tuple[str, dict]:
+    """The message for values off at ``bad``: the first such element, the inputs behind it, how many."""
+    i = int(bad.reshape(-1).nonzero()[0])
+    idx = _index(i, want.shape)
+    names = exercises.get(exercise).args
+    at = []
+    for name, a in zip(names, args):
+        if isinstance(a, torch.Tensor):
+            try:
+                a = a.expand(want.shape) if a.dim() else a
+                at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
+            except (RuntimeError, IndexError):  # not element-wise (logits (..., V); a loss of (B, T)):
+                part = a[idx] if len(idx) <= a.dim() else a  # the row behind the value, or all of it
+                at.append(f"{name}={fmt_tensor(part, 3)}")
+        elif isinstance(a, (int, float)) and not isinstance(a, bool):
+            at.append(f"{name}={fmt_num(float(a))}")
+        else:  # a mode name or a flag (track 2): shown as written
+            at.append(f"{name}={a!r}")
+    shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
+    if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
+        shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"
+    return "check_wrong_values", dict(
+        what=what or exercises.get(exercise).function, index=idx if idx else "()",
+        inputs=", ".join(at), want=shown_want, got=shown_got, count=int(bad.sum()), total=want.numel())
 
 
 def check_result(exercise: str, args: Sequence[Any], result: CallResult, want: torch.Tensor,
-                 dtype: torch.dtype, scale: torch.Tensor, what: Any = "") -> None:
-    """Shape, dtype, device, untouched inputs, then values, failing on the first that is off."""
+                 dtype: torch.dtype, scale: torch.Tensor, what: Any = "", slack: Any = 0.0,
+                 factor: float | None = None, slack_for: str | None = None) -> None:
+    """Shape, dtype, untouched inputs, then values. Another dtype than the contract's is the convention
+    ``result_dtype`` (the values are then held to the core tolerance), unless it is narrower than the core
+    tier's precision: float32 inputs returned as bfloat16 lose digits the maths needs."""
     out = result.out
     if tuple(out.shape) != tuple(want.shape):
         raise CheckFailure(shape_key(exercise), call=describe_call(exercise, args), want=tuple(want.shape),
                            got=tuple(out.shape))
     if out.dtype != dtype:
-        raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
-                           want=str(dtype).replace("torch.", ""),
-                           got=str(out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
+        wrong = Text("check_wrong_dtype", call=describe_call(exercise, args),
+                     want=str(dtype).replace("torch.", ""), got=str(out.dtype).replace("torch.", ""),
+                     rule=Text(dtype_rule(exercise)))
+        if _narrower(out.dtype, core_dtype(dtype, args)) or not out.is_floating_point():
+            raise CheckFailure(wrong.key, **wrong.fields)
+        miss("result_dtype", wrong)
     check_unmodified(exercise, args, result)
-    check_values(exercise, args, out, want, dtype, scale, what)
+    check_values(exercise, args, out, want, dtype, scale, what, slack, factor, slack_for)
 
 
 def shape_key(exercise: str) -> str:
@@ -217,19 +308,17 @@ def dtype_rule(exercise: str) -> str:
     return DTYPE_RULES.get(exercise, "dtype_rule_estimators")
 
 
-# What torch says when data leaves the meta device (to the CPU, to numpy) or meets a CPU tensor: on a GPU
-# the same code would compute on, or return, the wrong device.
-_LEFT_DEVICE = ("Cannot copy out of meta tensor", "is not on the expected device", "on the same device",
-                "meta device type tensor to numpy")
+# What torch says when data leaves the device (to the CPU, to numpy) or meets a CPU tensor: on a GPU the same
+# code would compute on, or return, the wrong device (the stand-in says it as CUDA does).
+_LEFT_DEVICE = ("is not on the expected device", "on the same device", "device type tensor to numpy")
 
 
 def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], want_shape: tuple,
                  dtype: torch.dtype) -> None:
-    """Call on the meta device (a GPU stand-in, no data, in the learner's process): the result must stay
-    on the inputs' device, with the expected shape and dtype, and leave the inputs' shapes and strides.
-
-    A function that reads values into Python (``.item()``, ``if (x > 0).any()``, formatting a tensor)
-    cannot run on meta; that is not a device error, so its device is not judged here."""
+    """Call on a stand-in for a GPU (grader/isolation/stand_in.py, in the learner's process): the result must
+    stay on the inputs' device, with the expected shape (and dtype: the convention result_dtype), and leave
+    the inputs' shapes and strides. Values may be read, as from a GPU (``.item()``, ``.tolist()``): where
+    the result lives is judged, not how values were read."""
     try:
         result = learner.call(exercise, list(args), device="meta")
     except LearnerError as exc:
@@ -238,23 +327,19 @@ def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], wa
             if any(m in str(detail.get("message", "")) for m in _LEFT_DEVICE):
                 raise CheckFailure("check_left_device", call=describe_call(exercise, args),
                                    reason=reason(exc)) from None
-            # torch's own NotImplementedError for an operation whose output shape depends on the data
-            # (nonzero, boolean indexing: "The register_meta function for torch.nonzero()...") is not a
-            # stub left unwritten: like reading values, it leaves the device unjudged.
-            if detail.get("type") == "NotImplementedError" and "meta" not in str(detail.get("message", "")):
-                raise CheckFailure("check_not_implemented", function=exercises.get(exercise).function,
-                                   where=where(detail)) from None
-            return  # it reads values: the device cannot be judged without data
-        raise CheckFailure("check_call_failed", call=describe_call(exercise, args), reason=reason(exc)) from None
+            if detail.get("type") == "NotImplementedError":
+                raise call_failure(exercise, describe_call(exercise, args), exc) from None
+            return  # an operation the stand-in cannot run: the device is not judged, right code not failed
+        raise call_failure(exercise, describe_call(exercise, args), exc) from None
     if result.device != "meta":
         raise CheckFailure("check_wrong_device", call=describe_call(exercise, args), got=result.device)
     if tuple(result.out.shape) != tuple(want_shape):
         raise CheckFailure(shape_key(exercise), call=describe_call(exercise, args), want=tuple(want_shape),
                            got=tuple(result.out.shape))
     if result.out.dtype != dtype:
-        raise CheckFailure("check_wrong_dtype", call=describe_call(exercise, args),
-                           want=str(dtype).replace("torch.", ""),
-                           got=str(result.out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise)))
+        miss("result_dtype", Text("check_wrong_dtype", call=describe_call(exercise, args),
+                                  want=str(dtype).replace("torch.", ""),
+                                  got=str(result.out.dtype).replace("torch.", ""), rule=Text(dtype_rule(exercise))))
     check_unmodified(exercise, args, result)
 
 
@@ -272,5 +357,14 @@ def check_mode_error(learner: LearnerSession, exercise: str, args: Sequence[Any]
                 return
             raise CheckFailure("check_mode_error_names", call=describe_call(exercise, args), modes=", ".join(modes),
                                message=message) from None
+        if exc.kind == "exception" and detail.get("type") not in ("NotATensor", "TensorSubclass"):
+            # verl raises NotImplementedError, a dict lookup KeyError: an error, of another type (and for a
+            # stub that raises NotImplementedError everywhere, "not written yet": see call_failure).
+            wrong_type = Text("check_mode_error_type", call=describe_call(exercise, args), modes=", ".join(modes),
+                              type=detail.get("type"), message=str(detail.get("message", "")))
+            if detail.get("type") == "NotImplementedError":
+                raise CheckFailure("check_not_implemented", if_it_ran=wrong_type,
+                                   function=exercises.get(exercise).function, where=where(detail)) from None
+            raise CheckFailure(wrong_type.key, **wrong_type.fields) from None
         call(learner, exercise, args)  # any other failure, worded as every check words it
     raise CheckFailure("check_mode_error", call=describe_call(exercise, args), modes=", ".join(modes))
