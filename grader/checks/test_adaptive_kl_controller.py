@@ -7,7 +7,7 @@ import math
 import pytest
 
 from grader.checks.inputs import generator
-from grader.checks.support import CheckFailure, LearnerError, reason, reference
+from grader.checks.support import CheckFailure, LearnerError, Text, call_failure, miss, reason, reference
 from grader.exercises import get as meta
 
 pytestmark = pytest.mark.exercise("adaptive_kl_controller")
@@ -24,13 +24,10 @@ def drive(learner, args: list, steps: list) -> list[float]:
     try:
         return learner.drive(EX, args, steps)
     except LearnerError as exc:
-        if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
-            raise CheckFailure("check_not_implemented", function=meta(EX).function,
-                               where=exc.detail.get("where") or "") from None
         if exc.kind == "exception" and exc.detail.get("type") == "NotANumber":
             raise CheckFailure("check_value_not_number", call=describe(args, steps),
                                type=exc.detail.get("message", "")) from None
-        raise CheckFailure("check_call_failed", call=describe(args, steps), reason=reason(exc)) from None
+        raise call_failure(EX, describe(args, steps), exc) from None
 
 
 def expected(args: list, steps: list) -> list[float]:
@@ -42,13 +39,23 @@ def expected(args: list, steps: list) -> list[float]:
     return values
 
 
+# Relative error allowed per update: the core tier accepts float32 arithmetic (a value kept in a float32
+# tensor, as a torch-based controller may); full float64 precision (a few ulps per update: multiplying in
+# another order, numpy's clip) is the convention `precision`.
+CORE, STRICT = 1e-6, 1e-12
+
+
 def run(learner, args: list, steps: list) -> None:
     got, want = drive(learner, args, steps), expected(args, steps)
-    for i, (g, w) in enumerate(zip(got, want)):
-        # float64 arithmetic: a few ulps per update (multiplying in another order, numpy's clip).
-        if not abs(g - w) <= 1e-12 * abs(w) * (1 + i) + 1e-300:
-            raise CheckFailure("check_wrong_value_after", call=describe(args, steps[:i] if i else []),
-                               after=i, want=f"{w:.17g}", got=f"{g:.17g}")
+    for tier in (CORE, STRICT):
+        for i, (g, w) in enumerate(zip(got, want)):
+            if not abs(g - w) <= tier * abs(w) * (1 + i) + 1e-300:
+                wrong = Text("check_wrong_value_after", call=describe(args, steps[:i] if i else []),
+                             after=i, want=f"{w:.17g}", got=f"{g:.17g}")
+                if tier == CORE:
+                    raise CheckFailure(wrong.key, **wrong.fields)
+                miss("precision", wrong)
+                return
 
 
 def test_starts_at_the_initial_coefficient(learner) -> None:
@@ -104,8 +111,7 @@ def test_bad_arguments_raise_value_error(learner, args: list) -> None:
         if exc.kind == "exception" and exc.detail.get("type") == "ValueError":
             return
         if exc.kind == "exception" and exc.detail.get("type") == "NotImplementedError":
-            raise CheckFailure("check_not_implemented", function=meta(EX).function,
-                               where=exc.detail.get("where") or "") from None
+            raise call_failure(EX, describe(args, []), exc) from None
         raise CheckFailure("check_no_value_error", call=describe(args, []), got=reason(exc)) from None
     raise CheckFailure("check_no_value_error", call=describe(args, []), got="")
 
@@ -113,7 +119,12 @@ def test_bad_arguments_raise_value_error(learner, args: list) -> None:
 def test_value_is_finite_on_a_long_run(learner) -> None:
     """300 updates at the target: value unchanged, exactly (error 0)."""
     values = drive(learner, [0.07, 3.0, 1000], [(3.0, 100)] * 300)
-    if not all(math.isfinite(v) and abs(v - 0.07) <= 1e-15 for v in values):
-        raise CheckFailure("check_wrong_value_after", call=describe([0.07, 3.0, 1000], [(3.0, 100)]),
-                           after=next(i for i, v in enumerate(values) if abs(v - 0.07) > 1e-15),
-                           want="0.07", got=f"{next(v for v in values if abs(v - 0.07) > 1e-15):.17g}")
+    for tier in (CORE * 0.07, 1e-15):
+        off = [(i, v) for i, v in enumerate(values) if not (math.isfinite(v) and abs(v - 0.07) <= tier)]
+        if off:
+            wrong = Text("check_wrong_value_after", call=describe([0.07, 3.0, 1000], [(3.0, 100)]),
+                         after=off[0][0], want="0.07", got=f"{off[0][1]:.17g}")
+            if tier != 1e-15:
+                raise CheckFailure(wrong.key, **wrong.fields)
+            miss("precision", wrong)
+            return

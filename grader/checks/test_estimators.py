@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from grader.checks.inputs import ESTIMATORS, broadcast_args, estimator_args, estimator_scale, generator
+from grader.checks.inputs import ESTIMATORS, broadcast_args, estimator_args, estimator_scale, generator, lr_args
 from grader.checks.support import (CheckFailure, Text, call, check_device, check_result, check_values,
                                    describe_call, reference, reference_with_grads)
 from grader.exercises import get as meta
@@ -121,18 +121,41 @@ def extreme_args(exercise: str, dtype: torch.dtype) -> list[torch.Tensor]:
     then one -inf on the side that is not sampled (log_p; pi_ref_logprob), and, for k1 and k2 whose
     formulas have no exp, on the sampled side too. Where the sampled side is -inf, k3 is inf - inf = NaN:
     not an input a sample can give, so not graded."""
-    name = str(dtype).replace("torch.", "")
-    lr = torch.tensor(EXTREME_LR[name], dtype=torch.float64)
-    hi = torch.full_like(lr, -0.5)
-    lo = hi - lr.abs()
-    p_side = torch.where(lr >= 0, hi, lo)  # the numerator of r: log_p (k1..k3), pi_ref_logprob (grpo_kl)
-    q_side = torch.where(lr >= 0, lo, hi)
+    # The numerator of r (log_p for k1..k3, pi_ref_logprob for grpo_kl) and its denominator:
+    p_side, q_side = lr_args("k1", EXTREME_LR[str(dtype).replace("torch.", "")])
     inf = torch.tensor([-math.inf, -0.5], dtype=torch.float64)
     p_side, q_side = torch.cat([p_side, inf]), torch.cat([q_side, inf.flip(0)])
     if exercise not in ("k1", "k2"):
         p_side, q_side = p_side[:-1], q_side[:-1]
     args = [q_side, p_side] if exercise == "grpo_kl" else [p_side, q_side]
     return [a.to(dtype) for a in args]
+
+
+# Log-ratios a policy and its reference give every day, exactly representable in every dtype. k1 and k2
+# stop at |log r| = 4.4, where a clamp of the value at 10 (OpenRLHF's, on k2) would begin; k3 and grpo_kl
+# go down to -6, where r is 0.0025: an epsilon of bfloat16's size (0.0078) inside the log, or a round
+# trip log1p(expm1(x)), visibly distorts the value there (wrong maths, not a convention).
+ORDINARY_LR = {
+    "narrow": [-4.375, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, -0.25, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5],
+    "wide": [-6.0, -5.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, -0.25, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5],
+}
+
+
+@pytest.mark.parametrize("exercise,dtype", per_exercise(
+    *[(e, d) for e in ESTIMATORS for d in ("float64", "float32", "bfloat16", "float16")]))
+def test_ordinary_log_ratios(learner, exercise: str, dtype: str) -> None:
+    """Everyday log-ratios in each dtype. In bfloat16 and float16 the values are held to one unit of the
+    dtype's rounding of the terms (|log r|, 1 and r), what a correct computation there gives, so an epsilon
+    of the dtype's size or a round trip through exp shows; in float32 and float64 to the core tier's usual
+    tolerance (a 1e-8 inside the log moves k3 by 1e-6 relative at log r = -6: a convention)."""
+    dt = getattr(torch, dtype)
+    lr = ORDINARY_LR["narrow" if exercise in ("k1", "k2") else "wide"]
+    args = lr_args(exercise, lr, dt)
+    want = reference(exercise)(args[0].double(), args[1].double())
+    r = torch.tensor(lr, dtype=torch.float64)
+    terms = torch.maximum(torch.maximum(r.abs(), r.exp()), torch.ones_like(r))
+    result = call(learner, exercise, args)
+    check_result(exercise, args, result, want, dt, terms, factor=1.0 if dt in (torch.bfloat16, torch.float16) else None)
 
 
 @pytest.mark.parametrize("exercise,dtype", per_exercise(

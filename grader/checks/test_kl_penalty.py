@@ -19,8 +19,10 @@ BASES = ("k1", "kl", "abs", "k2", "mse", "k3", "low_var_kl")
 MODES = BASES + tuple(b + "+" for b in BASES)
 
 
-def make(shape: tuple, seed: int, lo: float = -3.0, hi: float = 3.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """float64 (logprob, ref_logprob) with ref - logprob spread over [lo, hi], never exactly 0."""
+def make(shape: tuple, seed: int, lo: float = -3.0, hi: float = 2.5) -> tuple[torch.Tensor, torch.Tensor]:
+    """float64 (logprob, ref_logprob) with ref - logprob spread over [lo, hi], never exactly 0. The default
+    range stays below u = 2.61, where verl's clamp of k3 at 10 begins: the core checks test the maths, the
+    clamps have checks of their own (the convention `clamp`)."""
     g = generator(seed)
     logprob = -(0.05 + 5.0 * torch.rand(shape, generator=g, dtype=torch.float64))
     u = lo + (hi - lo) * torch.rand(shape, generator=g, dtype=torch.float64)
@@ -51,8 +53,6 @@ def test_hand_examples(learner) -> None:
     for mode, want in [("k1", t(0.5, -1.0)), ("kl", t(0.5, -1.0)), ("abs", t(0.5, 1.0)), ("k2", t(0.125, 0.5)),
                        ("mse", t(0.125, 0.5)), ("k3", k3), ("low_var_kl", k3), ("k3+", k3), ("abs+", t(0.5, 1.0))]:
         run(learner, lp, ref, mode, want)
-    # verl's clamps: u = 8 gives e^8 - 9 = 2972 -> 10; u = -15 gives 14 -> 10.
-    run(learner, t(-9.0, -1.0), t(-1.0, -16.0), "low_var_kl", t(10.0, 10.0))
 
 
 @pytest.mark.parametrize("dtype,shape", [("float32", (4, 6)), ("float64", (3, 5)), ("bfloat16", (2, 7))],
@@ -68,7 +68,10 @@ def test_matches_reference(learner, dtype: str, shape: tuple) -> None:
 @pytest.mark.parametrize("mode", ["k3", "low_var_kl", "k3+"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_clamps(learner, mode: str, dtype: str) -> None:
-    """Log-ratios from -120 to 120: k3 capped at 10 wherever it exceeds it (u > 2.61 or u < -11)."""
+    """Log-ratios from -120 to 120: k3 capped at 10 wherever it exceeds it (u > 2.61 or u < -11); by hand,
+    u = 8 gives e^8 - 9 = 2972 -> 10 and u = -15 gives 14 -> 10."""
+    t = lambda *v: torch.tensor(v, dtype=getattr(torch, dtype))  # noqa: E731
+    run(learner, t(-9.0, -1.0), t(-1.0, -16.0), mode, torch.tensor([10.0, 10.0], dtype=torch.float64))
     u = torch.tensor([-120.0, -30.0, -20.5, -12.0, -10.5, -2.0, 0.25, 2.0, 2.6, 2.7, 15.0, 19.5, 25.0, 100.0],
                      dtype=torch.float64)
     logprob = torch.full_like(u, -30.0)
@@ -79,7 +82,7 @@ def test_clamps(learner, mode: str, dtype: str) -> None:
 @pytest.mark.parametrize("mode", ["k1", "abs", "k2", "k3", "low_var_kl", "k1+", "abs+", "k3+", "low_var_kl+"])
 def test_gradients(learner, mode: str) -> None:
     """d/d logprob: the mode's own for plain modes, k2's (d) for "+" modes."""
-    logprob, ref = make((3, 4), seed=31, lo=-4.0, hi=4.0)
+    logprob, ref = make((3, 4), seed=31, lo=-4.0)
     args = [logprob, ref, mode]
     grad_output = torch.randn(3, 4, generator=generator(37), dtype=torch.float64)
     want, (want_grad,) = reference_with_grads(EX, args, [True, False, False], grad_output)
@@ -114,8 +117,8 @@ def test_gradients_where_clamped(learner, mode: str) -> None:
 def test_broadcasting(learner, shapes: str) -> None:
     shape_a, shape_b = (eval(s) for s in shapes.split("x"))  # our own literal tuples
     g = generator(41)
-    logprob = -torch.rand(shape_a, generator=g, dtype=torch.float64) * 3
-    ref = -torch.rand(shape_b, generator=g, dtype=torch.float64) * 3
+    logprob = -torch.rand(shape_a, generator=g, dtype=torch.float64) * 2.5
+    ref = -torch.rand(shape_b, generator=g, dtype=torch.float64) * 2.5
     for mode in ("k1", "k3", "abs+"):
         run(learner, logprob.float(), ref.float(), mode)
 
@@ -147,7 +150,7 @@ def test_repeated_calls(learner) -> None:
     logprob, ref = make((3, 5), seed=59)
     for mode in ("k3", "k1", "k3"):
         run(learner, logprob, ref, mode)
-        run(learner, logprob.flip(0), ref.flip(1) - 0.5, mode)
+        run(learner, logprob.flip(0) - 0.5, ref.flip(0) - 0.25, mode)
 
 
 @pytest.mark.parametrize("mode", ["k1", "k3", "k3+"])
