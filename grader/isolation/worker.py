@@ -206,12 +206,14 @@ class Runner:
             return {"ok": False, "error": _describe(exc, self.shown_as), "done": len(values)}
 
     def _call_meta(self, fn: Any, args: list, count: int = 1) -> dict:
-        """Call on the inputs moved to the meta device (a stand-in for a GPU, with no data): the reply
-        says where the result is, its shape and dtype, and whether an input's shape or strides changed."""
-        call_args = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
-        before = _meta_layout(call_args)
+        """Call on the inputs as tensors of a stand-in GPU (grader/isolation/stand_in.py: they say they are on
+        the meta device, and their values can be read as a GPU's can): the reply says where the result is,
+        its shape and dtype, and whether an input's shape or strides changed."""
+        from grader.isolation import stand_in
+
         try:
-            outs, error = _results(fn(*call_args), count)  # (a list subclass's __len__ is learner code too)
+            out, changed = stand_in.call(fn, args)
+            outs, error = _results(out, count, allowed=stand_in.StandIn)  # (a list subclass's __len__ is learner code)
         except BaseException as exc:  # noqa: BLE001 - as in call()
             return {"ok": False, "error": _describe(exc, self.shown_as)}
         if error is not None:
@@ -220,7 +222,7 @@ class Runner:
                   for o in outs]
         return {"ok": True, "out": None, "requires_grad": False, "grads": None, "args_after": None,
                 "out_meta": shapes[0] if count == 1 else shapes,
-                "inputs_changed": [b != a for b, a in zip(before, _meta_layout(call_args))]}
+                "inputs_changed": changed}
 
 
 class _NotANumber(Exception):
@@ -235,18 +237,20 @@ def _number(obj: Any) -> float:
     return float(value)
 
 
-def _results(out: Any, count: int) -> tuple[list, dict | None]:
-    """The function's result as a list of ``count`` plain tensors, or the error to report instead.
+def _results(out: Any, count: int, allowed: type | None = None) -> tuple[list, dict | None]:
+    """The function's result as a list of ``count`` plain tensors (or ``allowed``'s, our own stand-ins), or
+    the error to report instead.
 
     count 1: the result itself must be a tensor. count n > 1: a tuple (or list) of exactly n tensors
     (gae's (advantages, returns), dpo_loss's three). Only plain tensors cross to the judge."""
+    plain = (torch.Tensor, allowed)
     if count == 1:
         if not isinstance(out, torch.Tensor):
             error = {"type": "NotATensor", "message": type(out).__name__, "where": ""}
             if type(out) in (int, float):  # lets the diagnosis recognise e.g. .mean().item()
                 error["value"] = float(out)
             return [], error
-        if type(out) is not torch.Tensor:
+        if type(out) not in plain:
             return [], {"type": "TensorSubclass", "message": type(out).__name__, "where": ""}
         return [out], None
     if not isinstance(out, (tuple, list)):
@@ -257,7 +261,7 @@ def _results(out: Any, count: int) -> tuple[list, dict | None]:
     for item in items:
         if not isinstance(item, torch.Tensor):
             return [], {"type": "NotATensor", "message": type(item).__name__, "where": ""}
-        if type(item) is not torch.Tensor:
+        if type(item) not in plain:
             return [], {"type": "TensorSubclass", "message": type(item).__name__, "where": ""}
     return items, None
 
@@ -280,17 +284,13 @@ def _unchanged(before: list, after: list) -> bool:
     return True
 
 
-def _meta_layout(tensors: list) -> list:
-    return [(tuple(t.shape), t.stride(), t.storage_offset(), t.dtype) if isinstance(t, torch.Tensor) else None
-            for t in tensors]
-
-
 def warm_up_meta() -> None:
-    """Run one operation on the meta device, for the zygote to do once before it forks: the first one
-    imports torch's Python meta kernels (torch._meta_registrations, torch._refs, torch._dynamo: ~2 s),
-    which every learner process would otherwise pay for its device check."""
-    x = torch.empty(2, device="meta")
-    torch.where(x > 0, torch.expm1(x) - x, x * 2.0)
+    """Run one operation on the stand-in GPU, for the zygote to do once before it forks: the first one
+    imports what it needs (torch.overrides, pytree, Python dispatch), which every learner process would
+    otherwise pay for its device check."""
+    from grader.isolation import stand_in
+
+    stand_in.call(lambda x: torch.where(x > 0, torch.expm1(x) - x, x * 2.0).sum().item(), [torch.zeros(2)])
 
 
 def serve(runner: Runner, req_fd: int, resp_fd: int) -> None:
