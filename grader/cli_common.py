@@ -83,6 +83,14 @@ def track_option(f: F) -> F:
                         help="Only the exercises of track N (repeatable). Default: every track.")(f)
 
 
+def strict_option(f: F) -> F:
+    """--strict: all or nothing per exercise, conventions included (the default credits right maths)."""
+    return click.option("--strict", is_flag=True,
+                        help="All or nothing: an exercise passes only if every check passes, conventions "
+                        "(dtype, precision, empty batches, clamps, error messages...) included. Default: "
+                        "right maths passes and earns 80% of the marks; each convention met adds its share.")(f)
+
+
 def select_exercises(names: tuple[str, ...], tracks: tuple[int, ...], lang: str, default: list[str] | None = None
                      ) -> list[str]:
     """The exercises named by -e (all of ``default``, else every exercise, when none is), narrowed by

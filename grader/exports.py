@@ -6,19 +6,23 @@ Formats, as written:
   submission; columns ``student`` (the folder's name or the file's stem), ``submission`` (the entry's
   path), per exercise its score (column ``NAME``) and its status (``NAME_status``: passed, failed,
   missing or error), ``total``, ``max_score``, ``feedback`` (one line in the --lang language: each exercise
-  that did not pass and why, its diagnosis or else its first failing check), ``diagnoses``
-  (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each exercise and its track,
-  ``k1=1;...;grpo_loss=2``, the same on every row). A text cell that would start a formula gets a
-  leading apostrophe.
+  that did not pass and why, its diagnosis or else its first failing check; then the conventions each
+  passed exercise missed), ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``conventions``
+  (the conventions each passed exercise missed, ``k1=precision+extremes;k3=extremes``), ``tracks`` (each
+  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row). A score is the exercise's
+  marks: all for the maths and every convention, the core share for the maths alone, 0 for wrong maths
+  (all or nothing with --strict). A text cell that would start a formula gets a leading apostrophe.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
   (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
-  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); code that
-  could not be tested, a file that does not import or a missing function, is an ``<error>`` (type
-  ``error`` / ``missing``), counted in the suite's ``errors``. The document validates against the
+  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); a check
+  that met the maths but missed a convention is ``<skipped>`` with the message ``convention missed: ...``
+  (a ``<failure>`` of type ``convention`` under --strict, which counts it); code that could not be tested,
+  a file that does not import or a missing function, is an ``<error>`` (type ``error`` / ``missing``),
+  counted in the suite's ``errors``. The document validates against the
   Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
-  exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
-  its name, ``track-N`` and its diagnosis if any.
+  exercise (its score as above, so the tests' scores add up to the total), tagged with its name,
+  ``track-N``, its diagnosis if any and ``convention-ID`` for each convention it missed.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from pathlib import Path, PurePath
 from typing import Iterable
 
 from grader.i18n import KeyedError, pick, t
-from grader.report import output_block
+from grader.conventions import core_share
+from grader.report import convention_lines, output_block
 from grader.results import ExerciseResult, GradeResult
 
 
@@ -105,14 +110,32 @@ def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
     return one_line(text, FEEDBACK_PER_EXERCISE, middle=True)
 
 
+def _conventions_feedback(e: ExerciseResult, lang: str) -> str:
+    """The conventions a passed exercise missed, by name."""
+    from grader import conventions
+
+    named = []
+    for c in e.missed:
+        try:
+            named.append(pick(conventions.get(c.id).name, lang))
+        except KeyError:
+            named.append(c.id)
+    return t("feedback_conventions", lang, conventions=t("name_sep", lang).join(named))
+
+
 def feedback(result: GradeResult, names: list[str], lang: str) -> str:
     """One short line for the gradebook: each exercise of ``names`` that did not pass, and why; the
-    exercises with the same reason (a file that does not import fails them all) named together."""
+    exercises with the same reason (a file that does not import fails them all) named together; then
+    the conventions each passed exercise missed."""
     by_reason: dict[str, list[str]] = {}
     for name in names:
         e = next((e for e in result.exercises if e.name == name), None)
         if e is not None and e.status != "passed":
             by_reason.setdefault(_exercise_feedback(e, lang), []).append(name)
+    for name in names:
+        e = next((e for e in result.exercises if e.name == name), None)
+        if e is not None and e.status == "passed" and e.missed:
+            by_reason.setdefault(_conventions_feedback(e, lang), []).append(name)
     parts = [t("first_failure", lang, name=t("name_sep", lang).join(exercises), message=reason)
              for reason, exercises in by_reason.items()]
     return one_line(t("list_sep", lang).join(parts), FEEDBACK_MAX)
@@ -128,15 +151,17 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
-                     "max_score", "feedback", "diagnoses", "tracks"])
+                     "max_score", "feedback", "diagnoses", "conventions", "tracks"])
     tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
         cells = [(_num(by_name[n].score), by_name[n].status) if n in by_name else ("", "") for n in names]
         diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
+        missed = ";".join(f"{e.name}={'+'.join(c.id for c in e.missed)}" for e in r.exercises
+                          if e.status == "passed" and e.missed)
         writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
                          *(c for pair in cells for c in pair), _num(r.score), _num(r.max_score),
-                         _text_cell(feedback(r, names, lang)), diagnoses, tracks])
+                         _text_cell(feedback(r, names, lang)), diagnoses, missed, tracks])
     return out.getvalue()
 
 
@@ -153,16 +178,29 @@ def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
 _JUNIT_ELEMENT = {"failed": "failure", "error": "error", "missing": "error"}
 
 
+def _junit_element(e: ExerciseResult, kind: str) -> str:
+    """A convention missed is not held against the maths (skipped) unless graded --strict (a failure)."""
+    if kind == "convention":
+        return "failure" if e.strict else "skipped"
+    return _JUNIT_ELEMENT.get(kind, "failure")
+
+
 def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, str, str, float]]:
     """(name, kind or None, message, text, seconds) for each check of ``e``; kind is the exercise's
-    status (failed, error or missing) for a check that did not pass."""
+    status (failed, error or missing) for a check that did not pass, "convention" for one that met the
+    maths but missed a convention (a failure under --strict, else skipped)."""
     if e.status == "missing":
         message = t("missing_function", lang, function=_function(e.name))
         yield "defined", "missing", message, message, 0.0
         return
     for c in e.checks:
-        yield (c.name, None if c.passed else e.status, c.message, _failure_text(e, c.message, lang),
-               c.seconds or 0.0)
+        if c.passed:
+            yield c.name, None, c.message, "", c.seconds or 0.0
+        elif not c.core_failure:
+            message = t("junit_convention", lang, conventions=", ".join(c.conventions), message=c.message)
+            yield c.name, "convention", message, _failure_text(e, message, lang), c.seconds or 0.0
+        else:
+            yield c.name, e.status, c.message, _failure_text(e, c.message, lang), c.seconds or 0.0
 
 
 def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
@@ -175,14 +213,14 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
     root = ET.Element("testsuites")
     for index, r in enumerate(results):
         cases = [(e, case) for e in r.exercises for case in _testcases(e, lang)]
-        counts = {"failure": 0, "error": 0}
-        for _, case in cases:
+        counts = {"failure": 0, "error": 0, "skipped": 0}
+        for e, case in cases:
             if case[1] is not None:
-                counts[_JUNIT_ELEMENT.get(case[1], "failure")] += 1
+                counts[_junit_element(e, case[1])] += 1
         suite = ET.SubElement(root, "testsuite", {
             "name": r.submission, "package": "kldrill", "id": str(index), "timestamp": stamp, "hostname": host,
             "tests": str(len(cases)), "failures": str(counts["failure"]), "errors": str(counts["error"]),
-            "skipped": "0", "time": f"{r.seconds or 0.0:.3f}"})
+            "skipped": str(counts["skipped"]), "time": f"{r.seconds or 0.0:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
@@ -192,8 +230,10 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
             # Each check's own time, measured by the judge (0 where none was: a missing function, a
             # judge that stopped); the suite's time is the submission's whole grading, start-up included.
             case = ET.SubElement(suite, "testcase", {"classname": e.name, "name": name, "time": f"{seconds:.3f}"})
-            if kind is not None:
-                element = ET.SubElement(case, _JUNIT_ELEMENT.get(kind, "failure"), {"type": kind, "message": message})
+            if kind is not None and _junit_element(e, kind) == "skipped":
+                ET.SubElement(case, "skipped", {"message": message})
+            elif kind is not None:
+                element = ET.SubElement(case, _junit_element(e, kind), {"type": kind, "message": message})
                 element.text = text
         # What the learner's code printed, by exercise (already capped and escaped by the judge).
         ET.SubElement(suite, "system-out").text = "".join(
@@ -209,16 +249,20 @@ MAX_LISTED = 5  # failing checks listed per exercise; the rest are counted
 
 def _exercise_output(e: ExerciseResult, lang: str) -> str:
     passed = sum(c.passed for c in e.checks)
-    status = t(f"status_{e.status}", lang)
+    status = t(f"status_{e.status}", lang) + ("*" if e.status == "passed" and e.missed else "")
     lines = [t("checks_passed", lang, status=status, passed=passed, total=len(e.checks)) if e.checks else status]
     if e.diagnosis:
         lines.append(pick(e.diagnosis["message"], lang))
     if e.status == "missing":
         lines.append(t("missing_function", lang, function=_function(e.name)))
-    failing = [c for c in e.checks if not c.passed]
+    failing = [c for c in e.checks if c.core_failure]
     lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
     if len(failing) > MAX_LISTED:
         lines.append(t("more_failures", lang, count=len(failing) - MAX_LISTED))
+    if e.missed and e.status == "passed":
+        lines.append(t("passed_star_note", lang, share=f"{core_share():.0%}"))
+    for missed in e.missed:
+        lines += convention_lines(e, missed.id, lang)
     if e.output:
         lines += ["", output_block(e, lang)]
     return "\n".join(lines)
@@ -250,7 +294,8 @@ def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visi
     students as ``visibility`` says (one of VISIBILITIES), as is the autograder's stdout."""
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
-              "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else [])],
+              "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else []),
+                       *(f"convention-{c.id}" for c in e.missed)],
               "visibility": visibility}
              for i, e in enumerate(result.exercises, start=1)]
     doc = {"score": result.score, "output": _summary(result, lang), "visibility": visibility,

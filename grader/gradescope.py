@@ -49,12 +49,14 @@ class Settings:
     visibility: str = "visible"
     stdout_visibility: str = "hidden"
     timeout: float = Limits.call_timeout
+    strict: bool = False  # all or nothing per exercise, conventions included
 
     def grade_args(self) -> list[str]:
         # Every exercise by name, never "the default": a student's upload (a workspace with kl-drill's
         # state file, say) must not narrow what it is graded on.
         return [*(a for n in self.exercises for a in ("-e", n)), "--lang", self.lang, "--timeout", f"{self.timeout:g}",
-                "--visibility", self.visibility, "--stdout-visibility", self.stdout_visibility]
+                "--visibility", self.visibility, "--stdout-visibility", self.stdout_visibility,
+                *(["--strict"] if self.strict else [])]
 
 
 def build(out: Path, settings: Settings, force: bool = False) -> list[str]:

@@ -212,12 +212,22 @@ class CheckResult:
     SHOWN = 1  # failing checks written out in the text view, as `kldrill grade` does; the rest are counted
 
     def _failing(self) -> list[tuple[str, str]]:
-        return [(c.name, c.message) for c in self.exercise.checks if not c.passed]
+        """The checks that failed on the maths (a convention missed is said apart)."""
+        return [(c.name, c.message) for c in self.exercise.checks if c.core_failure]
 
     def _status(self) -> str:
         e = self.exercise
-        return t("checks_passed", self.lang, status=t("status_" + e.status, self.lang),
+        starred = "*" if e.status == "passed" and e.missed else ""
+        return t("checks_passed", self.lang, status=t("status_" + e.status, self.lang) + starred,
                  passed=sum(c.passed for c in e.checks), total=len(e.checks))
+
+    def _conventions(self) -> list[str]:
+        """Once the maths is right, each convention missed, with the frameworks that choose otherwise (as
+        `kldrill grade`)."""
+        from grader.report import convention_lines
+
+        e = self.exercise
+        return [line for c in (e.missed if e.core else []) for line in convention_lines(e, c.id, self.lang)]
 
     def __repr__(self) -> str:
         # The verdict, the diagnosis, the first failing checks: what a learner reads under a cell.
@@ -229,6 +239,7 @@ class CheckResult:
         lines += [f"  ✗ {name}" + (f": {msg}" if msg else "") for name, msg in failing[:self.SHOWN]]
         if len(failing) > self.SHOWN:
             lines.append("  " + t("more_failures", self.lang, count=len(failing) - self.SHOWN))
+        lines += self._conventions()
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -243,6 +254,7 @@ class CheckResult:
         if failing:
             name, msg = failing[0]
             head += f"<p>✗ <code>{html.escape(name)}</code>: {html.escape(msg)}</p>"
+        head += "".join(f"<p>{html.escape(line.strip())}</p>" for line in self._conventions())
         rows = "".join(
             f"<tr><td>{'✓' if c.passed else '✗'}</td><td><code>{html.escape(c.name)}</code></td>"
             f"<td>{html.escape(c.message)}</td></tr>" for c in e.checks)
@@ -251,8 +263,10 @@ class CheckResult:
                 f"{rows}</table></details>")
 
 
-def check(exercise: str, fn: Any, lang: str | None = None, timeout: float = Limits.call_timeout) -> CheckResult:
-    """Grade ``fn`` as the learner's ``exercise`` (e.g. "k3") with the hidden checks."""
+def check(exercise: str, fn: Any, lang: str | None = None, timeout: float = Limits.call_timeout,
+          strict: bool = False) -> CheckResult:
+    """Grade ``fn`` as the learner's ``exercise`` (e.g. "k3") with the hidden checks: passed when the
+    maths is right, the conventions it missed named beside (``strict``: all or nothing)."""
     lang = lang or detect_lang()
     if isinstance(fn, str) and not isinstance(exercise, str):
         raise NotebookError(t("notebook_swapped", lang, name=fn))
@@ -264,8 +278,11 @@ def check(exercise: str, fn: Any, lang: str | None = None, timeout: float = Limi
         path = Path(tmp) / f"{stem}.py"
         path.write_text(built.source, encoding="utf-8")
         result = grade(path, [exercise], lang=lang, limits=Limits(call_timeout=timeout),
-                       label=f"{exercise} (notebook)")
+                       label=f"{exercise} (notebook)", strict=strict)
     verdict = result.exercises[0]
     for c in verdict.checks:
+        c.message = _relabel(c.message, stem, built, lang)
+        c.notes = {k: _relabel(v, stem, built, lang) for k, v in c.notes.items()}
+    for c in verdict.conventions:
         c.message = _relabel(c.message, stem, built, lang)
     return CheckResult(verdict, lang)

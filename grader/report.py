@@ -24,29 +24,34 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _core_cell(e: ExerciseResult) -> str:
+    """Core checks passed / core checks (the convention checks are counted in their own column)."""
+    core = [c for c in e.checks if c.tier == "core"]
+    return f"{sum(not c.core_failure for c in core)}/{len(core)}" if core else "-"
+
+
+def _conventions_cell(e: ExerciseResult) -> str:
+    return f"{len(e.conventions) - len(e.missed)}/{len(e.conventions)}" if e.conventions and e.checks else "-"
+
+
 def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
-    rows = []
-    for e in result.exercises:
-        passed = sum(c.passed for c in e.checks)
-        rows.append([e.name, _status(e, lang),
-                     f"{passed}/{len(e.checks)}" if e.checks else "-", f"{_num(e.score)}/{_num(e.max_score)}"])
+    rows = [[e.name, _status(e, lang), _core_cell(e), _conventions_cell(e), f"{_num(e.score)}/{_num(e.max_score)}"]
+            for e in result.exercises]
     total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
     out = [style.dim(result.submission), "",
-           table.render([t("col_exercise", lang), t("col_status", lang), t("col_checks", lang),
-                         t("col_score", lang)], rows),
+           table.render([t("col_exercise", lang), t("col_status", lang), t("col_core", lang),
+                         t("col_conventions", lang), t("col_score", lang)], rows),
            style.bold(style.good(total) if result.all_passed else total)]
     details = []
+    if any(_starred(e) for e in result.exercises):
+        from grader.conventions import core_share
+
+        details.append(style.dim(t("passed_star_note", lang, share=f"{core_share():.0%}")))
+    elif result.strict and any(e.core and e.status == "failed" for e in result.exercises):
+        details.append(style.dim(t("strict_note", lang)))
+    noted: set[str] = set()  # conventions whose frameworks note is shown already
     for e in result.exercises:
-        if e.diagnosis:
-            details.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
-        failures = [c for c in e.checks if not c.passed]
-        for failure in failures if verbose else failures[:1]:
-            details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
-        if not failures and e.status == "missing":
-            details.append(t("first_failure", lang, name=e.name,
-                             message=t("missing_function", lang, function=_function(e.name))))
-        if len(failures) > 1 and not verbose:
-            details.append(style.dim("  " + t("more_failing_checks", lang, count=len(failures) - 1)))
+        details += exercise_details(e, lang, verbose, noted)
     if details:
         out += ["", *details]
     for e in result.exercises:
@@ -57,8 +62,63 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
     return "\n".join(out)
 
 
+def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted: set[str] | None = None
+                     ) -> list[str]:
+    """What went wrong in ``e``: its diagnosis, its first core failure (every failure with ``verbose``),
+    then, once the maths is right (or with ``verbose``), each convention it missed, with the frameworks
+    that choose otherwise (once per convention in ``noted``)."""
+    lines = []
+    if e.diagnosis:
+        lines.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
+    core = [c for c in e.checks if c.core_failure]
+    for failure in core if verbose else core[:1]:
+        lines.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
+    if len(core) > 1 and not verbose:
+        lines.append(style.dim("  " + t("more_failing_checks", lang, count=len(core) - 1)))
+    if not e.checks and e.status == "missing":
+        lines.append(t("first_failure", lang, name=e.name,
+                       message=t("missing_function", lang, function=_function(e.name))))
+    elif not e.checks:
+        lines += [t("first_failure", lang, name=f"{e.name} · {c.name}", message=c.message) for c in e.checks]
+    for missed in e.missed if e.core or verbose else []:
+        lines += convention_lines(e, missed.id, lang, verbose, note=noted is None or missed.id not in noted)
+        if noted is not None:
+            noted.add(missed.id)
+    return lines
+
+
+def convention_lines(e: ExerciseResult, convention: str, lang: str, verbose: bool = False, note: bool = True
+                     ) -> list[str]:
+    """A missed convention: its name and the first check that shows it (every one with ``verbose``), then,
+    dim (with ``note``), who chooses otherwise and what this exercise asks for."""
+    from grader import conventions
+
+    try:
+        known = conventions.get(convention)
+    except KeyError:  # a verdict from another version of kl-drill
+        name, text = convention, ""
+    else:
+        name = pick(known.name, lang)
+        text = t("convention_note", lang, frameworks=pick(known.frameworks, lang), rule=pick(known.rule, lang))
+    label = f"{e.name} · {t('convention_label', lang, name=name)}"
+    if verbose:
+        lines = [t("first_failure", lang, name=f"{label} · {c.name}", message=c.notes.get(convention, c.message))
+                 for c in e.checks if convention in c.conventions]
+    else:
+        message = next((c.message for c in e.conventions if c.id == convention), "")
+        lines = [t("first_failure", lang, name=label, message=message)]
+    if note and text:
+        lines.append(style.dim("  " + text))
+    return lines
+
+
+def _starred(e: ExerciseResult) -> bool:
+    """Passed on the maths, with conventions missed: shown as passed*."""
+    return e.status == "passed" and bool(e.missed)
+
+
 def _status(e: ExerciseResult, lang: str) -> str:
-    return style.status(t(f"status_{e.status}", lang), e.status)
+    return style.status(t(f"status_{e.status}", lang) + ("*" if _starred(e) else ""), e.status)
 
 
 SHOWN_LINES = 12  # of the learner's output per exercise in the table (all of it with -v, in --json)

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from grader import exercises, locate, report, workspace
-from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
+from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
+                                track_option)
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
@@ -88,9 +89,9 @@ def _export_failure(targets: dict[str, str], label: str, names: list[str], why: 
 
 
 def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
-                 jobs: int | None) -> list[GradeResult]:
+                 jobs: int | None, strict: bool) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
-        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, strict=strict)
     # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
     throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
 
@@ -102,7 +103,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
                            show_pos=True, show_eta=False,
                            item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
-                          on_progress=on_progress)
+                          on_progress=on_progress, strict=strict)
 
 
 @click.command(cls=Command)
@@ -139,15 +140,21 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 @click.option("--force", is_flag=True, help="Let the exports overwrite existing files.")
 @click.option("--verbose", "-v", is_flag=True, help="List every failing check of each exercise, not only "
               "the first.")
+@strict_option
 @track_option
 @lang_option
 def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: float, budget: float,
           sandbox: bool | None, batch_dir: str | None, jobs: int | None, shard: str | None, csv_file: str | None,
           csv_encoding: str | None, junit_file: str | None, gradescope_file: str | None, visibility: str | None,
-          stdout_visibility: str | None, force: bool, verbose: bool, tracks: tuple[int, ...], lang: str) -> None:
+          stdout_visibility: str | None, force: bool, verbose: bool, strict: bool, tracks: tuple[int, ...],
+          lang: str) -> None:
     """Grade a folder (a workspace, or any .py and .ipynb files: each function is found wherever it is
     defined), one .py file or a notebook (.ipynb) (default: the current workspace), or with --batch DIR
     every submission in DIR.
+
+    An exercise passes when its maths is right (the core checks); the conventions it missed (dtype,
+    precision, empty batches, clamps, error messages, on which verl, TRL and OpenRLHF differ) are named
+    beside it and cost part of the marks. --strict: all or nothing.
 
     Exit status: 0 if every graded exercise (of every submission) passed, 1 otherwise, 2 for usage
     errors (and a submission that cannot be graded), 3 for an internal error.
@@ -155,9 +162,11 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
     # The command line reads the judge's verdict: keep its memory and files out of reach of learner
     # code running as this same user (no sandbox, not root).
     not_dumpable()
-    # A workspace made with `init --track 1` holds track 1: the other tracks are not "missing" there.
-    default = workspace.held(Path(path or ".")) if batch_dir is None and Path(path or ".").is_dir() else exercises.names()
-    selected = select_exercises(names, tracks, lang, default)
+    selected = select_exercises(names, tracks, lang)
+    # Grade what was written: without -e or --track, a file holding the five track-1 functions (a workspace
+    # made with `init --track 1`) is graded on those five, the rest not called missing. A class (--batch)
+    # is graded on every exercise: a file not handed in is a zero.
+    written_only = batch_dir is None and not names and not tracks
     if batch_dir is not None and path is not None:
         raise KldrillError(t("batch_and_path", lang))
     if batch_dir is None:
@@ -190,7 +199,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         if selected_shard is not None:
             entries = entries[selected_shard[0]::selected_shard[1]]
         try:
-            results = _grade_batch(entries, selected, lang, limits, sandbox, jobs)
+            results = _grade_batch(entries, selected, lang, limits, sandbox, jobs, strict)
         except GradingError as exc:
             raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     else:
@@ -205,7 +214,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
             click.echo(f"kldrill: {note}", err=True)
         try:
-            result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
+            result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label,
+                               strict=strict, written_only=written_only)
         except GradingError as exc:
             why = t("internal_error", lang, detail=exc)
             _export_failure(targets, label, selected, why, "grading", lang, shown)
@@ -216,6 +226,11 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             except OSError:
                 pass  # a read-only workspace still gets its verdict
         results = [result]
+        graded = [e.name for e in result.exercises]
+        if graded != selected:
+            click.echo(f"kldrill: {t('graded_written', lang, path=path, names=', '.join(graded), count=len(graded))}",
+                       err=True)
+            selected = graded
     try:
         export_all(results, targets, selected, lang, force, shown, csv_encoding or CSV_ENCODINGS[0])
     except ExportError as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
+from grader.cli_common import Command, KldrillError, lang_option, select_exercises, strict_option, track_option
 from grader.exports import VISIBILITIES
 from grader.i18n import t
 from grader.isolation.limits import Limits
@@ -23,20 +23,23 @@ from grader.isolation.limits import Limits
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.call_timeout, show_default=True,
               help="Seconds one call of a student's code may take.")
 @click.option("--force", is_flag=True, help="Overwrite OUT.zip if it exists.")
+@strict_option
 @track_option
 @lang_option
 def gradescope(out: str, names: tuple[str, ...], visibility: str, stdout_visibility: str, timeout: float,
-               force: bool, tracks: tuple[int, ...], lang: str) -> None:
+               force: bool, strict: bool, tracks: tuple[int, ...], lang: str) -> None:
     """Build OUT.zip, the autograder to upload on a Gradescope assignment's "Configure Autograder" page:
     setup.sh, run_autograder and kl-drill itself, set to grade the chosen exercises and to write the
     results in --lang. Each student's upload is graded whatever its files are called.
     """
     from grader.gradescope import GradescopeError, Settings, build, describe
 
-    settings = Settings(tuple(select_exercises(names, tracks, lang)), lang, visibility, stdout_visibility, timeout)
+    settings = Settings(tuple(select_exercises(names, tracks, lang)), lang, visibility, stdout_visibility, timeout,
+                        strict)
     try:
         build(Path(out), settings, force)
     except GradescopeError as exc:
         raise KldrillError(t(exc.key, lang, **exc.fields)) from None
     click.echo(t("gradescope_built", lang, path=out, exercises=describe(settings, lang), language=lang,
-                 visibility=visibility, stdout=stdout_visibility))
+                 visibility=visibility, stdout=stdout_visibility,
+                 grading=t("gradescope_strict" if strict else "gradescope_fair", lang)))

@@ -144,7 +144,8 @@ def check(directory: Path, exercise: str | None = None, lang: str = "en", sandbo
         started = {exercise: started[exercise]}
     if not started:
         raise DrillError("drill_no_drills", path=str(directory))
-    result = grade(directory, list(started), lang=lang, sandbox=sandbox, label=str(directory.resolve()))
+    # A drill is fixed when no check fails: a planted convention mistake (a clamp, a dtype) counts too.
+    result = grade(directory, list(started), lang=lang, sandbox=sandbox, label=str(directory.resolve()), strict=True)
     outcomes = [drills.judge(e.name, started[e.name]["mistake"], e) for e in result.exercises]
     try:
         workspace.record_grades(directory, {e.name: e.status for e in result.exercises})
