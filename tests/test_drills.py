@@ -158,7 +158,7 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict:
         folder.mkdir()
         shutil.copyfile(SOLUTIONS / exercises.get(name).file, folder / exercises.get(name).file)
         paths.append(folder)
-    results = grade_many(paths)
+    results = grade_many(paths, strict=True)  # as `kldrill drill --check` grades: a planted convention counts
     return {path.name: {e.name: e for e in r.exercises} for path, r in zip(paths, results)}
 
 

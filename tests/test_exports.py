@@ -154,7 +154,7 @@ def test_the_gradescope_schema_bites() -> None:
 
 
 CSV_COLUMNS = ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total", "max_score",
-               "feedback", "diagnoses", "tracks"]
+               "feedback", "diagnoses", "conventions", "tracks"]
 
 
 def test_csv_reads_back_with_a_score_and_a_status_per_exercise() -> None:
@@ -166,7 +166,8 @@ def test_csv_reads_back_with_a_score_and_a_status_per_exercise() -> None:
                        "compute_rewards_kl": "1", "compute_rewards_kl_status": "passed", "total": "2", "max_score": "5",
                        "feedback": "k2: You forgot the 1/2.; k3: no function k3() in the submission; "
                                    "grpo_kl: SyntaxError: invalid syntax (x.py, line 3)",
-                       "diagnoses": "k2=missing_half", "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
+                       "diagnoses": "k2=missing_half", "conventions": "",
+                       "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
     assert rows[1]["student"] == "bob, jr" and rows[1]["submission"] == "class/bob, jr"
     assert rows[1]["total"] == "5" and rows[1]["feedback"] == ""
 
@@ -237,7 +238,8 @@ def test_the_gradebook_names_the_exercises_one_reason_fails_together_and_keeps_a
 def test_check_times_cross_the_judges_pipe_but_stay_out_of_the_printed_verdict() -> None:
     result = sample_results()[0]
     printed = result.to_json()
-    assert all(set(c) == {"name", "passed", "message"} for e in printed["exercises"] for c in e["checks"])
+    assert all(set(c) == {"name", "passed", "message", "tier", "conventions"}
+               for e in printed["exercises"] for c in e["checks"])
     wire = result.to_json(timings=True)
     assert wire["exercises"][1]["checks"][0]["seconds"] == 0.25
     back = GradeResult.from_json(wire)
@@ -270,7 +272,7 @@ def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
     (row,) = list(csv.DictReader(out["csv"].open(encoding="utf-8-sig")))
     assert row["k1"] == row["k3"] == "1" and row["total"] == "2" and list(row) == [
         "student", "submission", "k1", "k1_status", "k3", "k3_status", "total", "max_score", "feedback",
-        "diagnoses", "tracks"]
+        "diagnoses", "conventions", "tracks"]
     assert row["student"] == "solutions" and row["k1_status"] == "passed" and row["feedback"] == ""
 
 

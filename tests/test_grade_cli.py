@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
 
-JSON_KEYS = {"submission", "score", "max_score", "exercises"}
-EXERCISE_KEYS = {"name", "status", "score", "max_score", "checks", "diagnosis", "output"}
+JSON_KEYS = {"submission", "score", "max_score", "strict", "exercises"}
+EXERCISE_KEYS = {"name", "status", "score", "max_score", "core", "conventions", "strict", "checks", "diagnosis", "output"}
 
 
 def test_reference_gets_full_marks() -> None:
@@ -22,7 +22,8 @@ def test_reference_gets_full_marks() -> None:
         assert set(e) == EXERCISE_KEYS
         assert e["status"] == "passed" and e["diagnosis"] is None and e["output"] == ""
         assert len(e["checks"]) >= 8 and all(c["passed"] for c in e["checks"])
-        assert all(set(c) == {"name", "passed", "message"} for c in e["checks"])
+        assert all(set(c) == {"name", "passed", "message", "tier", "conventions"} for c in e["checks"])
+        assert e["core"] and e["conventions"] and all(c["passed"] for c in e["conventions"])
 
 
 def test_stubs_score_zero_and_every_exercise_fails() -> None:
@@ -89,10 +90,11 @@ def test_one_file_with_a_subset_of_functions(write) -> None:
     path = write("mine.py", "import torch\n\ndef k3(log_p, log_q):\n    lr = log_p - log_q\n"
                             "    return torch.expm1(lr) - lr\n")
     doc, proc = grade_json(str(path))
-    assert statuses(doc) == {**{n: "missing" for n in NAMES}, "k3": "passed"}
-    assert proc.returncode == 1  # the missing ones are not passed
-    doc, proc = grade_json(str(path), "-e", "k3")
-    assert proc.returncode == 0 and doc["score"] == 1.0
+    # Graded on what it defines (issue 24): k3 alone, passed, and one line says so.
+    assert statuses(doc) == {"k3": "passed"} and proc.returncode == 0
+    assert "mine.py defines (k3)" in proc.stderr
+    doc, proc = grade_json(str(path), "-e", "k3", "-e", "k1")  # what is asked for by name is graded
+    assert statuses(doc) == {"k3": "passed", "k1": "missing"} and proc.returncode == 1
 
 
 def test_import_failure_errors_every_exercise_with_line(write) -> None:

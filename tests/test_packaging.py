@@ -87,6 +87,9 @@ def test_every_exercise_has_every_piece() -> None:
         assert f"def {e.function}(" in text or f"class {e.function}" in text, f"{where}: closed-book signature"
         assert (SOLUTIONS / e.file).is_file(), f"{where}: reference solutions/{e.file}"
         assert f'"{e.name}"' in checks, f"{where}: hidden checks in grader/checks/"
+        from grader import conventions
+
+        assert conventions.of_exercise(e.name), f"{where}: its conventions in grader/checks/conventions.yaml"
         own = [m["id"] for m in mistakes if m["id"] not in generic
                and e.name in (m.get("exercises") or m.get("expr", {}))]
         assert len(own) >= 2, f"{where}: named mistakes in grader/data/mistakes.yaml"

@@ -1,9 +1,13 @@
-"""Submissions as files (tests/variants/): correct styles pass, single-bug ones fail on exactly their exercise
-and get the named diagnosis.
+"""Submissions as files (tests/variants/), in three folders, each judged for what it is (issue 24):
 
-Each file starts with ``# exercise: NAME`` and, for a wrong one, ``# expect: MISTAKE_ID`` and ``# why: ...``.
-The styles were chosen against the checks of issue #12 (state, epsilons, precision, extremes, devices,
-strides, callables): each new check must reject no correct style and let no listed wrong one through.
+- correct/: right maths and every convention: `passed`, nothing missed, no diagnosis;
+- conventions/: right maths that misses conventions frameworks differ on (much of it written as verl, TRL and
+  OpenRLHF write it): `passed`, exactly the conventions in its `# misses:` header missed, `failed` under --strict;
+- wrong/: wrong maths: `failed` on exactly its exercise, whatever the grading, and named by its diagnosis.
+
+Each file starts with ``# exercise: NAME``; ``# expect: MISTAKE_ID`` names the diagnosis (``none`` where none is
+made yet), ``# misses: ID, ID`` the conventions a conventions/ variant misses, ``# near: ID`` the convention a
+wrong variant resembles while getting the maths wrong, ``# style:`` or ``# why:`` what it is.
 """
 
 from __future__ import annotations
@@ -13,32 +17,41 @@ from pathlib import Path
 
 import pytest
 
+from grader import conventions
 from grader.exercises import names
 from grader.grading import grade_many
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
 CORRECT = sorted((VARIANTS / "correct").glob("*.py"))
+CONVENTIONS = sorted((VARIANTS / "conventions").glob("*.py"))
 WRONG = sorted((VARIANTS / "wrong").glob("*.py"))
+ALL = CORRECT + CONVENTIONS + WRONG
 
 
 def header(path: Path, key: str) -> str | None:
-    found = re.search(rf"^# {key}: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
-    return found.group(1) if found else None
+    found = re.search(rf"^# {key}: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return found.group(1).strip() if found else None
+
+
+def misses(path: Path) -> set[str]:
+    return {m.strip() for m in (header(path, "misses") or "").split(",") if m.strip()}
 
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict:
-    results = grade_many(CORRECT + WRONG)  # one judge, one zygote: a batch
-    return {path: {e.name: e for e in r.exercises} for path, r in zip(CORRECT + WRONG, results)}
+    results = grade_many(ALL)  # one judge, one zygote: a batch
+    return {path: {e.name: e for e in r.exercises} for path, r in zip(ALL, results)}
 
 
 def test_every_variant_names_its_exercise() -> None:
-    assert len(CORRECT) >= 40 and len(WRONG) >= 25
-    for path in CORRECT + WRONG:
+    assert len(CORRECT) >= 40 and len(WRONG) >= 25 and len(CONVENTIONS) >= 20
+    for path in ALL:
         assert header(path, "exercise") in names(), path.name
         assert path.name.startswith(header(path, "exercise") + "__"), path.name
     for path in WRONG:
         assert header(path, "expect"), path.name
+    for path in CONVENTIONS:
+        assert misses(path) and misses(path) <= set(conventions.of_exercise(header(path, "exercise"))), path.name
 
 
 def test_each_exercise_has_correct_and_wrong_variants() -> None:
@@ -51,31 +64,78 @@ def test_each_exercise_has_correct_and_wrong_variants() -> None:
         assert sum(header(p, "exercise") == exercise for p in WRONG) >= 3, exercise
 
 
+def test_every_convention_has_a_variant_missing_only_it_and_a_wrong_one_near_it() -> None:
+    """Issue 24: per convention, right maths that misses that convention alone (it passes, it is named), and
+    wrong maths in the same corner (it fails)."""
+    alone = {next(iter(misses(p))) for p in CONVENTIONS if len(misses(p)) == 1}
+    near = {header(p, "near") for p in WRONG}
+    every = set(conventions.all_conventions())
+    assert every - alone == set(), "no variant misses only these"
+    assert every - near == set(), "no wrong variant near these"
+
+
 @pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
 def test_correct_style_passes(verdicts: dict, path: Path) -> None:
     result = verdicts[path][header(path, "exercise")]
     assert result.status == "passed", result.first_failure()
+    assert result.missed == [], result.missed
+    assert result.score == result.max_score
     assert result.diagnosis is None
+
+
+@pytest.mark.parametrize("path", CONVENTIONS, ids=[p.stem for p in CONVENTIONS])
+def test_right_maths_passes_and_names_the_conventions_it_misses(verdicts: dict, path: Path) -> None:
+    exercise = header(path, "exercise")
+    result = verdicts[path][exercise]
+    assert result.status == "passed" and result.core, result.first_failure()
+    assert {c.id for c in result.missed} == misses(path)
+    assert all(c.message for c in result.missed)
+    # Marks: the core's share, and each convention met its part of the rest; never all of them.
+    met = 1 - len(result.missed) / len(result.conventions)
+    assert result.score == pytest.approx(result.max_score * (conventions.core_share() + (1 - conventions.core_share()) * met),
+                                         abs=1e-4)
+    assert conventions.core_share() * result.max_score <= result.score < result.max_score
+    # --strict is all or nothing: these fail it (each has a check that did not pass).
+    assert not all(c.passed for c in result.checks)
+    if header(path, "expect"):
+        assert (result.diagnosis or {}).get("id") == header(path, "expect")
+    assert {e.status for n, e in verdicts[path].items() if n != exercise} == {"missing"}
 
 
 @pytest.mark.parametrize("path", WRONG, ids=[p.stem for p in WRONG])
 def test_wrong_fails_on_exactly_its_exercise_and_is_named(verdicts: dict, path: Path) -> None:
     exercise = header(path, "exercise")
     by_name = verdicts[path]
-    assert by_name[exercise].status == "failed"
+    assert by_name[exercise].status == "failed" and not by_name[exercise].core
+    assert by_name[exercise].score == 0
     assert {e.status for n, e in by_name.items() if n != exercise} == {"missing"}
     diagnosis = by_name[exercise].diagnosis
-    assert diagnosis is not None, by_name[exercise].first_failure()
-    assert diagnosis["id"] == header(path, "expect")
+    expect = header(path, "expect")
+    if expect == "none":
+        assert diagnosis is None or not diagnosis.get("convention"), diagnosis
+    else:
+        assert diagnosis is not None, by_name[exercise].first_failure()
+        assert diagnosis["id"] == expect
+
+
+def test_strict_grades_all_or_nothing() -> None:
+    """--strict reproduces the all-or-nothing verdicts: right maths that misses a convention fails with 0,
+    correct code still passes, wrong maths still fails."""
+    sample = [CORRECT[0], *CONVENTIONS[:3], WRONG[0]]
+    strict = grade_many(sample, strict=True)
+    by_path = {p: {e.name: e for e in r.exercises}[header(p, "exercise")] for p, r in zip(sample, strict)}
+    assert by_path[CORRECT[0]].status == "passed" and by_path[CORRECT[0]].strict
+    for path in CONVENTIONS[:3] + [WRONG[0]]:
+        assert by_path[path].status == "failed" and by_path[path].score == 0, path.name
 
 
 def test_every_track_2_mistake_is_proven_by_a_wrong_variant() -> None:
-    """Issue 15: each diagnosis id of a track-2 exercise is shown to be reachable by a wrong implementation
-    here (track 1's are proven in tests/test_diagnosis.py)."""
+    """Issue 15: each diagnosis id of a track-2 exercise is shown to be reachable by an implementation here
+    (track 1's are proven in tests/test_diagnosis.py)."""
     from grader.diagnosis import catalogue
     from grader.exercises import get
 
-    proven = {(header(p, "exercise"), header(p, "expect")) for p in WRONG}
+    proven = {(header(p, "exercise"), header(p, "expect")) for p in WRONG + CONVENTIONS}
     generic = {"no_return", "not_a_tensor", "input_mutated", "reduced"}
     missing = [(e, m.id) for m in catalogue() if m.id not in generic
                for e in m.exercises if e in names() and get(e).track == 2 and (e, m.id) not in proven]

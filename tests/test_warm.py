@@ -19,7 +19,7 @@ from test_hostile import HOSTILE, expectations
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
 # Single-bug files (each graded on its own exercise) and a correct one that prints while it runs.
-SAMPLES = [VARIANTS / "wrong" / "k3__eps_1e8.py", VARIANTS / "wrong" / "grpo_kl__ref_gradient.py",
+SAMPLES = [VARIANTS / "conventions" / "k3__eps_1e8.py", VARIANTS / "wrong" / "grpo_kl__ref_gradient.py",
            VARIANTS / "wrong" / "k2__first_call_global.py", VARIANTS / "correct" / "grpo_kl__print_contiguous.py"]
 
 

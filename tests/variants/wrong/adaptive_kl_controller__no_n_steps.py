@@ -1,5 +1,6 @@
 # exercise: adaptive_kl_controller
 # expect: n_steps_ignored
+# near: arguments
 # why: one step per update whatever the batch size: value *= 1 + error / horizon
 class AdaptiveKLController:
     def __init__(self, init_kl_coef, target, horizon):

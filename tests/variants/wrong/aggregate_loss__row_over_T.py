@@ -1,5 +1,6 @@
 # exercise: aggregate_loss
 # expect: mask_ignored_denominator
+# near: empty
 # why: seq-mean-token-mean divides each row by T, not by its own number of tokens
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: aggregate_loss
 # expect: agg_modes_confused
+# near: mode_error
 # why: token-mean and seq-mean-token-mean swapped
 import torch
 

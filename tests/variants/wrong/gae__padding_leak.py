@@ -1,5 +1,6 @@
 # exercise: gae
 # expect: gae_padding_leak
+# near: padding
 # why: the scan ignores the mask (bootstraps from the padding's values), the results masked only at the end
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: grpo_advantages
 # expect: adv_population_std
+# near: group_of_one
 # why: torch.std(unbiased=False), numpy's default, instead of Bessel's n - 1
 import torch
 

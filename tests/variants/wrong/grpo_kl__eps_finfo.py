@@ -1,5 +1,6 @@
 # exercise: grpo_kl
 # expect: log_epsilon
+# near: extremes
 # why: an epsilon inside the log (finfo(dtype).eps)
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: masked_rewards_kl
 # expect: score_last_column
+# near: score_position
 # why: the score on column T - 1 (the unpadded exercise's rule), a padding position for short rows
 import torch
 
