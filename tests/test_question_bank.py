@@ -817,7 +817,7 @@ def test_every_question_is_bilingual_explained_and_sourced() -> None:
             assert not CJK.search(text["en"]), f"{q.id}: {field}.en has Chinese in it"
         if q.model_answer is not None:
             assert CJK.search(q.model_answer["zh"]) and not CJK.search(q.model_answer["en"]), q.id
-        assert q.source.strip(), q.id
+        assert all(q.source[lang].strip() for lang in ("en", "zh")), q.id
         for lang in ("en", "zh"):
             shown = [choice[lang] for choice in q.choices]
             assert len(set(shown)) == len(shown), f"{q.id}: two choices read the same in {lang}"
