@@ -49,7 +49,7 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
           "dr-grpo"              sum(loss * m) / (B * T)，T 为 padding 后的长度   （Dr. GRPO；TRL 的 "dr_grpo"
                                  除以 B * max_completion_length，padding 到该长度时二者相同）
 
-      每个分母都下限截断为 1，所以全 0 的行贡献 0（在按序列平均时仍算作 B 行之一），全 0 的 mask 给出 0，
+      每个分母都下限取 1，所以全 0 的行贡献 0（在按序列平均时仍算作 B 行之一），全 0 的 mask 给出 0，
       空 batch（B = 0 或 T = 0）给出 0：绝不是 NaN。（verl 的按序列平均模式会跳过全 0 的行；TRL 会把它们
       计入，本契约与 TRL 相同。）其他任何 ``mode`` 都要抛出 ValueError，且错误信息列出四种有效模式。对
       ``loss`` 可导（梯度是 mask 除以分母）。按位置调用 ``aggregate_loss(loss, mask, mode)``，``mode``

@@ -44,7 +44,7 @@ def gae(
     契约
       ``rewards``、``values`` 和 ``mask`` 形状均为 (B, T)，dtype 相同：每个 token 上的塑形奖励（例如
       masked_rewards_kl 的结果）、critic 给出的价值 V_t，以及回答的 mask（float 张量，真实 token 为 1.0，
-      padding 为 0.0）。回答右侧填充（先 1 后 0；某行可以全为 0 或全为 1）。padding 处的奖励和价值是有限值，
+      padding 为 0.0）。回答右侧 padding（先 1 后 0；某行可以全为 0 或全为 1）。padding 处的奖励和价值是有限值，
       但取值任意。``gamma`` 和 ``lam`` 是 [0, 1] 内的 Python 浮点数。返回二元组 ``(advantages, returns)``，
       两个 (B, T) 张量，记 m_t = mask：
 

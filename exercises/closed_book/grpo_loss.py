@@ -31,8 +31,8 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
       模型下的对数概率。``advantages``：(B,)，每个序列一个（来自 grpo_advantages），该序列的 token 共用。
       ``mask``：(B, T)，真实回答 token 处为 1.0，padding 处为 0.0（任意模式；某些行可以全为 0）。所有输入同一种
       浮点 dtype（float32 或 float64）；所有值有限；评分用的输入中 logp 与 ref_logp 相差不超过 2。返回要最小化的 0 维
-      损失：DeepSeekMath 的 GRPO 目标（按 TRL 的 GRPOTrainer 的写法），使用 PPO 截断的重要性比值，截断区间为
-      [1 - clip_eps, 1 + eps_high]（给出 clip_eps_high 时 eps_high 取它，否则取 clip_eps；即 DAPO 的非对称截断），
+      损失：DeepSeekMath 的 GRPO 目标（按 TRL 的 GRPOTrainer 的写法），使用 PPO 裁剪的重要性比值，裁剪区间为
+      [1 - clip_eps, 1 + eps_high]（给出 clip_eps_high 时 eps_high 取它，否则取 clip_eps；即 DAPO 的非对称裁剪），
       再加上 ``beta`` 乘以逐 token 的 k3（估计 KL(pi_theta || pi_ref)），整个逐 token 损失按 ``mode`` 在 mask 上
       聚合，做法与 aggregate_loss 练习完全相同。
       必须满足：梯度只传到 ``logp``（绝不传到 ``old_logp``、``ref_logp`` 或 ``advantages``，即使它们带有

@@ -24,10 +24,10 @@ def kl_penalty(logprob: torch.Tensor, ref_logprob: torch.Tensor, mode: str) -> t
       ``logprob`` = log pi_theta(token)、``ref_logprob`` = log pi_ref(token)，都是从策略采样的 token 上的值，
       形状相同（通常为 (B, T)）或可广播。逐元素返回 verl 的 ``kl_penalty`` 在 ``mode`` 下对
       KL(pi_theta || pi_ref) 的估计："k1"/"kl"（Schulman 的 k1）、"abs"、"k2"/"mse"（k2）、"k3"/"low_var_kl"
-      （k3，带 verl 的两处截断：对数比截断在 ±20，值截断在 ±10），以及它们各自加 "+" 后缀的版本，即 verl 的
+      （k3，带 verl 的两处裁剪：对数比裁剪在 ±20，值裁剪在 ±10），以及它们各自加 "+" 后缀的版本，即 verl 的
       直通变体（值取该模式的值，梯度取 k2 的梯度）。
       必须满足：未知 mode 抛出 ValueError 并列出全部 14 种有效模式；对 ``logprob`` 的梯度是所选模式的真实梯度
-      （"+" 模式为 k2 的梯度），并且处处有限，截断生效的区域也一样（只评对 ``logprob`` 的梯度；"abs" 在两个
+      （"+" 模式为 k2 的梯度），并且处处有限，裁剪生效的区域也一样（只评对 ``logprob`` 的梯度；"abs" 在两个
       输入相等处的梯度不评分）；结果为广播后的形状，dtype 为输入的提升 dtype（含半精度），device 与输入相同，
       float64 输入要达到 float64 精度。按位置调用；不要修改输入；多次调用之间不要保留状态。
     """
