@@ -722,17 +722,50 @@ def test_forward_and_reverse_gradients_agree_near_ref() -> None:
     assert question("gradients-k3-near-ref").answer == "C"
 
 
+def openrlhf_compute_approx_kl(log_probs: torch.Tensor, log_probs_base: torch.Tensor) -> torch.Tensor:
+    """OpenRLHF 3c3be62 openrlhf/models/utils.py compute_approx_kl, kl_estimator="k3", as its code writes it."""
+    log_ratio = log_probs.float() - log_probs_base.float()
+    return ((-log_ratio).exp() - 1 + log_ratio).clamp(min=-10, max=10)
+
+
 def test_framework_formulas_equal_the_reference_grpo_kl() -> None:
     gen = torch.Generator().manual_seed(0)
     logp, ref = -3 * torch.rand(50, generator=gen, dtype=torch.float64), -3 * torch.rand(50, generator=gen, dtype=torch.float64)
     reference = solution("grpo_kl")(logp, ref)
     trl = torch.exp(ref - logp) - (ref - logp) - 1  # TRL GRPOTrainer per_token_kl; choice B of grpo-kl-formula
-    log_ratio = logp - ref  # OpenRLHF compute_approx_kl, k3
-    openrlhf = torch.exp(-log_ratio) - 1 + log_ratio
     inverted = torch.exp(logp - ref) - (logp - ref) - 1  # choice C
-    assert torch.allclose(trl, reference) and torch.allclose(openrlhf, reference)
-    assert not torch.allclose(inverted, reference)
+    assert torch.allclose(trl, reference) and not torch.allclose(inverted, reference)
+    # OpenRLHF: the same formula in float32, clamped at 10: equal where k3 <= 10, stuck at 10 (gradient 0) beyond.
+    openrlhf = openrlhf_compute_approx_kl(logp, ref).double()
+    small = reference <= 10
+    assert small.any() and torch.allclose(openrlhf[small], reference[small], rtol=1e-6, atol=1e-6)
+    far = torch.tensor([-4.0], dtype=torch.float64, requires_grad=True)  # u = ref - logp = 3.5: k3 = 28.6
+    value = openrlhf_compute_approx_kl(far, torch.tensor([-0.5], dtype=torch.float64))
+    assert float(value.detach()) == 10.0 and float(torch.autograd.grad(value.sum(), far)[0]) == 0.0
+    assert math.isclose(float(solution("grpo_kl")(t64(-4.0), t64(-0.5))), math.exp(3.5) - 4.5)  # 28.6, not 10
+    choice = question("frameworks-openrlhf-k3").choices[0]
+    assert "[−10, 10]" in choice["en"] and "[−10, 10]" in choice["zh"] and "float32" in choice["en"]
     assert question("grpo-kl-formula").answer == "B" and question("frameworks-openrlhf-k3").answer == "A"
+
+
+def test_log_of_sigmoid_breaks_where_exp_overflows_in_float32() -> None:
+    """log(sigmoid(z)) is -inf (with a NaN gradient) from z = -88.72 on, where exp(-z) overflows; not -104."""
+    def broken(z: float) -> bool:
+        t = torch.tensor(z, dtype=torch.float32, requires_grad=True)
+        value = torch.log(torch.sigmoid(t))
+        value.backward()
+        return math.isinf(float(value.detach())) and math.isnan(float(t.grad))
+    lo, hi = -120.0, -50.0  # broken at lo, fine at hi
+    assert broken(lo) and not broken(hi)
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if broken(mid) else (lo, mid)
+    assert math.isclose(hi, -math.log(torch.finfo(torch.float32).max), abs_tol=0.01)  # -88.72
+    assert torch.isinf(torch.log1p(torch.exp(-torch.tensor(lo))))  # log1p(exp(-z)) overflows for the same z
+    q = question("dpo-log-sigmoid")
+    for lang in ("en", "zh"):
+        text = q.choices[1][lang] + q.explanation[lang]
+        assert "88.7" in text and "104" not in text, lang
 
 
 def test_the_notes_double_exp_is_not_k3() -> None:

@@ -33,6 +33,7 @@ TERMS = {
     "gather", "detach", "squeeze", "expm1", "exp", "log", "ln", "sqrt", "abs", "min", "max", "sum", "mean", "std",
     "var", "dim", "keepdim", "item", "long", "diff", "sg", "verl", "chosen", "rejected", "ref", "logr",
     "clip-higher", "off-policy", "on-policy", "testsuite", "testcase", "id", "schema", "Ctrl", "en", "zh",
+    "micro-batch", "lm-human-preferences",  # a term kept in Chinese writing; the name of OpenAI's repository
     "schulman",  # the lab's --preset
     "kebab-case",
     # names of people, papers and products
