@@ -1044,3 +1044,11 @@ def test_negative_advantage_takes_the_clipped_branch() -> None:
                                  0.2, 0.0, "token-mean", None)
     assert math.isclose(float(loss.detach()), 0.8) and float(torch.autograd.grad(loss, logp)[0]) == 0.0
     assert question("grpo-loss-negative-advantage").answer == "B"
+
+
+def test_sources_name_tests_that_exist() -> None:
+    """A source that says "checked in tests/test_question_bank.py (test_x)" names a test of this file."""
+    defined = {name for name in globals() if name.startswith("test_")}
+    cited = {name for q in real_bank().questions for lang in ("en", "zh") for name in re.findall(r"\btest_\w+", q.source[lang])}
+    cited -= {"test_question_bank"}
+    assert cited and cited <= defined, sorted(cited - defined)

@@ -38,7 +38,7 @@ TERMS = {
     "kebab-case",
     # names of people, papers and products
     "Schulman", "Python", "Jupyter", "Bessel", "Jeffreys", "Fisher", "Ziegler", "Liu", "Gradescope", "Monte",
-    "Carlo", "Dr", "Adam", "Shao", "Tang", "Munos", "Excel", "zip",
+    "Carlo", "Dr", "Adam", "Shao", "Tang", "Munos", "Excel", "zip", "Stein", "dx", "Hugging", "Face", "transformers",
 }
 
 
@@ -84,10 +84,14 @@ def zh_strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from zh_strings(value, f"{where}[{i}]")
 
 
+# A title quoted in a Chinese text keeps its language: “Approximating KL Divergence”, 《...》.
+_TITLE = re.compile(r"“[^”]*”|《[^》]*》")
+
+
 def english_words(text: str) -> list[str]:
-    """The words of ``text`` that read as English prose rather than code, names or allowed terms."""
+    """The words of ``text`` that read as English prose rather than code, names, titles or allowed terms."""
     found = []
-    for run in CJK.split(CODE.sub(" ", text)):
+    for run in CJK.split(CODE.sub(" ", _TITLE.sub(" ", text))):
         if CODE_MARK.search(run):
             continue  # code or a formula
         for word in WORD.findall(run):
@@ -241,15 +245,14 @@ def test_truncation_only_where_the_english_says_so() -> None:
 
 
 # Words a reference legitimately holds in Chinese text: Latin abbreviations of citations and units.
-_CITATION_WORDS = {"et", "al", "arXiv", "eq", "eqs", "sec", "v", "docs"}
-_TITLE = re.compile(r"“[^”]*”|《[^》]*》")
-_NOT_PROSE = re.compile(r"`[^`]*`|https?://\S+|\S*[/\\_.()\[\]=<>@#{}|^]\S*|\S*\d\S*")
+_CITATION_WORDS = {"et", "al", "arXiv", "eq", "eqs", "sec", "v", "docs", "old", "ref", "sp", "sq", "clip"}
+_NOT_PROSE = re.compile(r"`[^`]*`|\"[^\"]*\"|https?://\S+|\S*[/\\_.=<>@#{}|^]\S*|\S*\d\S*")
 
 
 def source_prose(text: str) -> list[str]:
     """The English prose words of a source as the Chinese view shows it: titles (in “” or 《》), paths,
     identifiers, numbers, names (capitalised) and the glossary's kept terms do not count."""
-    text = _NOT_PROSE.sub(" ", _TITLE.sub(" ", text))
+    text = _NOT_PROSE.sub(" ", re.sub(r"[()\[\],;：；，（）]", " ", _TITLE.sub(" ", text)))
     words = re.findall(r"[A-Za-z]+(?:[-'][A-Za-z]+)*", text)
     return [w for w in words if not (len(w) == 1 or w[0].isupper() or w in TERMS or w.lower() in TERMS or w in identifiers()
                                      or w in _CITATION_WORDS)]
