@@ -39,6 +39,8 @@ TERMS = {
     # names of people, papers and products
     "Schulman", "Python", "Jupyter", "Bessel", "Jeffreys", "Fisher", "Ziegler", "Liu", "Gradescope", "Monte",
     "Carlo", "Dr", "Adam", "Shao", "Tang", "Munos", "Excel", "zip", "Stein", "dx", "Hugging", "Face", "transformers",
+    "Razin", "Pal", "Park", "Meng", "Azar", "Cui", "Ahmadian", "Yao", "Zheng", "Lu", "Gu", "Agarwal", "Ye", "Yuan",
+    "Yue", "He", "Zhang", "Gorbatovski", "Thinking", "Machines", "Megatron", "dual-clip",
 }
 
 
