@@ -1493,3 +1493,13 @@ def test_issue_28_topics_are_covered_linked_and_sourced() -> None:
         assert q.source["en"] and CJK.search(q.prompt["zh"]), qid
     numeric = [qid for qid in added if question(qid).type == "numeric"]
     assert len(numeric) >= 15 and set(numeric) <= set(RECOMPUTED)
+
+
+def test_the_readme_states_the_banks_count_and_topics() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    count = re.search(r"`questions\.yaml`: (\d+) questions", readme)
+    assert count and int(count.group(1)) == len(real_bank().questions), "README's question count is stale"
+    paragraph = readme[readme.index("Topics: `seed-interview`"):readme.index("Most questions name the exercise")]
+    listed = re.findall(r"`([a-z0-9-]+)`", paragraph)
+    assert len(listed) == len(set(listed)) and set(listed) == set(real_bank().topics()), (
+        sorted(set(real_bank().topics()) - set(listed)), sorted(set(listed) - set(real_bank().topics())))
