@@ -40,7 +40,7 @@ TERMS = {
     "Schulman", "Python", "Jupyter", "Bessel", "Jeffreys", "Fisher", "Ziegler", "Liu", "Gradescope", "Monte",
     "Carlo", "Dr", "Adam", "Shao", "Tang", "Munos", "Excel", "zip", "Stein", "dx", "Hugging", "Face", "transformers",
     "Razin", "Pal", "Park", "Meng", "Azar", "Cui", "Ahmadian", "Yao", "Zheng", "Lu", "Gu", "Agarwal", "Ye", "Yuan",
-    "Yue", "He", "Zhang", "Gorbatovski", "Thinking", "Machines", "Megatron", "dual-clip",
+    "Yue", "He", "Zhang", "Gorbatovski", "Thinking", "Machines", "Megatron", "dual-clip", "flash-attn", "Triton",
 }
 
 
