@@ -13,14 +13,17 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
       positions are finite but arbitrary: they must not count. With m = mask, return a 0-d tensor
       of the loss's dtype and device:
 
-          "token-mean"           sum(loss * m) / sum(m)                  (TRL "bnpo"; DAPO, verl "token-mean")
+          "token-mean"           sum(loss * m) / sum(m)                  (TRL "bnpo"; see below)
           "seq-mean-token-mean"  mean over the B rows of sum_t(loss * m) / sum_t(m)
                                  (TRL "grpo"; DeepSeekMath's 1/|o_i|; verl "seq-mean-token-mean")
           "seq-mean-token-sum"   mean over the B rows of sum_t(loss * m)   (verl "seq-mean-token-sum")
           "dr-grpo"              sum(loss * m) / (B * T), T the padded length   (Dr. GRPO; TRL "dr_grpo"
                                  divides by B * max_completion_length, the same when padded to it)
 
-      Every denominator is clamped at 1, so an all-zero row contributes 0 (and still counts as one of
+      Over one micro-batch, as here, "token-mean" is TRL's "bnpo". DAPO's token mean, TRL's "dapo" (its
+      default in f2cd577) and verl 1dda039's "token-mean" divide by the real tokens of the whole global batch
+      (summed over gradient accumulation and data-parallel ranks): the same number on one process without
+      accumulation, not otherwise. Every denominator is clamped at 1, so an all-zero row contributes 0 (and still counts as one of
       the B rows in the seq means), an all-zero mask gives 0, and an empty batch (B = 0 or T = 0)
       gives 0: never NaN. (verl's seq-mean modes skip all-zero rows instead; TRL's count them, and so
       does this contract.) Any other ``mode`` raises ValueError whose message names the four valid
@@ -42,14 +45,16 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
       右侧 padding；某些行可以全为 0）。``loss`` 在 padding 位置的值是有限的任意数：不能计入。记
       m = mask，返回与 loss 同 dtype、同 device 的 0 维张量：
 
-          "token-mean"           sum(loss * m) / sum(m)                  （TRL "bnpo"；DAPO、verl "token-mean"）
+          "token-mean"           sum(loss * m) / sum(m)                  （TRL "bnpo"；见下文）
           "seq-mean-token-mean"  对 B 行取均值，每行为 sum_t(loss * m) / sum_t(m)
                                  （TRL "grpo"；DeepSeekMath 的 1/|o_i|；verl "seq-mean-token-mean"）
           "seq-mean-token-sum"   对 B 行取均值，每行为 sum_t(loss * m)     （verl "seq-mean-token-sum"）
           "dr-grpo"              sum(loss * m) / (B * T)，T 为 padding 后的长度   （Dr. GRPO；TRL 的 "dr_grpo"
                                  除以 B * max_completion_length，padding 到该长度时二者相同）
 
-      每个分母都下限截断为 1，所以全 0 的行贡献 0（在按序列平均时仍算作 B 行之一），全 0 的 mask 给出 0，
+      在单个 micro-batch 上（本函数就是如此），"token-mean" 就是 TRL 的 "bnpo"。DAPO 的按 token 平均、TRL 的
+      "dapo"（f2cd577 中的默认值）和 verl 1dda039 的 "token-mean" 除以的是整个全局 batch 的真实 token 数（对梯度累积
+      和各数据并行进程求和）：单进程、无梯度累积时两者相同，否则不同。每个分母都下限取 1，所以全 0 的行贡献 0（在按序列平均时仍算作 B 行之一），全 0 的 mask 给出 0，
       空 batch（B = 0 或 T = 0）给出 0：绝不是 NaN。（verl 的按序列平均模式会跳过全 0 的行；TRL 会把它们
       计入，本契约与 TRL 相同。）其他任何 ``mode`` 都要抛出 ValueError，且错误信息列出四种有效模式。对
       ``loss`` 可导（梯度是 mask 除以分母）。按位置调用 ``aggregate_loss(loss, mask, mode)``，``mode``

@@ -34,7 +34,7 @@ def compute_rewards_kl(
 
     契约
       ``reward`` 形状为 (B, 1)：奖励模型给每条序列的一个标量分数。``ref_logprobs`` 与
-      ``old_logprobs`` 形状为 (B, T)：采样回答的每个 token 在参考策略和 rollout（旧）策略下的
+      ``old_logprobs`` 形状为 (B, T)：采样回答的每个 token 在参考模型和 rollout（旧）策略下的
       对数概率。``kl_ctl`` 是 Python 浮点数，即 KL 系数。返回一个新的 (B, T) 张量：
 
           rewards = -kl_ctl * (old_logprobs - ref_logprobs)    # 每个 token 的 k1

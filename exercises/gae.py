@@ -24,9 +24,11 @@ def gae(
           A_t     = 0 where m_t = 0
           returns = A + V on real tokens, 0 on padding
 
-      a reverse scan (a loop over t from T - 1 down to 0, or a vectorised equivalent). No whitening (verl
-      whitens the advantages afterwards, separately). Padding positions of both results are exactly 0;
-      the last real token does not bootstrap from the value at the first padding position. The results
+      a reverse scan (a loop over t from T - 1 down to 0, or a vectorised equivalent). No whitening here
+      (verl 1dda039 whitens the advantages at the end of its compute_gae_advantage_return, TRL's PPO right
+      after its GAE, OpenRLHF outside it: a convention, and always after the returns are formed). Padding
+      positions of both results are exactly 0; the last real token does not bootstrap from the value at the
+      first padding position. The results
       have the inputs' dtype and device; the inputs are not modified; B = 0 gives (0, T) results; T = 0
       gives (B, 0) results (raising there is accepted too). Gradients are not graded (rollout data).
 
@@ -44,7 +46,7 @@ def gae(
     契约
       ``rewards``、``values`` 和 ``mask`` 形状均为 (B, T)，dtype 相同：每个 token 上的塑形奖励（例如
       masked_rewards_kl 的结果）、critic 给出的价值 V_t，以及回答的 mask（float 张量，真实 token 为 1.0，
-      padding 为 0.0）。回答右侧填充（先 1 后 0；某行可以全为 0 或全为 1）。padding 处的奖励和价值是有限值，
+      padding 为 0.0）。回答右侧 padding（先 1 后 0；某行可以全为 0 或全为 1）。padding 处的奖励和价值是有限值，
       但取值任意。``gamma`` 和 ``lam`` 是 [0, 1] 内的 Python 浮点数。返回二元组 ``(advantages, returns)``，
       两个 (B, T) 张量，记 m_t = mask：
 
@@ -53,7 +55,9 @@ def gae(
           A_t     = 0，当 m_t = 0
           returns = 真实 token 上为 A + V，padding 上为 0
 
-      这是一个反向扫描（t 从 T - 1 循环到 0，或等价的向量化写法）。不做白化（verl 之后会另外对优势做白化）。
+      这是一个反向扫描（t 从 T - 1 循环到 0，或等价的向量化写法）。这里不做白化（verl 1dda039 在
+      compute_gae_advantage_return 的最后对优势做白化，TRL 的 PPO 在 GAE 之后紧接着白化，OpenRLHF 在外面白化：
+      这是约定上的差别，而且总是在算出回报之后）。
       两个结果在 padding 位置都必须恰好为 0；最后一个真实 token 不能用第一个 padding 位置上的价值做自举。
       结果的 dtype 和 device 与输入一致；不得修改输入；B = 0 时返回 (0, T) 的结果；T = 0 时返回 (B, 0) 的结果
       （此时抛出异常也可以接受）。本题不评判梯度（这些是 rollout 数据）。

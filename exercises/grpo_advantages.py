@@ -15,9 +15,11 @@ def grpo_advantages(rewards: torch.Tensor, scale: bool = True, eps: float = 1e-6
 
       where mean_g and std_g are the mean and the Bessel-corrected standard deviation (dividing by
       n - 1, torch.std's default) of row g, and ``eps`` is added to the std, outside the square
-      root. ``scale=False`` is Dr. GRPO (TRL ``scale_rewards=False``): return rewards[g, i] - mean_g
+      root. ``scale=False`` is Dr. GRPO (TRL f2cd577 ``scale_rewards="none"``, which
+      still accepts the older ``False``; verl ``norm_adv_by_std_in_grpo=False``): return rewards[g, i] - mean_g
       only, with no division. Groups never mix: statistics are over the last dim, per row.
-      Edge cases: a group whose rewards are all equal gets exactly 0 (not NaN: 0 / (0 + eps)); a
+      Edge cases: with eps > 0, a group whose rewards are all equal gets exactly 0 (0 / (0 + eps), not
+      NaN); with eps = 0 it is 0 / 0 = NaN, as the first example's second row shows; a
       group of one sample (n = 1) has no std and gets 0 (with or without scaling; verl instead uses
       mean 0 and std 1 there, which leaves A = r: not this contract); G = 0 gives an
       empty (0, n) result. "Exactly 0" assumes values whose mean is exact (0.0, 0.5, 1.0, ...):
@@ -46,10 +48,12 @@ def grpo_advantages(rewards: torch.Tensor, scale: bool = True, eps: float = 1e-6
           A[g, i] = (rewards[g, i] - mean_g) / (std_g + eps)
 
       其中 mean_g、std_g 是第 g 行的均值和经过 Bessel 校正的标准差（除以 n - 1，即 torch.std 的默认
-      行为），``eps`` 加在标准差上、开方之外。``scale=False`` 即 Dr. GRPO（TRL 的
-      ``scale_rewards=False``）：只返回 rewards[g, i] - mean_g，不做除法。各组互不混合：统计量沿最后
+      行为），``eps`` 加在标准差上、开方之外。``scale=False`` 即 Dr. GRPO（TRL f2cd577 的
+      ``scale_rewards="none"``，它仍接受旧写法 ``False``；verl 的 ``norm_adv_by_std_in_grpo=False``）：只返回
+      rewards[g, i] - mean_g，不做除法。各组互不混合：统计量沿最后
       一维、逐行计算。
-      边界情况：一组奖励全部相等时结果恰好为 0（不是 NaN：0 / (0 + eps)）；只有一个样本的组（n = 1）
+      边界情况：eps > 0 时，一组奖励全部相等的结果恰好为 0（0 / (0 + eps)，不是 NaN）；eps = 0 时则是
+      0 / 0 = NaN，如第一个示例的第二行所示；只有一个样本的组（n = 1）
       没有标准差，结果为 0（无论是否缩放；verl 在这种情况下取均值 0、标准差 1，得到 A = r：不符合本契约）；
       G = 0 时返回空的 (0, n) 张量。“恰好为 0”要求均值能精确
       表示（0.0、0.5、1.0……）：float32 中七个 0.7 的均值并不等于 0.7，再除以 eps 会把舍入误差放大。

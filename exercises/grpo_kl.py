@@ -50,7 +50,7 @@ def grpo_kl(pi_logprob: torch.Tensor, pi_ref_logprob: torch.Tensor) -> torch.Ten
       TRL 的 ``use_bias_correction_kl`` 用 pi_theta / pi_old 对它加权。本题讨论第一次更新的情形。）
       ``pi_logprob = log pi_theta(token)``、
       ``pi_ref_logprob = log pi_ref(token)`` 形状相同（通常为 (batch, seq_len)）或可广播。
-      记每个 token 的 r = pi_ref / pi_theta，逐元素返回（不求均值、不求和、不截断）：
+      记每个 token 的 r = pi_ref / pi_theta，逐元素返回（不求均值、不求和、不裁剪）：
 
           grpo_kl = exp(pi_ref_logprob - pi_logprob) - (pi_ref_logprob - pi_logprob) - 1
 
@@ -63,7 +63,7 @@ def grpo_kl(pi_logprob: torch.Tensor, pi_ref_logprob: torch.Tensor) -> torch.Ten
       float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，dtype 为 torch 对两个输入做类型提升的结果（即
       ``pi_ref_logprob - pi_logprob`` 的 dtype），device 与输入相同。精度：达到该 dtype 所能达到的精度；
       float64 输入需要用 float64 计算（不要在内部 .float()）。极端值按公式的 IEEE 浮点运算处理，
-      不加 epsilon、不截断、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：pi_ref_logprob - pi_logprob
+      不加 epsilon、不裁剪、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：pi_ref_logprob - pi_logprob
       远小于 0 时结果为有限值；比值超出该 dtype 的范围时（float32 和 bfloat16 中对数比 > 88.7，
       float16 中 > 11.09）结果为 +inf；pi_ref_logprob = -inf 时为 +inf。（pi_logprob = -inf 的
       token 不可能由采样策略产生，公式给出 inf - inf = NaN：不评分。）若有梯度传到 ``pi_ref_logprob``，

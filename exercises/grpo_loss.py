@@ -22,7 +22,11 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
           l = -min(rho * A, clamp(rho, 1 - clip_eps, 1 + eps_high) * A)
               + beta * (exp(ref_logp - logp) - (ref_logp - logp) - 1)
 
-      (DeepSeekMath eq. 3, TRL's GRPOTrainer; the k3 term estimates KL(pi_theta || pi_ref)). Return
+      (DeepSeekMath eq. 3, TRL's GRPOTrainer; the k3 term estimates KL(pi_theta || pi_ref)). The
+      signature's defaults, beta = 0.04 and mode "seq-mean-token-mean", are DeepSeekMath's setting and TRL's
+      first GRPOTrainer (v0.14); TRL f2cd577 defaults to beta = 0.0 (no KL term, since v0.19) and loss_type
+      "dapo" (a token mean over the global batch, since v0.22), verl 1dda039 to loss_agg_mode "token-mean"
+      with the KL in the loss switched off (use_kl_loss=False). Return
       the 0-d loss aggregate_loss(l, mask, mode) would give (the four modes of the aggregate_loss
       exercise, same conventions: denominators clamped at 1, all-zero rows and masks give 0). The
       KL term is inside the per-token loss, so it is masked and aggregated like the rest.
@@ -47,15 +51,19 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
       策略（pi_old）和冻结的参考模型（pi_ref）下的对数概率。``advantages``：(B,)，每个序列一个（即
       grpo_advantages 的输出展平后），该序列的每个 token 都用同一个值。``mask``：(B, T)，真实回答 token 处为
       1.0，padding 处为 0.0（任意模式；某些行可以全为 0）。所有浮点张量 dtype 相同（float32 或 float64）；所有
-      值（包括 padding 处）都是有限的，评分用的输入满足 |ref_logp - logp| <= 2，在这个范围内 verl 截断后的 k3
-      与不截断的 k3 相同。逐 token 地，记 rho = exp(logp - old_logp)、A 为该序列的优势、eps_high 在给出
+      值（包括 padding 处）都是有限的，评分用的输入满足 |ref_logp - logp| <= 2，在这个范围内 verl 裁剪后的 k3
+      与不裁剪的 k3 相同。逐 token 地，记 rho = exp(logp - old_logp)、A 为该序列的优势、eps_high 在给出
       clip_eps_high 时取它，否则取 clip_eps：
 
           l = -min(rho * A, clamp(rho, 1 - clip_eps, 1 + eps_high) * A)
               + beta * (exp(ref_logp - logp) - (ref_logp - logp) - 1)
 
-      （DeepSeekMath 式 3、TRL 的 GRPOTrainer；k3 项估计的是 KL(pi_theta || pi_ref)。）返回 aggregate_loss(l,
-      mask, mode) 给出的 0 维损失（即 aggregate_loss 练习的四种模式，约定相同：分母下限截断为 1，全 0 的行和
+      （DeepSeekMath 式 3、TRL 的 GRPOTrainer；k3 项估计的是 KL(pi_theta || pi_ref)。）函数签名里的默认值
+      beta = 0.04、mode "seq-mean-token-mean" 是 DeepSeekMath 的设置，也是 TRL 最早的 GRPOTrainer（v0.14）的
+      默认值；TRL f2cd577 默认 beta = 0.0（没有 KL 项，自 v0.19 起）、loss_type "dapo"（对全局 batch 按 token
+      平均，自 v0.22 起），verl 1dda039 默认 loss_agg_mode "token-mean"，并且不在损失里加 KL（use_kl_loss=False）。
+      返回 aggregate_loss(l,
+      mask, mode) 给出的 0 维损失（即 aggregate_loss 练习的四种模式，约定相同：分母下限取 1，全 0 的行和
       mask 给出 0）。KL 项在逐 token 损失之内，所以它和其余部分一样被 mask、被聚合。
       梯度只传到 ``logp``：``old_logp``、``ref_logp`` 和 ``advantages`` 都来自 no_grad 的前向计算；即使调用方传入
       的它们带有 requires_grad，也不能有梯度流进去（请 detach）。永远不要修改输入。每个文件单独评分：需要

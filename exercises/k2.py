@@ -52,7 +52,7 @@ def k2(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
       float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，dtype 为 torch 对两个输入做类型提升的结果（即
       ``log_p - log_q`` 的 dtype），device 与输入相同。精度：达到该 dtype 所能达到的精度；
       float64 输入需要用 float64 计算（不要在内部 .float()）。极端值按公式的 IEEE 浮点运算处理，
-      不加 epsilon、不截断、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：log r 可以大到该 dtype
+      不加 epsilon、不裁剪、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：log r 可以大到该 dtype
       能表示的范围，也可以是 -inf（此时 k2 = +inf）；(log r)^2 / 2 超出该 dtype 时 k2 为 inf。
       不要修改输入：数值、形状和步长（stride）都不能变（不要原地操作、t_()、squeeze_()）。
       多次调用之间不要保留状态。

@@ -38,7 +38,7 @@ def k3(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
 
     契约
       样本 x 从 q 中采样。``log_p = log p(x)``、``log_q = log q(x)`` 形状相同或可广播。
-      记 log r = log_p - log_q，即 r = p(x)/q(x)。逐元素返回（不求均值、不求和、不截断）：
+      记 log r = log_p - log_q，即 r = p(x)/q(x)。逐元素返回（不求均值、不求和、不裁剪）：
 
           k3 = (r - 1) - log r
 
@@ -51,7 +51,7 @@ def k3(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
       float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，dtype 为 torch 对两个输入做类型提升的结果（即
       ``log_p - log_q`` 的 dtype），device 与输入相同。精度：达到该 dtype 所能达到的精度；
       float64 输入需要用 float64 计算（不要在内部 .float()）。极端值按公式的 IEEE 浮点运算处理，
-      不加 epsilon、不截断、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：log r 远小于 0 时 r
+      不加 epsilon、不裁剪、不用 nan_to_num，也不要经 exp 再取 log 绕一圈：log r 远小于 0 时 r
       下溢为 0，k3 = -1 - log r 仍是有限值；r 超出该 dtype 的范围时（float32 和 bfloat16 中 log
       r > 88.7，float16 中 > 11.09）k3 为 +inf；log_p = -inf 时为 +inf。（log_q = -inf 不可能来自
       x ~ q 的样本，公式给出 inf - inf = NaN：不评分。）不要修改输入：数值、形状和步长（stride）都不能变（不要原地操作、

@@ -39,8 +39,8 @@ def masked_rewards_kl(
 
     契约
       ``reward`` 形状为 (B, 1)：每条回答一个分数。``ref_logprobs``、``old_logprobs`` 和 ``mask`` 形状为
-      (B, T)：采样 token 在参考策略和 rollout（旧）策略下的对数概率，以及回答的 mask（真实 token 为 1.0，
-      padding 为 0.0）。回答右侧填充（每行 mask 先是若干个 1，之后全为 0；某行可以全为 0，也可以全为 1）。
+      (B, T)：采样 token 在参考模型和 rollout（旧）策略下的对数概率，以及回答的 mask（真实 token 为 1.0，
+      padding 为 0.0）。回答右侧 padding（每行 mask 先是若干个 1，之后全为 0；某行可以全为 0，也可以全为 1）。
       四个张量 dtype 相同（mask 也是：float 的 0/1 张量，不是 bool）；``kl_ctl`` 是 Python 浮点数。padding
       位置上的对数概率是有限值，但取值任意（模型在那里输出什么就是什么）。返回一个新的 (B, T) 张量：
 

@@ -18,8 +18,10 @@ def token_logprobs(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
       of shape (...). Numerically stable: log_softmax (or logits minus their logsumexp), never
       softmax followed by log (it underflows to -inf for tokens far below the top one).
       Precision and dtype: computed in at least float32; bfloat16 and float16 logits give a float32
-      result (upcast before the log-softmax, as OpenRLHF and verl do), float32 and float64 logits keep
-      their dtype (float64 needs float64 arithmetic). Differentiable in ``logits`` (a policy-gradient
+      result (upcast before the log-softmax, as OpenRLHF 3c3be62 does; TRL f2cd577's
+      selective_log_softmax and verl 1dda039's PyTorch path return the logits' dtype, bf16 for bf16
+      logits, a convention this exercise does not follow), float32 and float64 logits keep their dtype
+      (float64 needs float64 arithmetic). Differentiable in ``logits`` (a policy-gradient
       loss backpropagates through it). Edge cases: V = 1 gives 0 everywhere; an empty batch gives an
       empty result. Logits may be large (say 1e4) or far apart (gaps of 200): still finite. The
       result stays on the inputs' device. Called positionally, ``token_logprobs(logits, labels)``.
@@ -40,8 +42,9 @@ def token_logprobs(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
       形状为 (...)。必须数值稳定：用 log_softmax（或 logits 减去其 logsumexp），绝不要先 softmax 再取
       log（对远低于最大值的 token 会下溢成 -inf）。
       精度与 dtype：至少用 float32 计算；bfloat16 和 float16 的 logits 给出 float32 结果（在
-      log-softmax 之前先升精度，OpenRLHF 和 verl 都这样做），float32 和 float64 的 logits 保持原 dtype
-      （float64 需要用 float64 计算）。对 ``logits`` 可导（策略梯度损失要通过它反向传播）。边界情况：
+      log-softmax 之前先升精度，OpenRLHF 3c3be62 就这样做；TRL f2cd577 的 selective_log_softmax 和 verl 1dda039
+      的 PyTorch 实现返回 logits 原来的 dtype，bf16 的 logits 得到 bf16 结果，本练习不采用这种约定），float32 和
+      float64 的 logits 保持原 dtype（float64 需要用 float64 计算）。对 ``logits`` 可导（策略梯度损失要通过它反向传播）。边界情况：
       V = 1 时结果处处为 0；空 batch 给出空结果。logits 可能很大（例如 1e4）或相差很远（差 200）：结果
       仍然有限。结果与输入在同一设备上。按位置调用 ``token_logprobs(logits, labels)``。不要修改输入；
       多次调用之间不要保留状态。

@@ -1,4 +1,5 @@
-"""Reference solution: the adaptive KL controller of Ziegler et al. 2019 (as in TRL, OpenRLHF and verl)."""
+"""Reference solution: the adaptive KL controller of the lm-human-preferences code (Ziegler et al. 2019), as verl
+(verl-project/verl 1dda039) and OpenRLHF (3c3be62) keep it; TRL removed its copy in Dec 2024 (PR #2480)."""
 
 
 class AdaptiveKLController:

@@ -9,7 +9,7 @@ def aggregate_loss(loss: torch.Tensor, mask: torch.Tensor, mode: str) -> torch.T
     # loss, mask: (B, T); mask is 1.0 on real response tokens, 0.0 on padding (in the loss's dtype).
     masked = loss * mask
     batch = max(loss.shape[0], 1)  # every denominator is at least 1: an empty batch gives 0, not NaN
-    if mode == "token-mean":  # TRL "bnpo", DAPO's token-level mean: every real token weighs the same
+    if mode == "token-mean":  # TRL "bnpo" (DAPO's and TRL "dapo" count the global batch's tokens): every token weighs the same
         return masked.sum() / mask.sum().clamp(min=1)
     if mode == "seq-mean-token-mean":  # TRL "grpo", DeepSeekMath's 1/|o_i|: every sequence weighs the same
         return (masked.sum(-1) / mask.sum(-1).clamp(min=1)).sum() / batch

@@ -29,7 +29,7 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
     ratio = torch.exp(logp - old_logp)
     surrogate = torch.min(ratio * adv, torch.clamp(ratio, 1 - clip_eps, 1 + high) * adv)
     per_token = -surrogate  # a loss to minimise: the objective maximises the surrogate
-    if beta != 0:  # beta = 0 (TRL's default): no KL term at all
+    if beta != 0:  # beta = 0 (TRL's default since v0.19; the signature keeps DeepSeekMath's 0.04): no KL term
         log_r = ref_logp - logp  # k3 with r = pi_ref / pi_theta: estimates KL(pi_theta || pi_ref)
         per_token = per_token + beta * (torch.exp(log_r) - log_r - 1)
     return _grpo_aggregate(per_token, mask, mode)  # the KL is inside the aggregation, masked like the rest

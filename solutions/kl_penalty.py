@@ -22,6 +22,7 @@ def kl_penalty(logprob: torch.Tensor, ref_logprob: torch.Tensor, mode: str) -> t
         value = torch.clamp(torch.exp(u) - u - 1, min=-10, max=10)
     if not mode.endswith("+"):
         return value
-    # Straight-through: the value of the mode, the gradient of k2 (the unbiased reverse-KL gradient).
+    # Straight-through: the value of the mode, the gradient of k2 (per token, on tokens sampled from pi_theta
+    # itself, the unbiased gradient of that position's reverse KL), as verl-project/verl 1dda039 computes it.
     k2 = 0.5 * diff.square()
     return k2 - k2.detach() + value.detach()

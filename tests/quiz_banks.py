@@ -40,7 +40,8 @@ NUMERIC = {
     "prompt": _text("KL(N(0.5,1) || N(0,1))?", "KL(N(0.5,1) || N(0,1)) 等于多少？"),
     "answer": 0.125, "tolerance": 0.001,
     "explanation": _text("(0.5)^2 / 2 = 0.125.", "(0.5)^2 / 2 = 0.125。"),
-    "source": "closed form for Gaussians",
+    # A source with prose in it is written in both languages; a list of titles and paths is one string.
+    "source": _text("closed form for Gaussians", "高斯分布的闭式解"),
 }
 OPEN = {
     "id": "k3-why-unbiased", "topic": "estimators", "type": "open", "difficulty": 3,

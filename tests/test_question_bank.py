@@ -722,17 +722,50 @@ def test_forward_and_reverse_gradients_agree_near_ref() -> None:
     assert question("gradients-k3-near-ref").answer == "C"
 
 
+def openrlhf_compute_approx_kl(log_probs: torch.Tensor, log_probs_base: torch.Tensor) -> torch.Tensor:
+    """OpenRLHF 3c3be62 openrlhf/models/utils.py compute_approx_kl, kl_estimator="k3", as its code writes it."""
+    log_ratio = log_probs.float() - log_probs_base.float()
+    return ((-log_ratio).exp() - 1 + log_ratio).clamp(min=-10, max=10)
+
+
 def test_framework_formulas_equal_the_reference_grpo_kl() -> None:
     gen = torch.Generator().manual_seed(0)
     logp, ref = -3 * torch.rand(50, generator=gen, dtype=torch.float64), -3 * torch.rand(50, generator=gen, dtype=torch.float64)
     reference = solution("grpo_kl")(logp, ref)
     trl = torch.exp(ref - logp) - (ref - logp) - 1  # TRL GRPOTrainer per_token_kl; choice B of grpo-kl-formula
-    log_ratio = logp - ref  # OpenRLHF compute_approx_kl, k3
-    openrlhf = torch.exp(-log_ratio) - 1 + log_ratio
     inverted = torch.exp(logp - ref) - (logp - ref) - 1  # choice C
-    assert torch.allclose(trl, reference) and torch.allclose(openrlhf, reference)
-    assert not torch.allclose(inverted, reference)
+    assert torch.allclose(trl, reference) and not torch.allclose(inverted, reference)
+    # OpenRLHF: the same formula in float32, clamped at 10: equal where k3 <= 10, stuck at 10 (gradient 0) beyond.
+    openrlhf = openrlhf_compute_approx_kl(logp, ref).double()
+    small = reference <= 10
+    assert small.any() and torch.allclose(openrlhf[small], reference[small], rtol=1e-6, atol=1e-6)
+    far = torch.tensor([-4.0], dtype=torch.float64, requires_grad=True)  # u = ref - logp = 3.5: k3 = 28.6
+    value = openrlhf_compute_approx_kl(far, torch.tensor([-0.5], dtype=torch.float64))
+    assert float(value.detach()) == 10.0 and float(torch.autograd.grad(value.sum(), far)[0]) == 0.0
+    assert math.isclose(float(solution("grpo_kl")(t64(-4.0), t64(-0.5))), math.exp(3.5) - 4.5)  # 28.6, not 10
+    choice = question("frameworks-openrlhf-k3").choices[0]
+    assert "[−10, 10]" in choice["en"] and "[−10, 10]" in choice["zh"] and "float32" in choice["en"]
     assert question("grpo-kl-formula").answer == "B" and question("frameworks-openrlhf-k3").answer == "A"
+
+
+def test_log_of_sigmoid_breaks_where_exp_overflows_in_float32() -> None:
+    """log(sigmoid(z)) is -inf (with a NaN gradient) from z = -88.72 on, where exp(-z) overflows; not -104."""
+    def broken(z: float) -> bool:
+        t = torch.tensor(z, dtype=torch.float32, requires_grad=True)
+        value = torch.log(torch.sigmoid(t))
+        value.backward()
+        return math.isinf(float(value.detach())) and math.isnan(float(t.grad))
+    lo, hi = -120.0, -50.0  # broken at lo, fine at hi
+    assert broken(lo) and not broken(hi)
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if broken(mid) else (lo, mid)
+    assert math.isclose(hi, -math.log(torch.finfo(torch.float32).max), abs_tol=0.01)  # -88.72
+    assert torch.isinf(torch.log1p(torch.exp(-torch.tensor(lo))))  # log1p(exp(-z)) overflows for the same z
+    q = question("dpo-log-sigmoid")
+    for lang in ("en", "zh"):
+        text = q.choices[1][lang] + q.explanation[lang]
+        assert "88.7" in text and "104" not in text, lang
 
 
 def test_the_notes_double_exp_is_not_k3() -> None:
@@ -817,7 +850,7 @@ def test_every_question_is_bilingual_explained_and_sourced() -> None:
             assert not CJK.search(text["en"]), f"{q.id}: {field}.en has Chinese in it"
         if q.model_answer is not None:
             assert CJK.search(q.model_answer["zh"]) and not CJK.search(q.model_answer["en"]), q.id
-        assert q.source.strip(), q.id
+        assert all(q.source[lang].strip() for lang in ("en", "zh")), q.id
         for lang in ("en", "zh"):
             shown = [choice[lang] for choice in q.choices]
             assert len(set(shown)) == len(shown), f"{q.id}: two choices read the same in {lang}"
@@ -1011,3 +1044,462 @@ def test_negative_advantage_takes_the_clipped_branch() -> None:
                                  0.2, 0.0, "token-mean", None)
     assert math.isclose(float(loss.detach()), 0.8) and float(torch.autograd.grad(loss, logp)[0]) == 0.0
     assert question("grpo-loss-negative-advantage").answer == "B"
+
+
+def test_sources_name_tests_that_exist() -> None:
+    """A source that says "checked in tests/test_question_bank.py (test_x)" names a test of this file."""
+    defined = {name for name in globals() if name.startswith("test_")}
+    cited = {name for q in real_bank().questions for lang in ("en", "zh") for name in re.findall(r"\btest_\w+", q.source[lang])}
+    cited -= {"test_question_bank"}
+    assert cited and cited <= defined, sorted(cited - defined)
+
+
+# ---- issue 28: what a late-2026 interviewer asks, recomputed --------------------------------------------------
+# Each framework formula below is transcribed from the code at the commit the question names (verl-project/verl
+# 1dda039, TRL f2cd577, OpenRLHF 3c3be62) and kept as that code writes it, so a question drifting from the code, or
+# from its own prompt, fails here.
+
+def verl_rollout_is_weights(log_ratio: torch.Tensor, mask: torch.Tensor, level: str, threshold: float) -> torch.Tensor:
+    """verl rollout_corr_helper.compute_rollout_correction_weights, a single-float threshold (TIS)."""
+    if level == "token":
+        raw = torch.exp(torch.clamp(log_ratio, -20.0, 20.0))
+    else:
+        total = (log_ratio * mask).sum(-1, keepdim=True)
+        raw = torch.exp(torch.clamp(total, -20.0, 20.0)).expand_as(log_ratio)
+    return (raw * mask).clamp(max=threshold)
+
+
+def trl_vllm_is_ratio(old: torch.Tensor, sampling: torch.Tensor, mask: torch.Tensor, mode: str,
+                      clip_min: float | None = None, clip_max: float | None = 3.0) -> torch.Tensor:
+    """TRL GRPOTrainer._generate_and_score_completions: the vLLM importance-sampling ratio."""
+    diff = (old - sampling) * mask
+    ratio = torch.exp(diff.sum(-1, keepdim=True) if mode.startswith("sequence") else diff)
+    if mode.endswith("truncate"):
+        return torch.clamp(ratio, min=clip_min, max=clip_max)
+    low = -math.inf if clip_min is None else clip_min
+    high = math.inf if clip_max is None else clip_max
+    return ratio.masked_fill((ratio < low) | (ratio > high), 0.0)
+
+
+def rollout_sequence_weight() -> float:
+    log_ratio, mask = t64(0.3, 0.5, 0.4)[None], torch.ones(1, 3, dtype=torch.float64)
+    raw = verl_rollout_is_weights(log_ratio, mask, "sequence", math.inf)
+    return float(raw[0, 0])
+
+
+def trl_sequence_log_ratio(log_ratio: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """TRL _compute_loss, importance_sampling_level="sequence" (GSPO)."""
+    return ((log_ratio * mask).sum(-1) / mask.sum(-1).clamp(min=1.0)).unsqueeze(-1)
+
+
+def verl_cispo_gradient(rho: float, advantage: float, low: float, high: float) -> float:
+    """verl compute_policy_loss_cispo: -sg(clamp(ratio, 1 - low, 1 + high)) * A * log_prob, d/d log_prob."""
+    log_prob = torch.tensor([[math.log(rho)]], dtype=torch.float64, requires_grad=True)
+    old = torch.zeros(1, 1, dtype=torch.float64)
+    ratio = torch.exp(torch.clamp(log_prob - old, -20.0, 20.0))
+    loss = -torch.clamp(ratio, 1 - low, 1 + high).detach() * advantage * log_prob
+    return float(torch.autograd.grad(loss.sum(), log_prob)[0])
+
+
+def verl_vanilla_pg_loss(rho: torch.Tensor, advantage: torch.Tensor, eps: float = 0.2, clip_ratio_c: float = 3.0) -> torch.Tensor:
+    """verl compute_policy_loss_vanilla, per token (before aggregation)."""
+    losses1 = -advantage * rho
+    losses2 = -advantage * torch.clamp(rho, 1 - eps, 1 + eps)
+    clipped1 = torch.maximum(losses1, losses2)
+    clipped2 = torch.min(-advantage * clip_ratio_c, clipped1)
+    return torch.where(advantage < 0, clipped2, clipped1)
+
+
+def dpo_chosen_gradient(margin: float, beta: float) -> float:
+    pc = t64(-1.0).requires_grad_(True)  # the margin is (pc - rc) - (pr - rr) with rc = -1 - margin, pr = rr
+    losses = solution("dpo_loss")(pc, t64(-5.0), t64(-1.0 - margin), t64(-5.0), beta)[0]
+    return float(torch.autograd.grad(losses.sum(), pc)[0])
+
+
+def trl_simpo_loss(chosen_logps: float, chosen_len: int, rejected_logps: float, rejected_len: int,
+                   beta: float, gamma: float) -> float:
+    """TRL CPOTrainer (trl/experimental/cpo), loss_type="simpo": average log-probs, logits - gamma/beta."""
+    logits = chosen_logps / chosen_len - rejected_logps / rejected_len - gamma / beta
+    return float(-torch.nn.functional.logsigmoid(t64(beta * logits)))
+
+
+def trl_ipo_loss(chosen_logratio: float, chosen_len: int, rejected_logratio: float, rejected_len: int, beta: float) -> float:
+    """TRL DPOTrainer loss_type="ipo": per-token averaged log-ratios, (delta - 1/(2 beta))^2."""
+    return (chosen_logratio / chosen_len - rejected_logratio / rejected_len - 1 / (2 * beta)) ** 2
+
+
+def verl_rloo(scores: torch.Tensor) -> torch.Tensor:
+    """verl compute_rloo_outcome_advantage for one group."""
+    n = scores.numel()
+    return scores * n / (n - 1) - scores.mean() * n / (n - 1)
+
+
+def openrlhf_rloo(scores: torch.Tensor) -> torch.Tensor:
+    """OpenRLHF compute_advantages_and_returns, estimator "rloo", for one group."""
+    return scores - (scores.sum() - scores) / (scores.numel() - 1)
+
+
+def trl_nanstd(x: torch.Tensor, dim: int | None = None) -> torch.Tensor:
+    """TRL trl/trainer/utils.py nanstd (Bessel-corrected, NaN-aware)."""
+    mean = torch.nanmean(x, dim=dim, keepdim=True)
+    variance = torch.nanmean((x - mean) ** 2, dim=dim, keepdim=True)
+    count = torch.sum(~torch.isnan(x), dim=dim, keepdim=True)
+    return torch.sqrt(variance * count / (count - 1)).squeeze() if dim is None else torch.sqrt(variance * count / (count - 1))
+
+
+def trl_advantages(rewards: torch.Tensor, n: int, scale: str) -> torch.Tensor:
+    """TRL GRPOTrainer: rewards minus the group mean, divided by the group's or the batch's std plus 1e-4."""
+    mean = torch.nanmean(rewards.view(-1, n), dim=1).repeat_interleave(n)
+    advantages = rewards - mean
+    if scale == "group":
+        advantages = advantages / (trl_nanstd(rewards.view(-1, n), dim=1).squeeze(1).repeat_interleave(n) + 1e-4)
+    elif scale == "batch":
+        advantages = advantages / (trl_nanstd(rewards) + 1e-4)
+    return advantages
+
+
+def entropy_rate(probs: tuple[float, ...], advantages: tuple[float, ...]) -> float:
+    """dH/d eta at eta = 0 for logits log(probs) + eta * A, by autograd."""
+    eta = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    logits = t64(*probs).log() + eta * t64(*advantages)
+    logp = torch.log_softmax(logits, -1)
+    entropy = -(logp.exp() * logp).sum()
+    return float(torch.autograd.grad(entropy, eta)[0])
+
+
+def openrlhf_overlong_penalty(length: int, max_new_tokens: int, buffer: int, factor: float = 1.0) -> float:
+    """OpenRLHF length_penalty.apply_overlong_penalty for one response."""
+    exceed = min(length - (max_new_tokens - buffer), buffer)
+    return -exceed / buffer * factor if exceed > 0 else 0.0
+
+
+def dapo_overlong_penalty(length: int, l_max: int, l_cache: int) -> float:
+    """DAPO eq. (13): 0, then linear to -1 over the cache, then -1."""
+    if length <= l_max - l_cache:
+        return 0.0
+    return (l_max - l_cache - length) / l_cache if length <= l_max else -1.0
+
+
+def k3_mean_on_support(pi: tuple[float, ...], ref: tuple[float, ...]) -> float:
+    pi_t, ref_t = t64(*pi), t64(*ref)
+    seen = pi_t > 0
+    k3 = solution("grpo_kl")(pi_t[seen].log(), ref_t[seen].log())
+    return float((pi_t[seen] * k3).sum())
+
+
+def openrlhf_last_index(mask: torch.Tensor) -> torch.Tensor:
+    """OpenRLHF compute_reward: eos_indices = T - 1 - argmax(mask.fliplr())."""
+    return mask.size(1) - 1 - mask.long().fliplr().argmax(dim=1)
+
+
+def verl_gae(rewards: torch.Tensor, values: torch.Tensor, mask: torch.Tensor, gamma: float, lam: float) -> torch.Tensor:
+    """verl compute_gae_advantage_return before masked_whiten: masked tokens are skipped, not ends."""
+    nextvalues, lastgaelam, out = 0.0, 0.0, []
+    for t in reversed(range(rewards.shape[-1])):
+        delta = rewards[:, t] + gamma * nextvalues - values[:, t]
+        candidate = delta + gamma * lam * lastgaelam
+        nextvalues = values[:, t] * mask[:, t] + (1 - mask[:, t]) * nextvalues
+        lastgaelam = candidate * mask[:, t] + (1 - mask[:, t]) * lastgaelam
+        out.append(lastgaelam)
+    return torch.stack(out[::-1], dim=1)
+
+
+HOLE = (t64(0.0, 0.0, 0.0, 1.0)[None], t64(0.5, 0.5, 9.0, 0.5)[None], t64(1.0, 1.0, 0.0, 1.0)[None])
+
+
+def trl_ref_mixup_share(alpha: float, syncs: int) -> float:
+    """SyncRefModelCallback: target.mul_(1 - alpha).add_(policy, alpha=alpha); the original weights' share."""
+    reference, policy = t64(1.0, 0.0), t64(0.0, 1.0)  # the two parts, kept apart by orthogonal directions
+    for _ in range(syncs):
+        reference = reference * (1.0 - alpha) + policy * alpha
+    return float(reference[0])
+
+
+def verl_value_loss(vpred: float, value: float, ret: float, clip: float) -> torch.Tensor:
+    """verl compute_value_loss, one token: 0.5 * max((v - G)^2, (clip(v) - G)^2)."""
+    v = torch.tensor(vpred, dtype=torch.float64, requires_grad=True)
+    clipped = torch.clamp(v, value - clip, value + clip)
+    return v, 0.5 * torch.max((v - ret) ** 2, (clipped - ret) ** 2)
+
+
+def gae_first_return(length: int, lam: float) -> float:
+    rewards = torch.zeros(1, length, dtype=torch.float64)
+    rewards[0, -1] = 1.0
+    zeros = torch.zeros(1, length, dtype=torch.float64)
+    _, returns = solution("gae")(rewards, zeros, torch.ones(1, length, dtype=torch.float64), 1.0, lam)
+    return float(returns[0, 0])
+
+
+RECOMPUTED.update({
+    "rollout-is-sequence-weight": (("[0.3, 0.5, 0.4]", 'rollout_is="sequence"'), rollout_sequence_weight),
+    "rollout-is-sequence-variance": (("standard deviation 0.05", "4000 tokens"), lambda: math.sqrt(4000 * 0.05 ** 2)),
+    "gspo-sequence-ratio": (("[0.1, −0.2, 0.4, 5.0]", "[1, 1, 1, 0]"),
+                            lambda: float(trl_sequence_log_ratio(t64(0.1, -0.2, 0.4, 5.0)[None], t64(1, 1, 1, 0)[None]).exp())),
+    "cispo-gradient": (("ρ = π_θ/π_old = 1.5", "A = 2", "ε_high = 0.2"), lambda: verl_cispo_gradient(1.5, 2.0, 0.2, 0.2)),
+    "dual-clip-value": (("clip_ratio_c = 3", "A = −1", "ρ = π_θ/π_old = 5", "clip_ratio 0.2"),
+                        lambda: float(verl_vanilla_pg_loss(t64(5.0), t64(-1.0), 0.2, 3.0))),
+    "dpo-sigma-weight": (("beta = 0.1", "is 20, so z = 2"), lambda: dpo_chosen_gradient(20.0, 0.1)),
+    "simpo-loss": (("log π(y_w) = −40 over 20 tokens", "log π(y_l) = −45 over 30 tokens", "β = 2, γ = 1"),
+                   lambda: trl_simpo_loss(-40.0, 20, -45.0, 30, 2.0, 1.0)),
+    "ipo-loss": (("log-ratio is 6 over 20 tokens", "−3 over 30 tokens", "β = 0.25"), lambda: trl_ipo_loss(6.0, 20, -3.0, 30, 0.25)),
+    "rloo-advantage": (("[1, 0, 0, 0]", "leave-one-out"), lambda: float(verl_rloo(t64(1.0, 0.0, 0.0, 0.0))[1])),
+    "batch-std-advantage": (('scale_rewards="batch"', "[1, 0, 0, 0] and", "[1, 1, 1, 0]"),
+                            lambda: float(trl_advantages(torch.tensor([1.0, 0, 0, 0, 1, 1, 1, 0]), 4, "batch")[0])),
+    "entropy-covariance": (("(0.8, 0.2)", "A = (1, 0)"), lambda: entropy_rate((0.8, 0.2), (1.0, 0.0))),
+    "opd-exact-kl-value": (("(0.7, 0.3)", "(0.4, 0.6)"),
+                           lambda: float(solution("exact_kl")(t64(0.7, 0.3).log(), t64(0.4, 0.6).log()))),
+    "dapo-overlong-penalty": (("L_max = 20480", "L_cache = 4096", "18432 tokens"),
+                              lambda: openrlhf_overlong_penalty(18432, 20480, 4096)),
+    "rpg-unnormalised-value": (("π_θ = (0.7, 0.3, 0)", "π_ref = (0.5, 0.3, 0.2)"),
+                               lambda: k3_mean_on_support((0.7, 0.3, 0.0), (0.5, 0.3, 0.2))),
+    "multi-turn-last-token": (("[1, 1, 0, 0, 1, 1, 0, 0]",), lambda: float(openrlhf_last_index(t64(1, 1, 0, 0, 1, 1, 0, 0)[None])[0])),
+    "multi-turn-gae-holes": (("[0, 0, 0, 1]", "[0.5, 0.5, 9.0, 0.5]", "[1, 1, 0, 1]", "γ = λ = 1"),
+                             lambda: float(verl_gae(*HOLE, 1.0, 1.0)[0, 0])),
+    "reference-mixup-weight": (("α = 0.6", "two syncs"), lambda: trl_ref_mixup_share(0.6, 2)),
+    "value-clip-loss": (("V_old = 0.5", "V = 1.0", "G = 1.2", "c = 0.2"), lambda: float(verl_value_loss(1.0, 0.5, 1.2, 0.2)[1].detach())),
+    "decoupled-lambda-decay": (("γ = 1, λ = 0.95", "101-token response"), lambda: gae_first_return(101, 0.95)),
+})
+
+
+def test_rollout_weight_truncated_by_verl_and_masked_by_trl() -> None:
+    log_ratio, mask = t64(0.3, 0.5, 0.4)[None], torch.ones(1, 3, dtype=torch.float64)
+    assert torch.allclose(verl_rollout_is_weights(log_ratio, mask, "sequence", 2.0), torch.full((1, 3), 2.0, dtype=torch.float64))
+    old, sampling = log_ratio, torch.zeros(1, 3, dtype=torch.float64)  # old - sampling = the log-ratios
+    assert float(trl_vllm_is_ratio(old, sampling, mask, "sequence_mask")) == 0.0  # 3.32 > clip_max 3.0: dropped
+    assert math.isclose(float(trl_vllm_is_ratio(old, sampling, mask, "sequence_truncate")), 3.0)
+    assert question("rollout-is-truncate-or-mask").answer == "B"
+    # the sequence weight's spread: the log of a product of independent token ratios
+    gen = torch.Generator().manual_seed(0)
+    logs = (0.05 * torch.randn(2000, 4000, generator=gen, dtype=torch.float64)).sum(-1)
+    assert math.isclose(float(logs.std()), 0.05 * math.sqrt(4000), rel_tol=0.05)
+
+
+def test_rollout_and_trainer_log_probs_differ_with_precision() -> None:
+    """The same logits in bf16 (a rollout engine) and float32 (a trainer) give different log-probs."""
+    gen = torch.Generator().manual_seed(0)
+    logits = 4 * torch.randn(8, 32000, generator=gen)
+    labels = torch.randint(0, 32000, (8,), generator=gen)
+    trainer = torch.log_softmax(logits, -1).gather(-1, labels[:, None])[:, 0]
+    rollout = torch.log_softmax(logits.bfloat16(), -1).float().gather(-1, labels[:, None])[:, 0]
+    assert (trainer - rollout).abs().max() > 1e-3
+    assert question("rollout-is-why-mismatch").answer == "B"
+
+
+def test_gspo_clips_the_whole_sequence() -> None:
+    """verl compute_policy_loss_gspo: every token's ratio is sg(s_i) * pi/sg(pi); out of range with A > 0, no token
+    gets a gradient. Token-level PPO on the same tokens still moves the in-range ones."""
+    old = torch.zeros(1, 4, dtype=torch.float64)
+    token_log_ratio = t64(0.0, 0.0, 0.0, 0.8)[None]  # one token far off, three unchanged: mean 0.2, s = e^0.2
+    mask = torch.ones(1, 4, dtype=torch.float64)
+    logp = (old + token_log_ratio).requires_grad_(True)
+    seq = ((logp - old) * mask).sum(-1) / mask.sum(-1)
+    ratio = torch.exp(logp - logp.detach() + seq.detach()[:, None])
+    advantage = torch.ones(1, 1, dtype=torch.float64)
+    gspo = torch.maximum(-advantage * ratio, -advantage * torch.clamp(ratio, 0.8, 1.2)).sum()
+    assert float(seq.detach().exp()) > 1.2 and torch.all(torch.autograd.grad(gspo, logp)[0] == 0)
+    logp = (old + token_log_ratio).requires_grad_(True)
+    token_ratio = torch.exp(logp - old)
+    ppo = torch.maximum(-advantage * token_ratio, -advantage * torch.clamp(token_ratio, 0.8, 1.2)).sum()
+    grad = torch.autograd.grad(ppo, logp)[0]
+    assert torch.all(grad[0, :3] != 0) and grad[0, 3] == 0
+    assert question("gspo-whole-sequence-clip").answer == "B"
+
+
+def test_cispo_keeps_a_gradient_where_ppo_has_none_and_dual_clip_bounds_the_loss() -> None:
+    old = torch.zeros(1, dtype=torch.float64)
+    logp = torch.full((1,), math.log(1.5), dtype=torch.float64, requires_grad=True)
+    ppo = -torch.min(torch.exp(logp - old) * 2.0, torch.clamp(torch.exp(logp - old), 0.8, 1.2) * 2.0)
+    assert float(torch.autograd.grad(ppo.sum(), logp)[0]) == 0.0
+    assert verl_cispo_gradient(1.5, 2.0, 0.2, 0.2) == -2.4
+    rho = torch.tensor([2.0, 5.0, 50.0], dtype=torch.float64)
+    standard = -torch.min(rho * -1.0, torch.clamp(rho, 0.8, 1.2) * -1.0)
+    assert standard.tolist() == [2.0, 5.0, 50.0]  # unbounded in rho for A < 0
+    assert verl_vanilla_pg_loss(rho, torch.full((3,), -1.0, dtype=torch.float64)).tolist() == [2.0, 3.0, 3.0]
+    assert verl_vanilla_pg_loss(t64(50.0), t64(1.0)).item() == -1.2  # A > 0: the usual clip already bounds it
+    assert question("dual-clip-why").answer == "A"
+
+
+def test_dpo_can_lower_both_log_probs_while_the_margin_grows() -> None:
+    """A linear softmax policy over three responses: y_w and y_l share a feature, z is the 'opposite' answer.
+    Gradient descent on dpo_loss widens the margin while both log pi(y_w) and log pi(y_l) fall (likelihood
+    displacement): the mass goes to z."""
+    features = torch.tensor([[1.0, 0.0], [1.0, 0.2], [0.0, -1.0]], dtype=torch.float64)  # y_w, y_l, z
+    theta = torch.tensor([1.0, 0.0], dtype=torch.float64, requires_grad=True)
+    ref = torch.log_softmax(features @ theta.detach(), -1)
+    opt = torch.optim.SGD([theta], lr=5.0)
+    for _ in range(100):
+        opt.zero_grad()
+        logp = torch.log_softmax(features @ theta, -1)
+        solution("dpo_loss")(logp[0], logp[1], ref[0], ref[1], 0.5)[0].backward()
+        opt.step()
+    logp = torch.log_softmax(features @ theta.detach(), -1)
+    assert (logp[0] - logp[1]) > (ref[0] - ref[1]) + 1  # the margin grew...
+    assert logp[0] < ref[0] - 0.1 and logp[1] < ref[1] - 0.1  # ...while both responses lost probability
+    assert logp[2].exp() > ref[2].exp() + 0.2  # to z
+    assert question("dpo-likelihood-displacement").answer == "B"
+
+
+def test_dpo_has_no_finite_optimum_on_a_sure_preference_and_ipo_does() -> None:
+    margins = t64(0.0, 5.0, 50.0, 500.0).requires_grad_(True)
+    dpo = -torch.nn.functional.logsigmoid(0.1 * margins)
+    grads = torch.autograd.grad(dpo.sum(), margins)[0]
+    assert torch.all(grads < 0)  # always pays to widen the margin further: no minimum at finite z
+    h = t64(0.4, 2.0, 3.0).requires_grad_(True)
+    ipo = (h - 1 / (2 * 0.25)) ** 2
+    assert torch.autograd.grad(ipo.sum(), h)[0].tolist() == [-3.2, 0.0, 2.0]  # a minimum at h = 1/(2 beta) = 2
+    assert question("dpo-kl-implicit").answer == "B"
+
+
+def test_dpo_implicit_rewards_carry_a_per_prompt_constant() -> None:
+    beta = 0.5
+    for ref, r in ((t64(0.5, 0.5), t64(1.0, 0.0)), (t64(0.2, 0.8), t64(1.0, 0.0))):
+        optimum = ref * torch.exp(r / beta)
+        implicit = beta * (torch.log(optimum / optimum.sum()) - ref.log())
+        offset = implicit - r
+        assert torch.allclose(offset, offset[0].expand(2))  # one constant per prompt: -beta log Z(x)...
+        assert math.isclose(float(offset[0]), -beta * math.log(float(optimum.sum())))
+    offsets = [float(-beta * math.log(float((ref * torch.exp(t64(1.0, 0.0) / beta)).sum())))
+               for ref in (t64(0.5, 0.5), t64(0.2, 0.8))]
+    assert abs(offsets[0] - offsets[1]) > 0.1  # ...that differs between prompts: not comparable across them
+    assert question("dpo-implicit-reward-per-prompt").answer == "B"
+    for lang in ("en", "zh"):
+        assert "log Z(x)" in question("dpo-implicit-reward-per-prompt").choices[1][lang]
+
+
+def test_rloo_and_the_group_mean_differ_by_a_constant_factor() -> None:
+    scores = t64(1.0, 0.0, 0.0, 0.0)
+    assert torch.allclose(verl_rloo(scores), openrlhf_rloo(scores))  # the two frameworks' spellings agree
+    assert torch.allclose(scores - scores.mean(), 3 / 4 * openrlhf_rloo(scores))  # (n - 1)/n times RLOO
+    gen = torch.Generator().manual_seed(5)
+    other = torch.rand(7, generator=gen, dtype=torch.float64)
+    assert torch.allclose(other - other.mean(), 6 / 7 * openrlhf_rloo(other))
+    assert question("rloo-vs-group-mean").answer == "B"
+    group = trl_advantages(torch.tensor([1.0, 0, 0, 0, 1, 1, 1, 0]), 4, "group")
+    assert math.isclose(float(group[0]), 0.75 / (0.5 + 1e-4), rel_tol=1e-6)  # the explanation's per-group 1.5
+
+
+def test_truncated_completion_still_shapes_its_groups_advantages() -> None:
+    rewards = torch.tensor([1.0, 0.0, 0.0, 1.0])  # the second response was truncated
+    kept = trl_advantages(rewards, 4, "group")  # TRL: the mask changes, the rewards do not
+    dropped = trl_advantages(torch.tensor([1.0, 0.0, 1.0]), 3, "group")  # filtering it out instead
+    assert math.isclose(float(kept[0]), 0.5 / (float(trl_nanstd(rewards)) + 1e-4), rel_tol=1e-6)
+    assert not math.isclose(float(kept[0]), float(dropped[0]), rel_tol=1e-3)
+    assert question("truncated-still-in-group").answer == "B"
+
+
+def test_entropy_falls_when_the_likely_token_is_rewarded() -> None:
+    probs = t64(0.8, 0.2)
+    logp = probs.log()
+    cov = float((probs * logp * t64(1.0, 0.0)).sum() - (probs * logp).sum() * (probs * t64(1.0, 0.0)).sum())
+    assert math.isclose(entropy_rate((0.8, 0.2), (1.0, 0.0)), -cov, rel_tol=1e-12)
+    assert math.isclose(entropy_rate((0.8, 0.2), (0.0, 1.0)), cov, rel_tol=1e-12)  # the unlikely one: + the same
+    assert question("entropy-collapse-counters").answer == ("A", "B", "C")
+
+
+def test_on_policy_distillation_reward_is_minus_k1_of_the_reverse_kl() -> None:
+    student, teacher = t64(0.7, 0.3), t64(0.4, 0.6)
+    rewards = -(student.log() - teacher.log())  # per sampled token
+    assert torch.allclose(rewards, t64(-math.log(0.7 / 0.4), math.log(2.0)))
+    assert math.isclose(float((student * rewards).sum()), -float(solution("exact_kl")(student.log(), teacher.log())))
+    forward = float(solution("exact_kl")(teacher.log(), student.log()))
+    assert math.isclose(forward, 0.4 * math.log(0.4 / 0.7) + 0.6 * math.log(2.0)) and round(forward, 3) == 0.192
+    assert gradient_of("sg(k1) reward") == "pi||ref"  # as a detached reward: the reverse KL's gradient, per token
+    assert question("opd-per-token-reverse-kl").answer == "B" and question("opd-vs-sft").answer == "A"
+
+
+def test_overlong_penalty_dapo_and_openrlhf_agree() -> None:
+    for length in (1000, 16384, 16385, 18432, 20480):
+        assert math.isclose(dapo_overlong_penalty(length, 20480, 4096),
+                            openrlhf_overlong_penalty(length, 20480, 4096), abs_tol=1e-12)
+    assert dapo_overlong_penalty(20480, 20480, 4096) == -1.0
+    assert question("overlong-filtering").answer == "A"
+
+
+def test_k3s_mean_is_the_unnormalised_kl() -> None:
+    gen = torch.Generator().manual_seed(2)
+    pi, ref = torch.rand(6, generator=gen, dtype=torch.float64), torch.rand(6, generator=gen, dtype=torch.float64)
+    mean_k3 = float((pi * solution("grpo_kl")(pi.log(), ref.log())).sum())
+    ukl = float((pi * (pi / ref).log() - pi + ref).sum())
+    assert math.isclose(mean_k3, ukl, rel_tol=1e-12)  # any positive measures, normalised or not
+    pi, ref = pi / pi.sum(), ref / ref.sum()
+    assert math.isclose(float((pi * solution("grpo_kl")(pi.log(), ref.log())).sum()),
+                        float((pi * (pi / ref).log()).sum()), rel_tol=1e-12)  # normalised: the KL itself
+    assert math.isclose(k3_mean_on_support((0.7, 0.3, 0.0), (0.5, 0.3, 0.2)), 0.7 * math.log(1.4) - 0.2)
+    assert question("rpg-k3-unnormalised-kl").answer == "A"
+
+
+def test_masks_with_holes_break_the_right_padding_shortcuts() -> None:
+    mask = t64(1, 1, 0, 0, 1, 1, 0, 0)[None]
+    assert int(mask.sum()) - 1 == 3 and int(openrlhf_last_index(mask)[0]) == 5
+    rewards, values, hole = HOLE
+    assert torch.allclose(verl_gae(rewards, values, hole, 1.0, 1.0)[0, [0, 1, 3]], t64(0.5, 0.5, 0.5))
+    kl_drill, _ = solution("gae")(rewards, values, hole, 1.0, 1.0)
+    assert torch.allclose(kl_drill[0], t64(-0.5, -0.5, 0.0, 0.5))  # the prompt's -0.5: a 0 ends the response
+    for lang in ("en", "zh"):
+        assert "−0.5" in question("multi-turn-gae-holes").prompt[lang]
+
+
+def test_a_reference_reset_zeroes_the_kl_term() -> None:
+    logp = -3 * torch.rand(10, generator=torch.Generator().manual_seed(4), dtype=torch.float64)
+    assert torch.all(solution("grpo_kl")(logp, logp.clone()) == 0)
+    assert trl_ref_mixup_share(1.0, 1) == 0.0 and trl_ref_mixup_share(0.0, 5) == 1.0  # a hard reset; no update
+    assert question("reference-reset").answer == "A"
+
+
+def test_the_value_clip_takes_the_clipped_branch_and_stops_the_gradient() -> None:
+    v, loss = verl_value_loss(1.0, 0.5, 1.2, 0.2)
+    assert math.isclose(float(loss.detach()), 0.125) and float(torch.autograd.grad(loss, v)[0]) == 0.0
+    v, loss = verl_value_loss(0.6, 0.5, 1.2, 0.2)  # inside the range: the ordinary gradient V - G
+    assert math.isclose(float(torch.autograd.grad(loss, v)[0]), 0.6 - 1.2)
+
+
+def test_decoupled_lambda_keeps_the_reward_and_scales_with_length() -> None:
+    assert math.isclose(gae_first_return(101, 1.0), 1.0)  # lambda_critic = 1: the Monte-Carlo return
+    assert math.isclose(gae_first_return(101, 0.95), 0.95 ** 100)
+    for length, lam in ((200, 0.9), (1000, 0.98)):
+        assert math.isclose(1 - 1 / (0.05 * length), lam)
+        assert f"{lam}" in question("decoupled-lambda").choices[0]["en"]
+    assert question("decoupled-lambda").answer == "A"
+
+
+# Issue 28's list of what late-2026 interviews ask, most asked first: each topic -> the questions covering it.
+ISSUE_28 = {
+    "rollout/trainer log-prob mismatch, truncated or masked IS, which log-probs feed what":
+        ("rollout-is-three-logprobs", "rollout-is-why-mismatch", "rollout-is-sequence-weight",
+         "rollout-is-truncate-or-mask", "rollout-is-sequence-variance", "rollout-is-weight-detached"),
+    "sequence-level ratios and clipping variants (GSPO, CISPO, dual-clip)":
+        ("gspo-sequence-ratio", "gspo-whole-sequence-clip", "cispo-gradient", "dual-clip-value", "dual-clip-why"),
+    "DPO beyond the loss": ("dpo-sigma-weight", "dpo-likelihood-displacement", "dpo-length-exploitation", "simpo-loss",
+                            "ipo-loss", "dpo-kl-implicit", "dpo-implicit-reward-per-prompt"),
+    "baselines (RLOO, group mean, batch std)": ("rloo-advantage", "rloo-vs-group-mean", "batch-std-advantage"),
+    "entropy collapse and its counters": ("entropy-covariance", "entropy-collapse-counters"),
+    "on-policy distillation": ("opd-per-token-reverse-kl", "opd-exact-kl-value", "opd-vs-sft"),
+    "DAPO overlong shaping and truncated completions": ("dapo-overlong-penalty", "overlong-filtering",
+                                                        "truncated-still-in-group"),
+    "the RPG view of E[k3]": ("rpg-k3-unnormalised-kl", "rpg-unnormalised-value"),
+    "masks with holes in agentic rollouts": ("multi-turn-last-token", "multi-turn-gae-holes"),
+    "reference resets": ("reference-reset", "reference-mixup-weight"),
+    "value clipping and decoupled lambda": ("value-clip-loss", "decoupled-lambda-decay", "decoupled-lambda"),
+}
+
+
+def test_issue_28_topics_are_covered_linked_and_sourced() -> None:
+    added = [qid for ids in ISSUE_28.values() for qid in ids]
+    assert len(added) == len(set(added)) >= 30
+    assert len(real_bank().questions) >= 150
+    for qid in added:
+        q = question(qid)
+        assert q.exercise is not None, f"{qid} follows up on no exercise"
+        assert q.source["en"] and CJK.search(q.prompt["zh"]), qid
+    numeric = [qid for qid in added if question(qid).type == "numeric"]
+    assert len(numeric) >= 15 and set(numeric) <= set(RECOMPUTED)
+
+
+def test_the_readme_states_the_banks_count_and_topics() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    count = re.search(r"`questions\.yaml`: (\d+) questions", readme)
+    assert count and int(count.group(1)) == len(real_bank().questions), "README's question count is stale"
+    paragraph = readme[readme.index("Topics: `seed-interview`"):readme.index("Most questions name the exercise")]
+    listed = re.findall(r"`([a-z0-9-]+)`", paragraph)
+    assert len(listed) == len(set(listed)) and set(listed) == set(real_bank().topics()), (
+        sorted(set(real_bank().topics()) - set(listed)), sorted(set(listed) - set(real_bank().topics())))

@@ -23,6 +23,8 @@ def test_a_valid_bank_loads_with_answers_normalised(bank: Path) -> None:
     assert single.answer == "B" and single.letters == "ABC"
     assert multi.answer == ("A", "C")
     assert numeric.answer == 0.125 and numeric.tolerance == 0.001
+    assert numeric.source == {"en": "closed form for Gaussians", "zh": "高斯分布的闭式解"}
+    assert single.source == {"en": "Schulman 2020, Approximating KL Divergence"} | {"zh": single.source["en"]}
     assert open_.answer is None and open_.model_answer["zh"].startswith("因为")
     assert loaded.topics() == ["k3", "estimators", "k1"]
     assert [q.exercise for q in loaded.questions] == [None, None, None, None, "k1"]
@@ -85,6 +87,9 @@ MALFORMED = {
     "duplicate id": (_duplicate_id, "gaussian-kl", "id", "duplicate id: question #3"),
     "missing source": (_drop(3, "source"), "k3-why-unbiased", "source", "missing"),
     "empty source": (_set(3, "source", ""), "k3-why-unbiased", "source", "non-empty"),
+    "source without zh": (_set(3, "source", {"en": "derivation"}), "k3-why-unbiased", "source.zh", "missing"),
+    "source with empty en": (_set(3, "source", {"en": " ", "zh": "推导"}), "k3-why-unbiased", "source.en",
+                             "non-empty"),
     "choices on numeric": (_set(2, "choices", [{"en": "a", "zh": "a"}] * 2), "gaussian-kl", "choices",
                            "not allowed on a numeric question"),
     "choices on open": (_set(3, "choices", [{"en": "a", "zh": "a"}] * 2), "k3-why-unbiased", "choices",

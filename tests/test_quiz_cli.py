@@ -40,6 +40,7 @@ def test_scripted_session_in_english_is_scored_exactly(bank: Path, data_dir: Pat
     assert "✗ Wrong: the answer is A, C." in out and "✓ Right: 0.125 ± 0.001." in out
     assert "Model answer: Because E_q[r] = 1" in out and "Recorded as right." in out
     assert "Source: Schulman 2020" in out and "k1 = -log r takes both signs." in out
+    assert "Source: closed form for Gaussians" in out and "高斯" not in out
 
 
 def test_scripted_session_in_chinese_is_scored_exactly(bank: Path, data_dir: Path) -> None:
@@ -51,6 +52,8 @@ def test_scripted_session_in_chinese_is_scored_exactly(bank: Path, data_dir: Pat
     assert "得分：3/5（60%）" in out
     assert "✗ 错误：正确答案是 A, C。" in out and "参考答案：因为 E_q[r] = 1" in out and "已记为答对。" in out
     assert "x ~ q 时，哪些是 KL(q||p) 的无偏估计？" in out and "  D. 都不是" in out
+    assert "出处：高斯分布的闭式解" in out and "closed form" not in out  # a bilingual source, in Chinese
+    assert "出处：Schulman 2020" in out  # a source of names and titles reads the same in both languages
     assert "Score" not in out and "Right" not in out  # no English left in the learner's view
 
 

@@ -30,11 +30,11 @@ def compute_rewards_kl(
 
     契约（闭卷：自己回忆）
       ``reward`` 形状为 (B, 1)：奖励模型给每条序列的一个标量分数。``ref_logprobs`` 与 ``old_logprobs``
-      形状为 (B, T)：采样回答的每个 token 在参考策略和 rollout（旧）策略下的对数概率。``kl_ctl`` 是
+      形状为 (B, T)：采样回答的每个 token 在参考模型和 rollout（旧）策略下的对数概率。``kl_ctl`` 是
       Python 浮点数，即 KL 系数。返回一个新的 (B, T) 张量，即 InstructGPT 式 PPO（OpenRLHF、TRL）中的
-      逐 token 奖励：每个 token 都被罚以 kl_ctl 乘以 KL(rollout 策略 || 参考策略) 的逐 token k1 估计，
+      逐 token 奖励：每个 token 都被罚以 kl_ctl 乘以 KL(rollout 策略 || 参考模型) 的逐 token k1 估计，
       序列分数记在最后一个 token 上（最后一列：本练习没有 padding）。
-      必须满足：kl_ctl = 0 时结果为最后一列是分数、其余为零；rollout 策略比参考策略更可能的 token 会被罚
+      必须满足：kl_ctl = 0 时结果为最后一列是分数、其余为零；rollout 策略比参考模型更可能的 token 会被罚
       （奖励变小）；T = 0 时返回空的 (B, 0) 张量。结果的 dtype 和 device 与对数概率一致。不得修改输入：
       请在新张量里构造结果。本题不评判梯度（rollout 数据不带梯度）。
       按位置调用：``compute_rewards_kl(reward, ref_logprobs, old_logprobs, kl_ctl)``。

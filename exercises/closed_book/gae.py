@@ -27,7 +27,7 @@ def gae(
     契约
       ``rewards``、``values`` 和 ``mask`` 形状均为 (B, T)，dtype 相同：每个 token 上的塑形奖励（例如
       masked_rewards_kl 的输出）、critic 的价值估计，以及回答的 mask（float 张量：真实 token 为 1.0，padding
-      为 0.0；右侧填充，某行可以全为 0 或全为 1）。padding 处的奖励和价值有限但任意，且不得产生任何影响。
+      为 0.0；右侧 padding，某行可以全为 0 或全为 1）。padding 处的奖励和价值有限但任意，且不得产生任何影响。
       ``gamma``（折扣）和 ``lam``（GAE 的 lambda）是 [0, 1] 内的 Python 浮点数。返回二元组 ``(advantages,
       returns)``，两个 (B, T) 张量：每个真实 token 的 GAE(gamma, lambda) 优势（每条回答在最后一个真实 token 处
       结束，不在其后做自举），以及 PPO 由此得到的 critic 回归目标。不做白化。要求：两者在 padding 上恰好为 0；

@@ -28,7 +28,7 @@ def k1(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
       梯度必须能传回两个输入。
       输入可以是 float16、bfloat16、float32 或 float64，任意形状（包括空张量）。结果的形状为广播后的形状，
       dtype 为 torch 对两个输入做类型提升的结果，device 与输入相同，并在该 dtype 下计算（不要在内部
-      .float()）。不加 epsilon、不截断、不用 nan_to_num。不要修改输入（不要原地操作）；多次调用之间
+      .float()）。不加 epsilon、不裁剪、不用 nan_to_num。不要修改输入（不要原地操作）；多次调用之间
       不要保留状态。按位置调用：``k1(log_p, log_q)``。
       卡住了？``kldrill hint k1`` 会一步步给出公式（使用提示会被记录）。
     """

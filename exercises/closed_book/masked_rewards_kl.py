@@ -28,7 +28,7 @@ def masked_rewards_kl(
     契约
       ``reward`` (B, 1)：奖励模型给每条回答的分数。``ref_logprobs`` 与 ``old_logprobs`` (B, T)：采样 token 在
       冻结的参考模型下、以及在生成它们的 rollout（旧）策略下的对数概率。``mask`` (B, T)：真实回答 token 为 1.0，
-      padding 为 0.0；右侧填充（每行先是若干个 1，之后全为 0；可以全为 0 或全为 1）。四个张量 dtype 相同（mask 是
+      padding 为 0.0；右侧 padding（每行先是若干个 1，之后全为 0；可以全为 0 或全为 1）。四个张量 dtype 相同（mask 是
       float 的 0/1 张量，不是 bool）。``kl_ctl`` 是 Python 浮点数，即 KL 系数。padding 处的对数概率有限但任意。
       返回一个新的 (B, T) 逐 token 奖励张量，按 PPO 奖励塑形的定义（rollout 策略相对参考模型的逐 token KL 惩罚，
       乘以 ``kl_ctl``；序列分数每条回答只记一次，记在它最后一个真实 token 上）。要求：每个 padding 位置恰好为 0；

@@ -14,7 +14,8 @@ The schema (version 1):
                                   # open: optional model answer {en: ..., zh: ...}
         tolerance: 0.001          # numeric only, optional (absolute; default: exact up to rounding)
         explanation: {en: ..., zh: ...}
-        source: "..."             # where the answer can be checked
+        source: "..."             # where the answer can be checked: one text for both languages when it
+                                  # holds only names, titles and identifiers, else {en: ..., zh: ...}
         exercise: k3              # optional: the exercise (grader/data/exercises.yaml) this question
                                   # follows up on, so a learner can be asked "why" right after the code
 
@@ -84,7 +85,7 @@ class Question:
     answer: str | tuple[str, ...] | float | None  # a letter; sorted letters; a number; None (open)
     tolerance: float
     explanation: Mapping[str, str]
-    source: str
+    source: Mapping[str, str]  # {en, zh}; a plain-string source in the file is shown in both languages
     model_answer: Mapping[str, str] | None = None  # open questions only
     exercise: str | None = None  # the exercise this question follows up on, if any
 
@@ -164,6 +165,15 @@ def _bilingual(value: Any, *subpath: str | int) -> dict[str, str]:
 
 def _bilingual_field(value: Any, q: Mapping[str, Any]) -> dict[str, str]:
     return _bilingual(value)
+
+
+def _source(value: Any, q: Mapping[str, Any]) -> dict[str, str]:
+    # References (titles, paths, arXiv ids) read the same in both languages; a source with prose in it
+    # (a derivation, what a test checks) is written in both, so the Chinese view shows no English prose.
+    if isinstance(value, dict):
+        return _bilingual(value)
+    text = _text(value, q)
+    return {lang: text for lang in LANGS}
 
 
 def _choices(value: Any, q: Mapping[str, Any]) -> tuple[dict[str, str], ...]:
@@ -254,7 +264,7 @@ _RULES = (
     _Rule("answer", _answer, frozenset(("single", "multi", "numeric")), _ALL),
     _Rule("tolerance", _tolerance, frozenset(), frozenset(("numeric",))),
     _Rule("explanation", _bilingual_field, _ALL, _ALL),
-    _Rule("source", _text, _ALL, _ALL),
+    _Rule("source", _source, _ALL, _ALL),
     _Rule("exercise", _exercise, frozenset(), _ALL),
 )
 _FIELD_NAMES = tuple(rule.name for rule in _RULES)

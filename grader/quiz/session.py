@@ -189,7 +189,7 @@ def _ask_open(question: Question, io: QuizIO, lang: str) -> bool | None:
         _explain(question, io, lang)
     else:
         io.write(qt("model_answer", lang, text=pick(question.explanation, lang)))
-        io.write(qt("source", lang, source=question.source))
+        io.write(qt("source", lang, source=pick(question.source, lang)))
     while True:
         text = io.read(qt("prompt_self_rate", lang))
         if text is None:
@@ -210,4 +210,4 @@ def _ask_open(question: Question, io: QuizIO, lang: str) -> bool | None:
 
 def _explain(question: Question, io: QuizIO, lang: str) -> None:
     io.write(pick(question.explanation, lang))
-    io.write(qt("source", lang, source=question.source))
+    io.write(qt("source", lang, source=pick(question.source, lang)))
