@@ -105,7 +105,9 @@ def english_words(text: str) -> list[str]:
 
 
 def files() -> list[Path]:
-    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), ROOT / "questions.yaml"]
+    """Every data file with Chinese text: grader/data/*.yaml, the checks' conventions, the question bank."""
+    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), ROOT / "grader" / "checks" / "conventions.yaml",
+            ROOT / "questions.yaml"]
 
 
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.name)
