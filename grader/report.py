@@ -78,8 +78,6 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
     if not e.checks and e.status == "missing":
         lines.append(t("first_failure", lang, name=e.name,
                        message=t("missing_function", lang, function=_function(e.name))))
-    elif not e.checks:
-        lines += [t("first_failure", lang, name=f"{e.name} · {c.name}", message=c.message) for c in e.checks]
     for missed in e.missed if e.core or verbose else []:
         lines += convention_lines(e, missed.id, lang, verbose, note=noted is None or missed.id not in noted)
         if noted is not None:
