@@ -137,6 +137,9 @@ def assign(functions: dict[str, str], canonical: dict[str, str], candidates: lis
             files[exercise] = canonical[exercise]
             continue
         definers = [c for c in candidates if c.names is not None and function in c.names]
+        # A helper of the same name inside another exercise's own file (k1 defined in k3.py for k3's use)
+        # does not compete with a file that defines the exercise itself.
+        definers = [c for c in definers if not c.canonical] or definers
         # One definition, or the same code in several files (a notebook and its "download as .py"):
         # nothing to choose between, the shallowest is graded.
         if definers and len({c.names[function] for c in definers}) == 1:

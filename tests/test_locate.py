@@ -118,6 +118,15 @@ def test_the_canonical_file_wins_and_a_helper_copy_is_no_conflict() -> None:
     assert files == {"k1": "k1.py", "k3": "k3.py", "k2": "scratch.py"} and refused == {}
 
 
+def test_a_helper_inside_another_exercises_file_does_not_compete_with_the_exercises_own() -> None:
+    """Issue 24: k1 written in my_k1.py, and a helper k1 inside k3.py (k3's own file): k1 is my_k1.py's, not an
+    error naming both; with no other definition, the helper is graded (it is all there is)."""
+    own = Candidate("my_k1.py", "my_k1.py", {"k1": "def k1(log_p, log_q): ..."})
+    helper = Candidate("k3.py", "k3.py", {"k1": "def k1(x): ...", "k3": "def k3(...): ..."}, canonical=True)
+    assert assign(FUNCTIONS, {"k3": "k3.py"}, [helper, own]) == ({"k1": "my_k1.py", "k3": "k3.py"}, {})
+    assert assign(FUNCTIONS, {"k3": "k3.py"}, [helper]) == ({"k1": "k3.py", "k3": "k3.py"}, {})
+
+
 def test_an_exercise_is_found_in_whatever_file_defines_it() -> None:
     files, refused = assign(FUNCTIONS, {}, [
         Candidate("solution.py", "solution.py", {"k1": "solution.py", "k2": "solution.py", "helper": "solution.py"}),
