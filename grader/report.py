@@ -35,7 +35,7 @@ def _conventions_cell(e: ExerciseResult) -> str:
 
 
 def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
-    rows = [[e.name, _status(e, lang), _core_cell(e), _conventions_cell(e), f"{_num(e.score)}/{_num(e.max_score)}"]
+    rows = [[e.name, status_cell(e, lang), _core_cell(e), _conventions_cell(e), f"{_num(e.score)}/{_num(e.max_score)}"]
             for e in result.exercises]
     total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
     out = [style.dim(result.submission), "",
@@ -115,7 +115,7 @@ def _starred(e: ExerciseResult) -> bool:
     return e.status == "passed" and bool(e.missed)
 
 
-def _status(e: ExerciseResult, lang: str) -> str:
+def status_cell(e: ExerciseResult, lang: str) -> str:
     return style.status(t(f"status_{e.status}", lang) + ("*" if _starred(e) else ""), e.status)
 
 
@@ -138,7 +138,7 @@ def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
 
 
 def _cell(e: ExerciseResult | None, lang: str) -> str:
-    return "-" if e is None else _status(e, lang)
+    return "-" if e is None else status_cell(e, lang)
 
 
 def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str:

@@ -238,3 +238,11 @@ def test_the_device_check_judges_where_results_live_not_how_values_were_read(tmp
     assert good.status == "passed" and good.missed == [], good.first_failure()
     assert bad.status == "passed" and "device" in [c.id for c in bad.missed]
     assert "left the inputs' device" in bad.missed[0].message
+
+
+def test_an_interview_save_shows_the_star_and_the_conventions_missed() -> None:
+    from grader.commands.interview_cmd import _verdict
+
+    text = _verdict(_result(["extremes"]), "en")
+    assert "passed*" in text and "convention: extreme inputs" in text and "verl" in text
+    assert "convention" not in _verdict(_result([]), "en")

@@ -40,13 +40,16 @@ def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
 def _verdict(result, lang: str) -> str:
     from grader.practice.text import pt
 
-    status = style.status(t(f"status_{result.status}", lang), result.status)
-    lines = [pt("verdict_line", lang, name=result.name, status=status)]
+    from grader.report import convention_lines, status_cell
+
+    lines = [pt("verdict_line", lang, name=result.name, status=status_cell(result, lang))]
     if result.diagnosis:
         lines.append("  " + style.bold(pick(result.diagnosis["message"], lang)))
     failure = result.first_failure()
-    if failure is not None:
+    if failure is not None and failure.core_failure:
         lines.append("  " + t("first_failure", lang, name=failure.name, message=failure.message))
+    elif result.core:  # the maths is right: the conventions it missed, as `kldrill grade` names them
+        lines += ["  " + line for c in result.missed for line in convention_lines(result, c.id, lang)]
     return "\n".join(lines)
 
 
