@@ -289,6 +289,10 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
     from grader import diagnosis_track3
     from grader.exercises import get as exercise_meta
 
+    if exercise_meta(exercise).track == 4:
+        from grader import diagnosis_track4
+
+        return diagnosis_track4.diagnose(session, exercise, tuple(mistakes))
     if exercise_meta(exercise).track == 2:
         from grader import diagnosis_grpo
 

@@ -9,7 +9,7 @@ import torch
 
 from grader.checks.support import (CheckFailure, Text, call, check_device, check_result, check_unmodified,
                                    check_values, describe_call, miss, reference, reference_with_grads)
-from grader.checks.track4 import check_option_error, lengths_mask, mask_of, policy_pair
+from grader.checks.track4 import check_option_error, mask_of, policy_pair
 
 pytestmark = pytest.mark.exercise("cispo_loss")
 EX = "cispo_loss"
@@ -118,15 +118,17 @@ def test_empty(learner, shape: tuple, kind: str) -> None:
         run(learner, args_of([logp, old, adv, mask], None, 0.28, mode), want)
 
 
-@pytest.mark.parametrize("mode", ["token-mean", "seq-mean-token-mean"])
-def test_large_log_ratios(learner, mode: str) -> None:
-    """Log-ratios of +-30, no lower bound: weights e^-30 and 1 + eps_high (verl clamps the log-ratio at +-20,
-    which gives e^-20)."""
-    logp = torch.tensor([[-35.0, -1.0, -2.0], [-3.0, -40.0, -0.5]], dtype=torch.float64)
-    old = logp - torch.tensor([[-30.0, 30.0, 0.5], [-25.0, -30.0, 0.0]], dtype=torch.float64)
-    mask = lengths_mask([3, 2], 3)
-    adv = torch.tensor([1.5, -2.0], dtype=torch.float64)
-    run(learner, args_of([logp, old, adv, mask], None, 0.28, mode))
+@pytest.mark.parametrize("case", ["low", "high"])
+def test_large_log_ratios(learner, case: str) -> None:
+    """One real token whose log-ratio is -30 (no lower bound: the weight e^-30; verl clamps the log-ratio at
+    -20, e^-20) or +30 (the weight 1 + eps_high), beside a padding position; held to the value's own size."""
+    logp = torch.tensor([[-35.0, -1.0]], dtype=torch.float64)
+    gap = -30.0 if case == "low" else 30.0
+    old = logp - torch.tensor([[gap, 0.0]], dtype=torch.float64)
+    args = args_of([logp, old, torch.tensor([1.5], dtype=torch.float64), torch.tensor([[1.0, 0.0]], dtype=torch.float64)])
+    want = reference(EX)(*args)
+    result = call(learner, EX, args)
+    check_result(EX, args, result, want, torch.float64, want.abs())
 
 
 def test_unknown_mode_raises(learner) -> None:

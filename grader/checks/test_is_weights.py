@@ -74,8 +74,8 @@ def scale(tensors: list[torch.Tensor], level: str, cap: float, dtype: torch.dtyp
 
 def run(learner, tensors: list[torch.Tensor], cap: float, level: str, mode: str,
         want: torch.Tensor | None = None) -> None:
-    """The weights at real tokens against the reference (core); any value at padding other than 0 is the
-    convention weight_padding."""
+    """The weights at real tokens against the reference (core); a finite value at padding other than 0 is the
+    convention weight_padding (a loss that multiplies by the mask drops it), NaN or inf there a failure."""
     args = [*tensors, cap, level, mode]
     if want is None:
         want = reference(EX)(*[t.double() for t in tensors], cap, level, mode)
@@ -87,8 +87,11 @@ def run(learner, tensors: list[torch.Tensor], cap: float, level: str, mode: str,
         padding = ~real & (out != 0)
         if bool(padding.any()):
             i = tuple(int(k) for k in padding.nonzero()[0])
-            miss("weight_padding", Text("check_weight_at_padding", call=describe_call(EX, args), index=i,
-                                        got=fmt_num(float(out[i])), count=int(padding.sum())))
+            text = Text("check_weight_at_padding", call=describe_call(EX, args), index=i, got=fmt_num(float(out[i])),
+                        count=int(padding.sum()))
+            if not bool(torch.isfinite(out[~real]).all()):  # NaN or inf poisons a masked loss too (inf * 0)
+                raise CheckFailure(text.key, **text.fields)
+            miss("weight_padding", text)
         # (graded at real tokens only; the padding's values were judged just above)
         result = dataclasses.replace(result, out=torch.where(real, out, want.to(out.dtype)))
     check_result(EX, args, result, want, dtype, scale(tensors, level, cap, dtype))
