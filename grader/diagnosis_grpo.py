@@ -221,8 +221,10 @@ def _wrong_dim(args: Args) -> list:
     logits, labels = args
     out = [_gather(torch.log_softmax(logits, 0), labels)]
     if logits.dim() == 3:
+        onehot = torch.nn.functional.one_hot(labels, logits.shape[-1]).to(logits.dtype)
         out += [_gather(torch.log_softmax(logits, 1), labels),
-                torch.log_softmax(logits, -1).gather(1, labels.unsqueeze(-1)).squeeze(-1)]
+                torch.log_softmax(logits, -1).gather(1, labels.unsqueeze(-1)).squeeze(-1),
+                (torch.log_softmax(logits, -1) * onehot).sum(1)]  # a one-hot product summed over the sequence
     return out
 
 
