@@ -104,7 +104,7 @@ def kl_mean_not_sum(args: list) -> Outputs:
 def kl_wrong_dim(args: list) -> Outputs:
     a, b = args[0].double(), args[1].double()
     lp, lq = a.log_softmax(0), b.log_softmax(0)
-    return [[(lp.exp() * (lp - lq)).sum(-1), (lp.exp() * (lp - lq)).sum(0)]]
+    return [(lp.exp() * (lp - lq)).sum(-1)]  # (summed over dim 0 too: a result of another shape, _kl_per_token)
 
 
 def exact_kl_sign_flipped(args: list) -> Outputs:
@@ -123,10 +123,10 @@ def _kl_per_token(session: LearnerSession, exercise: str, outs: Outputs, wants: 
     out = outs[0]
     if tuple(out.shape) == tuple(terms.shape) and _close(out, terms, 1.0 + terms.abs()):
         return "not_summed"
-    for summed in (terms.sum(0), (lambda p, q: (p.exp() * (p - q)).sum(0))(*(x.double().log_softmax(0)
-                                                                            for x in args[:2]))):
+    lp0, lq0 = (x.double().log_softmax(0) for x in args[:2])
+    for summed in (terms.sum(0), (lp0.exp() * (lp0 - lq0)).sum(0)):  # the vocabulary taken on dim 0
         if tuple(out.shape) == tuple(summed.shape) and _close(out, summed, 1.0 + summed.abs()):
-            return "kl_wrong_dim"  # the vocabulary taken on the first dimension
+            return "kl_wrong_dim"
     return None
 
 
@@ -593,14 +593,13 @@ def _accepts_bad_arguments(session: LearnerSession, exercise: str) -> bool:
 
 def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list,
                         allowed: list | None = None) -> dict | None:
-    by_id = {m.id: m for m in mistakes}
-    unchecked = next((m for m in allowed or mistakes if m.id == "arguments_not_checked"), None)
-
-    def named(m: Any) -> dict:  # the arguments' convention, beside the mistake if it is missed too
-        return m.diagnosis(also=[unchecked] if unchecked and detected([unchecked], lambda _: _accepts_bad_arguments,
-                                                                       session, exercise) else [])
-
     from grader.diagnosis import detected
+
+    by_id = {m.id: m for m in mistakes}
+    unchecked = [m for m in allowed or mistakes if m.id == "arguments_not_checked"]
+
+    def named(m: Any) -> dict:  # with the arguments' convention beside it, if it is missed too
+        return m.diagnosis(also=detected(unchecked, lambda _: _accepts_bad_arguments, session, exercise))
 
     try:
         got = session.drive(exercise, CONTROLLER_ARGS, CONTROLLER_STEPS)
@@ -617,8 +616,8 @@ def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list,
             return named(m)
     if not _same(got, _controller(CONTROLLER_ARGS, CONTROLLER_STEPS)) or "arguments_not_checked" not in by_id:
         return None
-    return by_id["arguments_not_checked"].diagnosis() if detected(
-        [by_id["arguments_not_checked"]], lambda _: _accepts_bad_arguments, session, exercise) else None
+    found = detected([by_id["arguments_not_checked"]], lambda _: _accepts_bad_arguments, session, exercise)
+    return found[0].diagnosis() if found else None
 
 
 def diagnose(session: LearnerSession, exercise: str, mistakes: list, allowed: list | None = None) -> dict | None:
@@ -668,7 +667,7 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: list, allowed: li
         return None
 
     def matches(model_outputs: Outputs) -> bool:
-        return None not in model_outputs and _all_close(outs, model_outputs, scales, real)
+        return all(o is not None for o in model_outputs) and _all_close(outs, model_outputs, scales, real)
 
     for m in mistakes:  # (a track-1 id of kind output reused here has its model in MODELS too)
         if m.id in MODELS and matches(MODELS[m.id](args)):

@@ -262,3 +262,38 @@ def test_the_names_the_issue_asked_for_say_who_does_it_and_what_the_contract_ask
         assert "pi_ref" not in messages["ppo_ratio_inverted"][lang]
         assert not any(w in messages["log_epsilon"][lang] for w in ("float32", "Taylor", "泰勒"))
         assert "denormal" in messages["underflow_ratio"]["en"] and "非规格化" in messages["underflow_ratio"]["zh"]
+
+
+def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -> None:
+    """The catalogue is data, the behaviour code: an id with no model or detector for an exercise it lists
+    would never be named there, and a model with no catalogue entry is dead."""
+    from grader import diagnosis, diagnosis_grpo, diagnosis_track3
+    from grader.diagnosis import catalogue, composites
+    from grader.exercises import get
+
+    generic = {"no_return", "not_a_tensor", "input_mutated", "reduced", "nondeterministic"}
+    controller = set(diagnosis_track3.CONTROLLER_MODELS) | {"controller_shared_state", "arguments_not_checked"}
+    missing = []
+    for m in catalogue():
+        for e in m.exercises:
+            track = get(e).track
+            if m.id in generic:
+                continue
+            if track == 1:
+                ok = e in m.expr or m.id in diagnosis.DETECTORS or m.id == "reward_wrong_position"
+            elif track == 2:
+                ok = e in diagnosis_grpo.MODELS.get(m.id, {}) or m.id in diagnosis_grpo.DETECTORS
+            elif e == "adaptive_kl_controller":
+                ok = m.id in controller
+            else:
+                ok = m.id in diagnosis_track3.MODELS or m.id in diagnosis_track3.DETECTORS or m.id in (
+                    "not_summed", "kl_wrong_dim")
+            if not ok:
+                missing.append((e, m.id))
+    assert missing == []
+    ids = {m.id for m in catalogue()}
+    combined = {c.id for c in composites()}
+    for key in [*diagnosis_track3.MODELS, *diagnosis_grpo.MODELS]:
+        assert key in ids or key in combined, key
+    for c in composites():
+        assert set(c.parts) <= ids and (c.id in diagnosis_track3.MODELS or c.id in diagnosis_grpo.MODELS), c
