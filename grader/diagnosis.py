@@ -29,20 +29,79 @@ class Mistake:
     expr: dict[str, tuple[str, ...]]  # one or more expressions of what the mistaken code returns
     message: dict[str, str]
     convention: str | None = None  # the convention it is a choice of, for a mistake that is not wrong maths
+    hidden_by: tuple[str, ...] = ()  # mistakes whose behaviour its detector also sees
 
-    def diagnosis(self) -> dict:
+    def diagnosis(self, also: list["Mistake"] | tuple = ()) -> dict:
+        """The verdict's diagnosis: this mistake, and ``also`` the others the same code shows beside it
+        (conventions beside a core mistake, or the other parts of a composite), but those the others explain."""
+        found = self.named()
+        shown = {self.id} | {m.id for m in also}
+        extra = list({m.id: m.named() for m in also if m.id != self.id and not shown & set(m.hidden_by)}.values())
+        if extra:
+            found["also"] = extra
+        return found
+
+    def named(self) -> dict:
         found = {"id": self.id, "message": dict(self.message)}
         if self.convention:
             found["convention"] = self.convention
         return found
 
 
+@dataclass(frozen=True)
+class Composite:
+    """Two (or more) differences that real code combines (verl's GAE whitens and leaves returns unmasked):
+    the engines model them together; the diagnosis names the parts, the first as the mistake, the others
+    beside it."""
+    parts: tuple[str, ...]
+    exercises: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return "+".join(self.parts)
+
+
+@lru_cache(maxsize=None)
+def _raw() -> dict:
+    return datafile.load(package_data("mistakes.yaml"))
+
+
 @lru_cache(maxsize=None)
 def catalogue() -> tuple[Mistake, ...]:
-    raw = datafile.load(package_data("mistakes.yaml"))
     return tuple(Mistake(id=m["id"], kind=m["kind"], exercises=tuple(m.get("exercises") or m.get("expr", {})),
                          expr={k: tuple(v) if isinstance(v, list) else (v,) for k, v in m.get("expr", {}).items()},
-                         message=m["message"], convention=m.get("convention")) for m in raw["mistakes"])
+                         message=m["message"], convention=m.get("convention"),
+                         hidden_by=tuple(m.get("hidden_by") or ())) for m in _raw()["mistakes"])
+
+
+@lru_cache(maxsize=None)
+def composites() -> tuple[Composite, ...]:
+    return tuple(Composite(tuple(c["parts"]), tuple(c["exercises"])) for c in _raw().get("composites") or [])
+
+
+def composites_of(exercise: str, mistakes: list[Mistake] | tuple) -> list[tuple[Composite, list[Mistake]]]:
+    """The composites of ``exercise`` whose every part is among ``mistakes`` (those that may be named), with
+    the parts as mistakes, in order."""
+    by_id = {m.id: m for m in mistakes}
+    return [(c, [by_id[p] for p in c.parts]) for c in composites()
+            if exercise in c.exercises and all(p in by_id for p in c.parts)]
+
+
+def same_output(a: Any, b: Any) -> bool:
+    """Bit for bit the same results (NaN equal to NaN): tensors, or tuples and lists of them."""
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        return (isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b)
+                and all(same_output(x, y) for x, y in zip(a, b)))
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        return (a.shape == b.shape and a.dtype == b.dtype
+                and bool(((a == b) | (a.isnan() & b.isnan())).all()))
+    return a == b
+
+
+def nondeterministic(session: LearnerSession, exercise: str, args: list, first: Any) -> bool:
+    """The same inputs again give other results (something random, or state that moves at each call)."""
+    again = session.call(exercise, [a.clone() if isinstance(a, torch.Tensor) else a for a in args]).out
+    return not same_output(first, again)
 
 
 def _probe_args(exercise: str, dtype: torch.dtype = torch.float64, **kw: Any) -> list:
@@ -159,18 +218,33 @@ def _wrong_device(session: LearnerSession, exercise: str) -> bool:
     return device not in (None, "meta") or (device is None and any(m in message for m in _LEFT_DEVICE))
 
 
+# Each estimator with an epsilon inside its log, log(r + eps), as a function of r and eps; and that solved for
+# eps from an output (log(r + eps) is negative where these probes look: r and eps are far below 1).
+_WITH_EPS: dict[str, Callable[[torch.Tensor, float], torch.Tensor]] = {
+    "k1": lambda r, eps: -torch.log(r + eps),
+    "k2": lambda r, eps: torch.log(r + eps) ** 2 / 2,
+    "k3": lambda r, eps: r - 1 - torch.log(r + eps),
+}
+_EPS_OF: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "k1": lambda out, r: torch.exp(-out) - r,
+    "k2": lambda out, r: torch.exp(-torch.sqrt(2 * out.clamp(min=0))) - r,
+    "k3": lambda out, r: torch.exp(r - 1 - out) - r,
+}
+
+
 def _log_epsilon(session: LearnerSession, exercise: str) -> bool:
-    """k3 = r - 1 - log(r + eps): where r << eps the result stops growing. Solving each value for eps
-    gives one and the same positive eps (a correct function gives 0)."""
-    if exercise not in ("k3", "grpo_kl"):
+    """log(r + eps) inside the estimator: where r << eps the result stops growing. Solving each value for
+    eps gives one and the same positive eps (a correct function gives 0)."""
+    if exercise not in ESTIMATORS:
         return False
+    form = "k3" if exercise == "grpo_kl" else exercise
     lr = [-40.0, -36.0, -32.0, -28.0]
     args = lr_args(exercise, lr)
     out = session.call(exercise, args).out.double()
     r = torch.tensor(lr, dtype=torch.float64).exp()
     if out.shape != r.shape or not bool(torch.isfinite(out).all()):
         return False
-    guess = torch.exp(r - 1 - out) - r
+    guess = _EPS_OF[form](out, r)
     if not (bool((guess > 1e-20).all()) and float(guess.max() / guess.min()) < 1.5):
         return False
     # Confirm where r is near that eps (a clamp also stops growing, but not along this curve).
@@ -178,8 +252,7 @@ def _log_epsilon(session: LearnerSession, exercise: str) -> bool:
     lr = [math.log(eps) + k for k in (-1.0, 0.0, 1.0, 3.0)]
     args = lr_args(exercise, lr)
     out = session.call(exercise, args).out.double()
-    r = torch.tensor(lr, dtype=torch.float64).exp()
-    model = r - 1 - torch.log(r + eps)
+    model = _WITH_EPS[form](torch.tensor(lr, dtype=torch.float64).exp(), eps)
     return out.shape == model.shape and bool(((out - model).abs() <= 1e-3 * model.abs()).all())
 
 
@@ -233,19 +306,47 @@ def _detached(session: LearnerSession, exercise: str) -> bool:
 
 
 def _underflow_ratio(session: LearnerSession, exercise: str) -> bool:
+    """exp(log_p) / exp(log_q) with very negative log-probs: 0/0 (NaN) or x/0 (inf) where the probabilities
+    underflow, and finite but wrong values where they are denormals (few significant bits left), while the
+    same log-ratios at ordinary log-probs come out right."""
     if exercise not in ESTIMATORS:
         return False
-    args = _probe_args(exercise, torch.float32, center=-100.0)
-    out = session.call(exercise, args).out
-    return bool((~torch.isfinite(out)).any()) and bool(torch.isfinite(_expected(exercise, args)).all())
+    for dtype, center in ((torch.float32, -100.0), (torch.float64, -735.0)):
+        args = _probe_args(exercise, dtype, center=center)
+        out = session.call(exercise, args).out
+        want = _expected(exercise, args)
+        if out.shape != want.shape or not bool(torch.isfinite(want).all()):
+            continue
+        if bool((~torch.isfinite(out)).any()):
+            return True
+        if float(((out.double() - want).abs() / (want.abs() + 1e-3)).max()) > 1e-2:
+            ordinary = _probe_args(exercise, dtype)
+            got = session.call(exercise, ordinary).out
+            return bool(((got.double() - _expected(exercise, ordinary)).abs()
+                         <= 1e-3 * (_expected(exercise, ordinary).abs() + 1e-3)).all())
+    return False
+
+
+def _wide_args(exercise: str) -> list:
+    lr = torch.linspace(-25.0, 25.0, 51, dtype=torch.float64)
+    base = torch.full_like(lr, -30.0)
+    return [base, base + lr] if exercise == "grpo_kl" else [base + lr, base]
+
+
+def _clamped_at_10(session: LearnerSession, exercise: str) -> bool:
+    """Values clamped to [-10, 10] (OpenRLHF's every estimator, verl's k3) and exact inside."""
+    if exercise not in ESTIMATORS:
+        return False
+    args = _wide_args(exercise)
+    out = session.call(exercise, args).out.double()
+    want = _expected(exercise, args)
+    return not _close(out, want, _scale(exercise, args)) and _close(out, want.clamp(-10, 10), _scale(exercise, args))
 
 
 def _clamped(session: LearnerSession, exercise: str) -> bool:
     if exercise not in ESTIMATORS:
         return False
-    lr = torch.linspace(-25.0, 25.0, 51, dtype=torch.float64)
-    base = torch.full_like(lr, -30.0)
-    args = [base, base + lr] if exercise == "grpo_kl" else [base + lr, base]
+    args = _wide_args(exercise)
     out = session.call(exercise, args).out.double()
     want = _expected(exercise, args)
     scale = _scale(exercise, args)
@@ -275,6 +376,7 @@ def reward_column(out: torch.Tensor, args: list, want: torch.Tensor) -> int | No
 
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
     "wrong_dtype": _wrong_dtype, "detached": _detached, "underflow_ratio": _underflow_ratio, "clamped": _clamped,
+    "clamped_at_10": _clamped_at_10,
     "stateful": _stateful, "numpy_round_trip": _numpy_round_trip, "wrong_device": _wrong_device,
     "log_epsilon": _log_epsilon, "overflow_round_trip": _overflow_round_trip, "lost_precision": _lost_precision,
     "wrong_ref_gradient": _wrong_ref_gradient,
@@ -282,10 +384,12 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 
 
 def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) -> dict | None:
-    """The catalogued mistake the learner's function behaves like, or None. Where the maths failed
-    (``core_failed``), only mistakes of the maths are looked for: a convention's name (an empty batch, an
-    error's message) would hide the real bug."""
-    mistakes = [m for m in catalogue() if exercise in m.exercises and not (core_failed and m.convention)]
+    """The catalogued mistake the learner's function behaves like, or None; with ``also``, the other
+    mistakes the same code shows beside it. Where the maths failed (``core_failed``), a convention's name
+    (an empty batch, an error's message) is never the diagnosis: it would hide the real bug; it may only
+    stand beside the core mistake."""
+    allowed = [m for m in catalogue() if exercise in m.exercises]
+    mistakes = [m for m in allowed if not (core_failed and m.convention)]
     from grader import diagnosis_track3
     from grader.exercises import get as exercise_meta
 
@@ -296,9 +400,9 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
     if exercise_meta(exercise).track == 2:
         from grader import diagnosis_grpo
 
-        return diagnosis_grpo.diagnose(session, exercise, tuple(mistakes))
+        return diagnosis_grpo.diagnose(session, exercise, tuple(mistakes), tuple(allowed))
     if exercise in diagnosis_track3.SPECS or exercise == "adaptive_kl_controller":  # tuples, masks, objects
-        return diagnosis_track3.diagnose(session, exercise, mistakes)
+        return diagnosis_track3.diagnose(session, exercise, mistakes, allowed)
     by_id = {m.id: m for m in mistakes}
     args = _probe_args(exercise)
     try:
@@ -315,6 +419,8 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
         return None
     if _mutated(args, result) and "input_mutated" in by_id:
         return by_id["input_mutated"].diagnosis()
+    if "nondeterministic" in by_id and nondeterministic(session, exercise, args, result.out):
+        return by_id["nondeterministic"].diagnosis()
     want = _expected(exercise, args)
     scale = _scale(exercise, args)
     out = result.out
@@ -327,11 +433,23 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
             return m.diagnosis()
     if not _close(out, want, scale):
         return None
-    for m in mistakes:  # right values on the main probe: look for what else the checks caught
-        detector = DETECTORS.get(m.id)
+    # Right values on the main probe: what else did the checks catch? Every detector is asked, so that
+    # code that differs in two ways (OpenRLHF: float32 and a clamp) has both named.
+    found = detected(mistakes, lambda m: DETECTORS.get(m.id), session, exercise)
+    return found[0].diagnosis(also=[m for m in found[1:] if m.convention]) if found else None
+
+
+def detected(mistakes: list | tuple, detector_of: Callable[[Mistake], Callable | None], session: LearnerSession,
+             exercise: str) -> list[Mistake]:
+    """The mistakes whose detector finds their behaviour, in the catalogue's order. A detector whose call
+    fails (the function raised on its probe) finds nothing."""
+    found = []
+    for m in mistakes:
+        detector = detector_of(m)
         try:
             if detector is not None and detector(session, exercise):
-                return m.diagnosis()
-        except LearnerError:
-            return None
-    return None
+                found.append(m)
+        except LearnerError as exc:
+            if exc.kind != "exception":  # the learner's process is gone: nothing more to ask it
+                break
+    return found

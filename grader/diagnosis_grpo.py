@@ -49,8 +49,15 @@ def _advantage_probes() -> list[Args]:
     rewards = torch.tensor([[1.0, 0.0, 0.5, 2.0, -1.0], [0.2, 0.4, 0.1, 0.9, 0.3], [3.0, -2.0, 1.0, 0.0, 1.5]],
                            dtype=torch.float64)
     single = torch.tensor([[1.0], [0.5], [-2.0]], dtype=torch.float64)  # n = 1: A = 0
+    # G = n: statistics without keepdim broadcast along the wrong axis instead of raising.
+    square = torch.tensor([[1.0, 0.0, 0.5, 2.0], [0.2, 0.4, 0.1, 0.9], [3.0, -2.0, 1.0, 0.0], [0.5, 0.7, -1.0, 0.3]],
+                          dtype=torch.float64)
+    # A group of equal rewards, where eps is all the denominator has (a dropped eps gives NaN, a constant one
+    # 0), and one of a small spread (std 0.016 < eps: a floor on the std shows).
+    equal = torch.tensor([[1.0, 0.0, 0.5, 2.0, -1.0], [0.5, 0.5, 0.5, 0.5, 0.5], [0.50, 0.52, 0.48, 0.51, 0.49]],
+                         dtype=torch.float64)
     return [[rewards, True, 0.3], [rewards, False, 0.3], [rewards, True, 1e-6], [single, True, 0.3],
-            [single, False, 0.3]]
+            [single, False, 0.3], [square, True, 0.3], [equal, True, 0.3]]
 
 
 def _logprob_probes() -> list[Args]:
@@ -89,7 +96,8 @@ def _kl_probes() -> list[Args]:
 
 def _grpo_probes() -> list[Args]:
     # B = 3, T = 5, ragged lengths 5, 2, 4; ratios 0.5..1.7 (both clip sides), advantages of both signs,
-    # beta 0.3 (so the KL term shows), a sequence mean (so the KL's own aggregation shows), clip-higher.
+    # beta 0.3 (so the KL term shows), a sequence mean (so the KL's own aggregation shows), clip-higher;
+    # then a token mean, and a sequence sum (a mode left unread shows on one of them).
     g = _g(97)
     logp = -(0.2 + 3.0 * torch.rand(3, 5, generator=g, dtype=torch.float64))
     old = logp + 0.4 * torch.randn(3, 5, generator=g, dtype=torch.float64)
@@ -97,7 +105,17 @@ def _grpo_probes() -> list[Args]:
     adv = torch.tensor([1.9, -0.7, 0.4], dtype=torch.float64)  # 1.9 > 1 + eps_high: a clipped A shows
     mask = (torch.arange(5)[None] < torch.tensor([5, 2, 4])[:, None]).double()
     return [[logp, old, ref, adv, mask, 0.2, 0.3, "seq-mean-token-mean", 0.28],
-            [logp, old, ref, adv, mask, 0.2, 0.3, "token-mean", None]]
+            [logp, old, ref, adv, mask, 0.2, 0.3, "token-mean", None],
+            [logp, old, ref, adv, mask, 0.2, 0.3, "seq-mean-token-sum", None]]
+
+
+def _large_ratio_probe() -> Args:
+    """Ratios up to e^2 = 7.4 against negative advantages, where verl's dual-clip (at 3) bites."""
+    logp = -torch.linspace(0.5, 3.0, 12, dtype=torch.float64).reshape(3, 4)
+    u = torch.linspace(-2.0, 2.0, 12, dtype=torch.float64).reshape(3, 4)
+    adv = torch.tensor([0.8, -0.6, -1.4], dtype=torch.float64)
+    mask = torch.ones(3, 4, dtype=torch.float64)
+    return [logp, logp - u, logp + 0.3, adv, mask, 0.2, 0.3, "token-mean", None]
 
 
 PROBES: dict[str, Callable[[], list[Args]]] = {
@@ -130,7 +148,8 @@ def _eps_misplaced(args: Args) -> list:
     if not scale:
         return []
     std = r.std(-1, keepdim=True)
-    return [c / std + eps, (c + eps) / std, c / std]  # after the division, on the numerator, or dropped
+    # after the division, on the numerator, dropped, or as a floor on the std
+    return [c / std + eps, (c + eps) / std, c / std, c / std.clamp(min=eps)]
 
 
 def _std_wrong_axis(args: Args) -> list:
@@ -138,7 +157,30 @@ def _std_wrong_axis(args: Args) -> list:
     if not scale:
         return [r - r.mean(0, keepdim=True), r - r.mean()]
     return [(r - r.mean(0, keepdim=True)) / (r.std(0, keepdim=True) + eps), c / (r.std(0, keepdim=True) + eps),
-            c / (r.std() + eps), (r - r.mean()) / (r.std() + eps)]
+            c / (r.std() + eps), (r - r.mean()) / (r.std() + eps),
+            (r - r.mean(0, keepdim=True)) / (r.std(-1, keepdim=True) + eps)]
+
+
+def _eps_fixed(args: Args) -> list:
+    r, scale, eps, c = _adv_parts(args)
+    if not scale or r.shape[-1] < 2:
+        return []
+    std = r.std(-1, keepdim=True)
+    return [c / (std + k) for k in (1e-4, 1e-5, 1e-6, 1e-8, 1e-9) if abs(k - eps) > 1e-12]
+
+
+def _no_keepdim(args: Args) -> list:
+    r, scale, eps, _ = _adv_parts(args)
+    if r.shape[0] != r.shape[-1]:
+        return []  # (G, n) with G != n: the broadcast raises
+    c = r - r.mean(-1)
+    return [c / (r.std(-1) + eps), c / (r.std(-1, keepdim=True) + eps)] if scale else [c]
+
+
+def _scale_inverted(args: Args) -> list:
+    r, scale, eps, c = _adv_parts(args)
+    # Only scale=True tells it apart (centred only); with scale=False it looks like scale ignored.
+    return [c] if scale and r.shape[-1] > 1 else []
 
 
 def _not_centered(args: Args) -> list:
@@ -160,12 +202,29 @@ def _raw_logits(args: Args) -> list:
     return [_gather(logits, labels)]
 
 
+def _logprobs_negated(args: Args) -> list:
+    logits, labels = args
+    return [-_gather(torch.log_softmax(logits, -1), labels)]
+
+
+def _probabilities(args: Args) -> list:
+    logits, labels = args
+    return [_gather(torch.softmax(logits, -1), labels)]
+
+
+def _max_subtracted(args: Args) -> list:
+    logits, labels = args
+    return [_gather(logits - logits.max(-1, keepdim=True).values, labels)]
+
+
 def _wrong_dim(args: Args) -> list:
     logits, labels = args
     out = [_gather(torch.log_softmax(logits, 0), labels)]
     if logits.dim() == 3:
+        onehot = torch.nn.functional.one_hot(labels, logits.shape[-1]).to(logits.dtype)
         out += [_gather(torch.log_softmax(logits, 1), labels),
-                torch.log_softmax(logits, -1).gather(1, labels.unsqueeze(-1)).squeeze(-1)]
+                torch.log_softmax(logits, -1).gather(1, labels.unsqueeze(-1)).squeeze(-1),
+                (torch.log_softmax(logits, -1) * onehot).sum(1)]  # a one-hot product summed over the sequence
     return out
 
 
@@ -193,7 +252,20 @@ def _agg_denominator(args: Args) -> list:
 
 def _agg_unmasked(args: Args) -> list:
     loss, mask, mode = args
-    return [_agg(loss, torch.ones_like(mask), mode)]
+    batch = max(loss.shape[0], 1)
+    counted = {"token-mean": [loss.sum() / mask.sum().clamp(min=1)],  # padding in the numerator only
+               "seq-mean-token-mean": [(loss.sum(-1) / mask.sum(-1).clamp(min=1)).sum() / batch]}
+    return [_agg(loss, torch.ones_like(mask), mode), *counted.get(mode, [])]
+
+
+def _drgrpo_over_length(args: Args) -> list:
+    loss, mask, mode = args
+    return [(loss * mask).sum() / max(loss.shape[-1], 1)] if mode == "dr-grpo" else []
+
+
+def _seq_sum_not_averaged(args: Args) -> list:
+    loss, mask, mode = args
+    return [(loss * mask).sum()] if mode == "seq-mean-token-sum" else []
 
 
 def _agg_confused(args: Args) -> list:
@@ -241,11 +313,29 @@ def _kl_unclamped(args: Args) -> list:
     return [torch.expm1(u) - u, torch.expm1(u.clamp(-20, 20)) - u.clamp(-20, 20)]
 
 
+def _kl_clamp_bounds(args: Args) -> list:
+    """k3 clamped elsewhere than verl's [-20, 20] (log-ratio) and [-10, 10] (value): the bounds swapped,
+    or another cap on the value (the largest value returned) or on the log-ratio."""
+    logprob, ref, mode = args
+    if mode.rstrip("+") not in ("k3", "low_var_kl"):
+        return []
+
+    def k3(lo: float, hi: float, cap: float) -> torch.Tensor:
+        u = (ref - logprob).clamp(lo, hi)
+        return (torch.expm1(u) - u).clamp(-cap, cap)
+
+    out = [k3(-10, 10, 20), k3(-20, 20, 20), k3(-20, 20, 5), k3(-20, 20, 1)]
+    out += [k3(-c, c, 10) for c in (1.0, 2.0, 3.0)]
+    return out
+
+
 def _grpo_variant(args: Args, *, ratio_sign: float = 1.0, pick: Callable = torch.min, sign: float = -1.0,
                   kl_sign: float = 1.0, clip_adv: bool = False, high: float | None = None, clip: bool = True,
-                  kl_inside: bool = True, denominators: str = "mask") -> list:
+                  kl_inside: bool = True, denominators: str = "mask", kl: str = "k3", kl_ratio: float = 1.0,
+                  mode: str | None = None, dual_c: float | None = None) -> list:
     """The GRPO loss with one thing changed (by keyword); the unchanged call is the reference."""
-    logp, old, ref, adv, mask, eps, beta, mode, eps_high = args
+    logp, old, ref, adv, mask, eps, beta, given_mode, eps_high = args
+    mode = given_mode if mode is None else mode
     hi = (eps if eps_high is None else eps_high) if high is None else high
     a = adv[:, None]
     rho = torch.exp(ratio_sign * (logp - old))
@@ -255,8 +345,10 @@ def _grpo_variant(args: Args, *, ratio_sign: float = 1.0, pick: Callable = torch
         pg = pick(rho * a, rho * torch.clamp(a, 1 - eps, 1 + hi))
     else:
         pg = pick(rho * a, torch.clamp(rho, 1 - eps, 1 + hi) * a)
-    lr = ref - logp
-    k3 = torch.exp(lr) - lr - 1
+    if dual_c is not None:  # verl's dual-clip: for A < 0 the loss -pg is capped at -c A
+        pg = torch.where(a < 0, torch.maximum(pg, dual_c * a), pg)
+    lr = kl_ratio * (ref - logp)
+    k3 = {"k3": torch.exp(lr) - lr - 1, "k1": -lr, "k2": lr * lr / 2, "none": torch.zeros_like(lr)}[kl]
     if kl_inside:
         per_token = sign * pg + kl_sign * beta * k3
         if denominators == "mask":
@@ -274,6 +366,10 @@ def _grpo_model(**change: Any) -> Callable[[Args], list]:
 
 def _grpo_high_ignored(args: Args) -> list:
     return [] if args[8] is None else _grpo_variant(args, high=args[5])
+
+
+def _grpo_mode_ignored(args: Args) -> list:
+    return [o for other in AGG_MODES if other != args[7] for o in _grpo_variant(args, mode=other)]
 
 
 # mistake id -> {exercise: what the mistaken code returns there}; one id may name the same slip in two
@@ -296,8 +392,21 @@ MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
     "adv_wrong_axis": {"grpo_advantages": _std_wrong_axis},
     "adv_not_centered": {"grpo_advantages": _not_centered},
     "adv_scale_ignored": {"grpo_advantages": _scale_ignored},
+    "adv_scale_inverted": {"grpo_advantages": _scale_inverted},
+    "adv_eps_fixed": {"grpo_advantages": _eps_fixed},
+    "adv_no_keepdim": {"grpo_advantages": _no_keepdim},
+    "logprobs_sign_flipped": {"token_logprobs": _logprobs_negated},
+    "probs_not_logprobs": {"token_logprobs": _probabilities},
+    "max_not_logsumexp": {"token_logprobs": _max_subtracted},
     "kl_wrong_sign": {"kl_penalty": _kl_sign, "grpo_loss": _grpo_model(kl_sign=-1.0)},
-    "ratio_inverted": {"kl_penalty": _kl_ratio_inverted, "grpo_loss": _grpo_model(ratio_sign=-1.0)},
+    "ratio_inverted": {"kl_penalty": _kl_ratio_inverted, "grpo_loss": _grpo_model(kl_ratio=-1.0)},
+    "ppo_ratio_inverted": {"grpo_loss": _grpo_model(ratio_sign=-1.0)},
+    "kl_term_missing": {"grpo_loss": _grpo_model(kl="none")},
+    "wrong_estimator_k1": {"grpo_loss": _grpo_model(kl="k1")},
+    "wrong_estimator_k2": {"grpo_loss": _grpo_model(kl="k2")},
+    "k3_clamp_bounds": {"kl_penalty": _kl_clamp_bounds},
+    "drgrpo_over_length": {"aggregate_loss": _drgrpo_over_length},
+    "seq_sum_not_averaged": {"aggregate_loss": _seq_sum_not_averaged},
     "surrogate_max": {"grpo_loss": _grpo_model(pick=torch.max)},
     "surrogate_sign": {"grpo_loss": lambda args: _grpo_variant(args, sign=1.0) + [-x for x in _grpo_variant(args)]},
     "clip_on_advantage": {"grpo_loss": _grpo_model(clip_adv=True)},
@@ -309,7 +418,7 @@ MODELS: dict[str, dict[str, Callable[[Args], list]]] = {
     "k3_not_clamped": {"kl_penalty": _kl_unclamped},
     "mask_ignored_denominator": {"aggregate_loss": _agg_denominator, "grpo_loss": _grpo_model(denominators="all")},
     "mask_ignored": {"aggregate_loss": _agg_unmasked},
-    "agg_modes_confused": {"aggregate_loss": _agg_confused},
+    "agg_modes_confused": {"aggregate_loss": _agg_confused, "grpo_loss": _grpo_mode_ignored},
     "agg_skips_empty_rows": {"aggregate_loss": _agg_skips_empty},
 }
 
@@ -406,6 +515,35 @@ def _kl_no_mode_error(session: LearnerSession, exercise: str) -> bool:
     return True
 
 
+def _mode_not_handled(session: LearnerSession, exercise: str) -> bool:
+    """A valid mode (verl's long names, say) raises, while the function computes the others."""
+    ran, refused = False, False
+    for logprob, ref, mode in _kl_probes():
+        try:
+            session.call(exercise, [logprob, ref, mode])
+            ran = True
+        except LearnerError as exc:
+            if exc.kind != "exception":
+                raise
+            refused = True
+    return ran and refused
+
+
+def _dual_clip(session: LearnerSession, exercise: str) -> bool:
+    """verl's dual-clip at clip_ratio_c = 3: right at ordinary ratios, the loss of A < 0 capped at large ones."""
+    args = _large_ratio_probe()
+    out = session.call(exercise, args).out
+    return not _close(out, _expected(exercise, args)) and _close(out, _grpo_variant(args, dual_c=3.0)[0])
+
+
+def _detached(session: LearnerSession, exercise: str) -> bool:
+    """No gradient reaches logp (no_grad, .detach(), .item())."""
+    args = _grpo_probes()[0]
+    result = session.call(exercise, args, grad=[True] + [False] * 8,
+                          grad_output=torch.tensor(1.0, dtype=torch.float64))
+    return not result.requires_grad or not result.grads or result.grads[0] is None
+
+
 def _grad_leak(session: LearnerSession, exercise: str) -> bool:
     """A nonzero gradient reaching old_logp, ref_logp or the advantages."""
     args = _grpo_probes()[0]
@@ -415,9 +553,9 @@ def _grad_leak(session: LearnerSession, exercise: str) -> bool:
 
 
 DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
-    "grad_leak": _grad_leak,
+    "grad_leak": _grad_leak, "detached": _detached,
     "k3_output_clamp_only": _k3_output_clamp_only, "straight_through_missing": _straight_through_missing,
-    "kl_no_mode_error": _kl_no_mode_error,
+    "kl_no_mode_error": _kl_no_mode_error, "mode_not_handled": _mode_not_handled, "dual_clip": _dual_clip,
     "agg_nan_when_empty": _agg_nan, "agg_no_mode_error": _agg_no_mode_error,
     "adv_nan_degenerate": _nan_degenerate, "softmax_then_log": _softmax_then_log, "no_upcast": _no_upcast,
     "logprobs_downcast": _downcast,
@@ -432,10 +570,33 @@ def _mutated(args: Args, result: CallResult) -> bool:
                for a, b in zip(args, result.args_after))
 
 
-def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | None:
-    """The first catalogued mistake (``mistakes``, in the catalogue's order) the function behaves like."""
+# Conventions whose detectors ask about inputs of their own, whatever the values elsewhere: they can be
+# named beside a core mistake (a NaN for an empty mask, a gradient into old_logp).
+BESIDE = ("grad_leak", "kl_no_mode_error", "agg_nan_when_empty", "agg_no_mode_error")
+
+
+def diagnose(session: LearnerSession, exercise: str, mistakes: tuple, allowed: tuple = ()) -> dict | None:
+    """The first catalogued mistake (``mistakes``, in the catalogue's order) the function behaves like, with
+    the conventions it also misses beside it (from ``allowed``, which a core failure does not narrow)."""
+    from grader.diagnosis import _reduced, composites_of, detected, nondeterministic
+
     by_id = {m.id: m for m in mistakes}
+    beside = [m for m in allowed or mistakes if m.id in BESIDE and m.convention]
+
+    def named(m: Any, others: list = ()) -> dict:
+        extra = list(others) + detected([b for b in beside if b.id != m.id], lambda b: DETECTORS.get(b.id),
+                                        session, exercise)
+        return m.diagnosis(also=extra)
+
     probes = PROBES[exercise]()
+    asked_twice = False
+    # Per mistake (or composite), the probes where the function is wrong that it explains: the diagnosis is
+    # the one that explains most of them (the catalogue's order breaks ties), so that a constant eps of 1e-9,
+    # like a dropped eps on ordinary groups but not on a group of equal rewards, is told apart from it.
+    explained: dict[str, int] = {}
+    candidates = [(m.id, m, [], MODELS.get(m.id, {}).get(exercise)) for m in mistakes]
+    candidates += [(c.id, parts[0], parts[1:], MODELS.get(c.id, {}).get(exercise))
+                   for c, parts in composites_of(exercise, mistakes)]
     for n, args in enumerate(probes):
         try:
             result = session.call(exercise, args)
@@ -446,26 +607,32 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | 
             continue
         if _mutated(args, result) and "input_mutated" in by_id:
             return by_id["input_mutated"].diagnosis()
+        if not asked_twice and "nondeterministic" in by_id:
+            asked_twice = True
+            if nondeterministic(session, exercise, args, result.out):
+                return by_id["nondeterministic"].diagnosis()
         want = _expected(exercise, args)
         if _close(result.out, want):
             continue
-        for m in mistakes:
-            model = MODELS.get(m.id, {}).get(exercise)  # (a track-1 id reused here has its model too)
-            if model is None:
-                continue
-            with warnings.catch_warnings():  # torch.std of one sample warns; the model's NaN matches nothing
-                warnings.simplefilter("ignore")
-                outputs = model(_as64(args))
-            # A model that gives NaN here names nothing (NaN is the detectors' business, below).
-            if any(_close(result.out, o) for o in outputs if not bool(o.isnan().any())):
-                return m.diagnosis()
+        if isinstance(result.out, torch.Tensor) and result.out.shape != want.shape and "reduced" in by_id and any(
+                _reduced(result.out, w, torch.ones(())) for w in (want, -want)):
+            return named(by_id["reduced"])  # e.g. cross_entropy's default mean
+        for key, _, _, model in candidates:  # (a track-1 id reused here has its model too)
+            if model is not None and _matches(result.out, model, args):
+                explained[key] = explained.get(key, 0) + 1
         # Wrong here in a way no model explains (NaN from 0 / 0, say): the other probes and the
         # properties below may still name it.
-    for m in mistakes:
-        detector = DETECTORS.get(m.id) if m.kind == "property" else None
-        try:
-            if detector is not None and detector(session, exercise):
-                return m.diagnosis()
-        except LearnerError:
-            return None
-    return None
+    if explained:
+        best = max(explained.values())
+        key, m, others, _ = next(c for c in candidates if explained.get(c[0]) == best)
+        return named(m, others)
+    found = detected([m for m in mistakes if m.kind == "property"], lambda m: DETECTORS.get(m.id), session, exercise)
+    return found[0].diagnosis(also=[m for m in found[1:] if m.convention]) if found else None
+
+
+def _matches(out: Any, model: Callable[[Args], list], args: Args) -> bool:
+    with warnings.catch_warnings():  # torch.std of one sample warns; the model's NaN matches nothing
+        warnings.simplefilter("ignore")
+        outputs = model(_as64(args))
+    # A model that gives NaN here names nothing (NaN is the detectors' business).
+    return any(_close(out, o) for o in outputs if not bool(o.isnan().any()))

@@ -23,6 +23,10 @@ Outputs = list  # a list of float64 tensors, one per returned item
 class Spec:
     probe: Callable[[], list]  # the main probe's inputs (float64, a shape no check uses)
     scale: Callable[[list], list]  # per returned item, the size of the terms a correct computation rounds
+    # Where the values count (the rest is a convention's: values at padding), or None for everywhere.
+    real: Callable[[list], torch.Tensor] | None = None
+    # Inputs to try when the main probe raises: the same mistake without the case that made it raise.
+    fallback: Callable[[], list] | None = None
 
 
 def _g(seed: int) -> torch.Generator:
@@ -46,10 +50,17 @@ def _close(got: torch.Tensor, want: torch.Tensor, scale: torch.Tensor) -> bool:
     return bool((((got - want).abs() <= 1e-5 * (want.abs() + scale)) | same_nan).all())
 
 
-def _all_close(outs: Outputs, wants: Outputs, scales: list) -> bool:
-    """Every item close to its model; a model's item may be a list of alternatives (any one matches)."""
+def _all_close(outs: Outputs, wants: Outputs, scales: list, real: torch.Tensor | None = None) -> bool:
+    """Every item close to its model (only where ``real``, if given); a model's item may be a list of
+    alternatives (any one matches)."""
+    def at(x: torch.Tensor) -> torch.Tensor:
+        if real is None or tuple(x.shape) != tuple(real.shape):
+            return x
+        return torch.where(real, x.double(), torch.zeros((), dtype=torch.float64))
+
     return len(outs) == len(wants) and all(
-        any(_close(o, alt, s) for alt in (w if isinstance(w, list) else [w])) for o, w, s in zip(outs, wants, scales))
+        any(_close(at(o), at(alt), s) for alt in (w if isinstance(w, list) else [w]))
+        for o, w, s in zip(outs, wants, scales))
 
 
 # -- exact_kl --------------------------------------------------------------------------------------------
@@ -85,13 +96,47 @@ def logits_not_normalised(args: list) -> Outputs:
     return [(a.softmax(-1) * (a - b)).sum(-1)]
 
 
+def kl_mean_not_sum(args: list) -> Outputs:
+    lp, lq = _logs(args)
+    return [(lp.exp() * (lp - lq)).mean(-1)]
+
+
+def kl_wrong_dim(args: list) -> Outputs:
+    a, b = args[0].double(), args[1].double()
+    lp, lq = a.log_softmax(0), b.log_softmax(0)
+    return [(lp.exp() * (lp - lq)).sum(-1)]  # (summed over dim 0 too: a result of another shape, _kl_per_token)
+
+
+def exact_kl_sign_flipped(args: list) -> Outputs:
+    lp, lq = _logs(args)
+    return [-(lp.exp() * (lp - lq)).sum(-1)]
+
+
+def cross_entropy_not_kl(args: list) -> Outputs:
+    lp, lq = _logs(args)
+    return [-(lp.exp() * lq).sum(-1)]
+
+
 def _kl_per_token(session: LearnerSession, exercise: str, outs: Outputs, wants: Outputs, args: list) -> str | None:
     lp, lq = _logs(args)
     terms = lp.exp() * (lp - lq)
     out = outs[0]
     if tuple(out.shape) == tuple(terms.shape) and _close(out, terms, 1.0 + terms.abs()):
         return "not_summed"
+    lp0, lq0 = (x.double().log_softmax(0) for x in args[:2])
+    for summed in (terms.sum(0), (lp0.exp() * (lp0 - lq0)).sum(0)):  # the vocabulary taken on dim 0
+        if tuple(out.shape) == tuple(summed.shape) and _close(out, summed, 1.0 + summed.abs()):
+            return "kl_wrong_dim"
     return None
+
+
+def _no_max_subtraction(session: LearnerSession, exercise: str) -> bool:
+    """Logits around 100 in float32, where exp overflows: the true KL is finite, exp(a) / sum exp(a) is not."""
+    a = torch.tensor([[100.0, 0.0, 50.0], [0.0, 95.0, -20.0]], dtype=torch.float32)
+    b = torch.tensor([[90.0, 1.0, 60.0], [2.0, 99.0, 0.0]], dtype=torch.float32)
+    out = session.call(exercise, [a, b]).out
+    want = expected(exercise, [a, b])[0]
+    return tuple(out.shape) == tuple(want.shape) and bool((~torch.isfinite(out) & torch.isfinite(want)).any())
 
 
 def _softmax_then_log(session: LearnerSession, exercise: str) -> bool:
@@ -116,6 +161,12 @@ def _rw_probe() -> list:
     # Finite, different log-probs at padding, so a penalty there shows.
     old = torch.where(mask > 0, old, old - 3.0)
     return [reward, ref, old, mask, 0.3]
+
+
+def _rw_fallback() -> list:
+    """The main probe without its full row: code that writes one past the last real token runs on it."""
+    reward, ref, old, mask, c = _rw_probe()
+    return [reward[1:], ref[1:], old[1:], mask[1:], c]
 
 
 def _rw_scale(args: list) -> list:
@@ -149,11 +200,45 @@ def kl_on_padding(args: list) -> Outputs:
 
 
 def empty_row_scored(args: list) -> Outputs:
-    return [_with_score(_penalty(args), args, lambda n, T: n - 1)]  # n = 0: index -1, the last column
+    # n = 0: index -1 wraps to the last column; or column 0 (TRL's PPO, f2cd577)
+    return [[_with_score(_penalty(args), args, lambda n, T: n - 1),
+             _with_score(_penalty(args), args, lambda n, T: n - 1 if n else 0)]]
 
 
 def score_off_by_one(args: list) -> Outputs:
     return [_with_score(_penalty(args), args, lambda n, T: min(n, T - 1) if n else None)]
+
+
+def score_past_end(args: list) -> Outputs:
+    T = args[3].shape[1]
+    if bool((args[3].sum(1) >= T).any()):
+        return [None]  # a full row: the code raised (IndexError) there
+    return [_with_score(_penalty(args), args, lambda n, T: n if n else None)]
+
+
+def trl_score_position(args: list) -> Outputs:
+    """TRL's PPO (f2cd577): one past the last real token where it fits, an empty row's score at column 0."""
+    return [_with_score(_penalty(args), args, lambda n, T: min(n, T - 1) if n else 0)]
+
+
+def argmax_first_index(args: list) -> Outputs:
+    first = lambda n, T: 0 if n else None  # noqa: E731 - argmax of a 0/1 row: its first 1
+    return [[_with_score(_penalty(args), args, first), _with_score(_penalty(args), args, lambda n, T: 0)]]
+
+
+def masked_kl_ctl_ignored(args: list) -> Outputs:
+    return [_with_score(_penalty([*args[:4], 1.0]), args, lambda n, T: n - 1 if n else None)]
+
+
+def masked_reward_every_token(args: list) -> Outputs:
+    reward, mask = args[0].double(), args[3].double()
+    return [(_penalty(args) + reward) * mask]
+
+
+def masked_k3(args: list) -> Outputs:
+    reward, ref, old, mask, c = args
+    u = ref.double() - old.double()
+    return [_with_score(-c * (torch.expm1(u) - u) * mask.double(), args, lambda n, T: n - 1 if n else None)]
 
 
 def score_overwrites_kl(args: list) -> Outputs:
@@ -205,7 +290,20 @@ def dpo_beta_missing(args: list) -> Outputs:
 
 def dpo_reference_ignored(args: list) -> Outputs:
     pc, pr, _, _, beta = (a.double() if isinstance(a, torch.Tensor) else a for a in args)
-    return [torch.nn.functional.softplus(-beta * (pc - pr)), beta * pc, beta * pr]
+    c, r, _ = _dpo_parts(args)
+    return [torch.nn.functional.softplus(-beta * (pc - pr)), [beta * pc, beta * c], [beta * pr, beta * r]]
+
+
+def dpo_beta_precedence(args: list) -> Outputs:
+    pc, pr, rc, rr, beta = (a.double() if isinstance(a, torch.Tensor) else a for a in args)
+    c, r, _ = _dpo_parts(args)
+    margins = [beta * c - r, c - beta * r, beta * (pc - pr) - (rc - rr), (pc - pr) - beta * (rc - rr)]
+    return [[torch.nn.functional.softplus(-z) for z in margins], beta * c, beta * r]
+
+
+def dpo_missing_minus(args: list) -> Outputs:
+    c, r, beta = _dpo_parts(args)
+    return [torch.nn.functional.logsigmoid(beta * (c - r)), beta * c, beta * r]
 
 
 def _log_sigmoid_overflow(session: LearnerSession, exercise: str) -> bool:
@@ -262,15 +360,23 @@ def _gae_scale(args: list) -> list:
 
 
 def _scan(rewards: torch.Tensor, values: torch.Tensor, mask: torch.Tensor | None, gamma: float,
-          lam: float) -> torch.Tensor:
-    """GAE's reverse scan; mask None: over every position, padding included."""
+          lam: float, *, td_gamma: float | None = None, trace: float | None = None, bootstrap_masked: bool = True,
+          forward: bool = False, last: bool = True) -> torch.Tensor:
+    """GAE's reverse scan; mask None: over every position, padding included. The keywords change one thing:
+    ``td_gamma`` the discount in the TD error, ``trace`` the decay of the trace (gamma * lam), the next value
+    taken at padding too (not ``bootstrap_masked``), the trace run ``forward`` in time (A_t from A_{t-1}),
+    the last position never visited (not ``last``: a loop over range(T - 1))."""
     T = rewards.shape[1]
+    td = gamma if td_gamma is None else td_gamma
+    decay = gamma * lam if trace is None else trace
+    ones = torch.ones_like(values[:, 0])
+    m = [mask[:, t] if mask is not None else ones for t in range(T)]
+    nv = [values[:, t + 1] * (m[t + 1] if bootstrap_masked else 1.0) if t + 1 < T else 0.0 * ones for t in range(T)]
+    delta = [rewards[:, t] + td * nv[t] - values[:, t] for t in range(T)]
     adv = torch.zeros_like(values)
-    nv = na = torch.zeros_like(values[:, 0])
-    for t in reversed(range(T)):
-        m = mask[:, t] if mask is not None else torch.ones_like(nv)
-        na = (rewards[:, t] + gamma * nv - values[:, t] + gamma * lam * na) * m
-        nv = values[:, t] * m
+    na = 0.0 * ones
+    for t in (range(T) if forward else reversed(range(T - (0 if last else 1)))):
+        na = (delta[t] + decay * na) * m[t]
         adv[:, t] = na
     return adv
 
@@ -310,10 +416,32 @@ def advantages_whitened(args: list) -> Outputs:
     return [out, (adv + v) * m]  # (either whitening counts: see _all_close)
 
 
-def padding_not_zeroed(args: list) -> Outputs:
+def _gae_with(**change: Any) -> Callable[[list], Outputs]:
+    def model(args: list) -> Outputs:
+        r, v, m, gamma, lam = _gae_inputs(args)
+        adv = _scan(r, v, m, gamma, lam, **change)
+        return [adv, (adv + v) * m]
+    return model
+
+
+def gamma_missing(args: list) -> Outputs:
     r, v, m, gamma, lam = _gae_inputs(args)
-    adv = _scan(r, v, m, gamma, lam)
-    return [adv, adv + v]
+    return [[_scan(r, v, m, gamma, lam, td_gamma=1.0), _scan(r, v, m, gamma, lam, trace=lam)],
+            [(_scan(r, v, m, gamma, lam, td_gamma=1.0) + v) * m, (_scan(r, v, m, gamma, lam, trace=lam) + v) * m]]
+
+
+def returns_monte_carlo(args: list) -> Outputs:
+    r, v, m, gamma, lam = _gae_inputs(args)
+    togo = _scan(r, torch.zeros_like(v), m, gamma, 1.0)  # the discounted reward-to-go
+    return [_scan(r, v, m, gamma, lam), togo]
+
+
+def _padding_not_zeroed(session: LearnerSession, exercise: str) -> bool:
+    """Some output is not exactly 0 at padding (the values there are the convention's)."""
+    args = SPECS[exercise].probe()
+    real = SPECS[exercise].real(args)
+    outs = _as_list(session.call(exercise, args).out)
+    return any(tuple(o.shape) == tuple(real.shape) and bool(((o != 0) & ~real).any()) for o in outs)
 
 
 def lam_ignored(args: list) -> Outputs:
@@ -323,12 +451,17 @@ def lam_ignored(args: list) -> Outputs:
 
 
 # -- shared property detectors ---------------------------------------------------------------------------
+def _real(exercise: str, args: list) -> torch.Tensor | None:
+    spec = SPECS[exercise]
+    return spec.real(args) if spec.real else None
+
+
 def _stateful(session: LearnerSession, exercise: str) -> bool:
     """Right on the main probe, wrong on the same values with the rows in another order."""
     spec = SPECS[exercise]
     args = [a.flip(0) if isinstance(a, torch.Tensor) and a.dim() else a for a in spec.probe()]
     outs = _as_list(session.call(exercise, args).out)
-    return not _all_close(outs, expected(exercise, args), spec.scale(args))
+    return not _all_close(outs, expected(exercise, args), spec.scale(args), _real(exercise, args))
 
 
 def _wrong_dtype(session: LearnerSession, exercise: str) -> bool:
@@ -337,7 +470,7 @@ def _wrong_dtype(session: LearnerSession, exercise: str) -> bool:
     args = [a.float() if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in spec.probe()]
     outs = _as_list(session.call(exercise, args).out)
     return any(o.dtype != torch.float32 for o in outs) and _all_close(outs, expected(exercise, args),
-                                                                      spec.scale(args))
+                                                                      spec.scale(args), _real(exercise, args))
 
 
 def _wrong_device(session: LearnerSession, exercise: str) -> bool:
@@ -368,21 +501,30 @@ def _detached(session: LearnerSession, exercise: str) -> bool:
 
 SPECS: dict[str, Spec] = {
     "exact_kl": Spec(_kl_probe, _kl_scale),
-    "masked_rewards_kl": Spec(_rw_probe, _rw_scale),
+    "masked_rewards_kl": Spec(_rw_probe, _rw_scale, fallback=_rw_fallback),
     "dpo_loss": Spec(_dpo_probe, _dpo_scale),
-    "gae": Spec(_gae_probe, _gae_scale),
+    # gae's values at padding are a convention's (padding): its models are compared on the real tokens.
+    "gae": Spec(_gae_probe, _gae_scale, real=lambda args: args[2] > 0),
 }
 MODELS: dict[str, Callable[[list], Outputs]] = {
     "exact_kl_reversed": exact_kl_reversed, "unweighted_sum": unweighted_sum,
-    "logits_not_normalised": logits_not_normalised,
+    "logits_not_normalised": logits_not_normalised, "kl_mean_not_sum": kl_mean_not_sum,
+    "kl_wrong_dim": kl_wrong_dim, "sign_flipped": exact_kl_sign_flipped, "cross_entropy_not_kl": cross_entropy_not_kl,
     "score_last_column": score_last_column, "kl_on_padding": kl_on_padding, "empty_row_scored": empty_row_scored,
+    "score_past_end": score_past_end, "argmax_first_index": argmax_first_index,
+    "kl_ctl_ignored": masked_kl_ctl_ignored, "reward_every_token": masked_reward_every_token,
+    "wrong_estimator_k3": masked_k3,
     "score_off_by_one": score_off_by_one, "score_overwrites_kl": score_overwrites_kl,
+    "score_off_by_one+empty_row_scored": trl_score_position,
     "score_not_added": score_not_added, "masked_kl_sign_flipped": masked_kl_sign_flipped,
     "dpo_sign_flipped": dpo_sign_flipped, "rewards_missing_beta": rewards_missing_beta,
     "dpo_beta_missing": dpo_beta_missing, "dpo_reference_ignored": dpo_reference_ignored,
+    "dpo_beta_precedence": dpo_beta_precedence, "dpo_missing_minus": dpo_missing_minus,
     "gae_padding_leak": gae_padding_leak, "gamma_lam_swapped": gamma_lam_swapped,
     "returns_missing_values": returns_missing_values, "advantages_whitened": advantages_whitened,
-    "padding_not_zeroed": padding_not_zeroed, "lam_ignored": lam_ignored,
+    "lam_ignored": lam_ignored, "gae_last_step_skipped": _gae_with(last=False),
+    "gae_forward_scan": _gae_with(forward=True), "gamma_missing": gamma_missing,
+    "bootstrap_past_mask": _gae_with(bootstrap_masked=False), "returns_monte_carlo": returns_monte_carlo,
 }
 # Mistakes recognised from a result of the wrong shape (before any value is compared).
 SHAPE_MISTAKES: dict[str, Callable[..., str | None]] = {"exact_kl": _kl_per_token}
@@ -390,7 +532,11 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
     "softmax_then_log": _softmax_then_log, "stateful": _stateful, "wrong_dtype": _wrong_dtype,
     "wrong_device": _wrong_device, "detached": _detached, "log_sigmoid_overflow": _log_sigmoid_overflow,
     "rewards_not_detached": _rewards_not_detached, "softplus_kink": _softplus_kink,
+    "no_max_subtraction": _no_max_subtraction, "padding_not_zeroed": _padding_not_zeroed,
 }
+# Conventions whose detectors ask about inputs of their own, whatever the values elsewhere: named beside a
+# mistake found otherwise.
+BESIDE = ("padding_not_zeroed",)
 
 
 # -- adaptive_kl_controller (a class: driven through updates, .value read after each) ---------------------
@@ -398,60 +544,97 @@ CONTROLLER_ARGS = [0.1, 5.0, 1000]
 CONTROLLER_STEPS = [(8.0, 100), (5.5, 50), (1.0, 200), (4.5, 10), (30.0, 1000), (5.0, 300)]
 
 
-def _controller(args: list, steps: list, clip: float | None = 0.2, use_n: bool = True,
-                sign: float = 1.0) -> list[float]:
+def _controller(args: list, steps: list, clip: float | None = 0.2, use_n: bool = True, sign: float = 1.0,
+                low: bool = True, high: bool = True, error_of: Callable[[float, float], float] | None = None,
+                additive: bool = False, per_horizon: bool = True, stored: bool = True) -> list[float]:
+    """The controller's value after each update, with one thing changed (by keyword)."""
     value, target, horizon = (float(a) for a in args)
     values = [value]
     for current, n in steps:
-        error = sign * (current / target - 1)
-        if clip is not None:
-            error = min(max(error, -clip), clip)
-        value *= 1 + error * (n if use_n else 1) / horizon
+        error = sign * (current / target - 1) if error_of is None else error_of(current, target)
+        if clip is not None and low:
+            error = max(error, -clip)
+        if clip is not None and high:
+            error = min(error, clip)
+        step = error * (n if use_n else 1) / (horizon if per_horizon else 1)
+        new = value + step if additive else value * (1 + step)
+        value = new if stored else value
         values.append(value)
     return values
 
 
-CONTROLLER_MODELS: dict[str, Callable[[list, list], list[float]]] = {
-    "error_not_clipped": lambda a, s: _controller(a, s, clip=None),
-    "n_steps_ignored": lambda a, s: _controller(a, s, use_n=False),
-    "controller_sign_flipped": lambda a, s: _controller(a, s, sign=-1.0),
+CONTROLLER_MODELS: dict[str, Callable[[list, list], list[list[float]]]] = {
+    "error_not_clipped": lambda a, s: [_controller(a, s, clip=None)],
+    "n_steps_ignored": lambda a, s: [_controller(a, s, use_n=False)],
+    "controller_sign_flipped": lambda a, s: [_controller(a, s, sign=-1.0)],
+    "controller_additive": lambda a, s: [_controller(a, s, additive=True)],
+    "controller_one_sided_clip": lambda a, s: [_controller(a, s, low=False), _controller(a, s, high=False)],
+    "controller_difference": lambda a, s: [_controller(a, s, error_of=lambda kl, target: kl - target)],
+    "controller_ratio_inverted": lambda a, s: [_controller(a, s, error_of=lambda kl, target: target / kl - 1)],
+    "horizon_ignored": lambda a, s: [_controller(a, s, per_horizon=False)],
+    "value_not_updated": lambda a, s: [_controller(a, s, stored=False)],
 }
 
 
-def _same(got: list[float], want: list[float]) -> bool:
-    return len(got) == len(want) and all(abs(g - w) <= 1e-9 * (abs(w) + 1e-12) for g, w in zip(got, want))
+def _same(got: list[float], want: list[float], rel: float = 1e-9) -> bool:
+    return len(got) == len(want) and all(abs(g - w) <= rel * (abs(w) + 1e-12) for g, w in zip(got, want))
 
 
-def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list) -> dict | None:
+def _accepts_bad_arguments(session: LearnerSession, exercise: str) -> bool:
+    """A target of 0 is accepted (no ValueError from __init__)."""
+    try:
+        session.drive(exercise, [0.1, 0.0, 1000], [])
+    except LearnerError as exc:
+        if exc.kind != "exception":
+            raise
+        return False
+    return True
+
+
+def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list,
+                        allowed: list | None = None) -> dict | None:
+    from grader.diagnosis import detected
+
     by_id = {m.id: m for m in mistakes}
+    unchecked = [m for m in allowed or mistakes if m.id == "arguments_not_checked"]
+
+    def named(m: Any) -> dict:  # with the arguments' convention beside it, if it is missed too
+        return m.diagnosis(also=detected(unchecked, lambda _: _accepts_bad_arguments, session, exercise))
+
     try:
         got = session.drive(exercise, CONTROLLER_ARGS, CONTROLLER_STEPS)
     except LearnerError:
         return None
     if abs(got[0] - CONTROLLER_ARGS[0]) > 1e-12 and "controller_shared_state" in by_id:
-        return by_id["controller_shared_state"].diagnosis()  # it did not start from its own init_kl_coef
+        return named(by_id["controller_shared_state"])  # it did not start from its own init_kl_coef
+    if "nondeterministic" in by_id and not _same(got, session.drive(exercise, CONTROLLER_ARGS, CONTROLLER_STEPS)):
+        return by_id["nondeterministic"].diagnosis()
     for m in mistakes:
         model = CONTROLLER_MODELS.get(m.id)
-        if model is not None and _same(got, model(CONTROLLER_ARGS, CONTROLLER_STEPS)):
-            return m.diagnosis()
-    if not _same(got, _controller(CONTROLLER_ARGS, CONTROLLER_STEPS)):
+        # (to float32's precision: a clip through a float32 tensor is still that mistake)
+        if model is not None and any(_same(got, v, 1e-6) for v in model(CONTROLLER_ARGS, CONTROLLER_STEPS)):
+            return named(m)
+    if not _same(got, _controller(CONTROLLER_ARGS, CONTROLLER_STEPS)) or "arguments_not_checked" not in by_id:
         return None
-    try:  # right values: does it accept a target of 0?
-        session.drive(exercise, [0.1, 0.0, 1000], [])
-    except LearnerError as exc:
-        if exc.kind == "exception" and exc.detail.get("type") == "ValueError":
-            return None
-        return None
-    return by_id["arguments_not_checked"].diagnosis() if "arguments_not_checked" in by_id else None
+    found = detected([by_id["arguments_not_checked"]], lambda _: _accepts_bad_arguments, session, exercise)
+    return found[0].diagnosis() if found else None
 
 
-def diagnose(session: LearnerSession, exercise: str, mistakes: list) -> dict | None:
-    """The first catalogued mistake (in the catalogue's order) the function behaves like, or None."""
-    from grader.diagnosis import _mutated, _reduced
+def diagnose(session: LearnerSession, exercise: str, mistakes: list, allowed: list | None = None) -> dict | None:
+    """The first catalogued mistake (in the catalogue's order) the function behaves like, or None; with the
+    conventions it also misses beside it (from ``allowed``, which a core failure does not narrow)."""
+    from grader.diagnosis import _mutated, _reduced, composites_of, detected, nondeterministic
 
     if exercise == "adaptive_kl_controller":
-        return diagnose_controller(session, exercise, mistakes)
+        return diagnose_controller(session, exercise, mistakes, allowed)
     by_id = {m.id: m for m in mistakes}
+    beside = [m for m in allowed or mistakes if m.id in BESIDE and m.convention and exercise in m.exercises]
+
+    def named(m: Any, others: list = ()) -> dict:
+        extra = list(others) + detected([b for b in beside if b.id != m.id], lambda b: DETECTORS.get(b.id),
+                                        session, exercise)
+        return m.diagnosis(also=extra)
+
     spec = SPECS[exercise]
     args = spec.probe()
     try:
@@ -460,29 +643,40 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: list) -> dict | N
         if exc.kind == "exception" and exc.detail.get("type") in ("NotATensor", "NotATuple"):
             key = "no_return" if exc.detail.get("message") == "NoneType" else "not_a_tensor"
             return by_id[key].diagnosis() if key in by_id else None
-        return None
-    if _mutated(args, result) and "input_mutated" in by_id:
-        return by_id["input_mutated"].diagnosis()
-    wants, scales = expected(exercise, args), spec.scale(args)
-    outs = _as_list(result.out)
-    if any(tuple(o.shape) != tuple(w.shape) for o, w in zip(outs, wants)):
-        named = SHAPE_MISTAKES.get(exercise, lambda *a: None)(session, exercise, outs, wants, args)
-        if named in by_id:
-            return by_id[named].diagnosis()
-        if "reduced" in by_id and any(tuple(o.shape) != tuple(w.shape) and _reduced(o, w, s)
-                                      for o, w, s in zip(outs, wants, scales)):
-            return by_id["reduced"].diagnosis()
-        return None
-    for m in mistakes:
-        if m.kind == "model" and m.id in MODELS and _all_close(outs, MODELS[m.id](args), scales):
-            return m.diagnosis()
-    if not _all_close(outs, wants, scales):
-        return None
-    for m in mistakes:  # right on the main probe: what else did the checks catch?
-        detector = DETECTORS.get(m.id)
+        if exc.kind != "exception" or spec.fallback is None:
+            return None
+        args = spec.fallback()  # the same mistake may show where the case that raised is left out
         try:
-            if m.kind == "property" and detector is not None and detector(session, exercise):
-                return m.diagnosis()
+            result = session.call(exercise, args)
         except LearnerError:
             return None
-    return None
+    if _mutated(args, result) and "input_mutated" in by_id:
+        return by_id["input_mutated"].diagnosis()
+    if "nondeterministic" in by_id and nondeterministic(session, exercise, args, result.out):
+        return by_id["nondeterministic"].diagnosis()
+    wants, scales = expected(exercise, args), spec.scale(args)
+    real = spec.real(args) if spec.real else None
+    outs = _as_list(result.out)
+    if any(tuple(o.shape) != tuple(w.shape) for o, w in zip(outs, wants)):
+        found = SHAPE_MISTAKES.get(exercise, lambda *a: None)(session, exercise, outs, wants, args)
+        if found in by_id:
+            return named(by_id[found])
+        if "reduced" in by_id and any(tuple(o.shape) != tuple(w.shape) and _reduced(o, w, s)
+                                      for o, w, s in zip(outs, wants, scales)):
+            return named(by_id["reduced"])
+        return None
+
+    def matches(model_outputs: Outputs) -> bool:
+        return all(o is not None for o in model_outputs) and _all_close(outs, model_outputs, scales, real)
+
+    for m in mistakes:  # (a track-1 id of kind output reused here has its model in MODELS too)
+        if m.id in MODELS and matches(MODELS[m.id](args)):
+            return named(m)
+    for composite, parts in composites_of(exercise, mistakes):
+        if composite.id in MODELS and matches(MODELS[composite.id](args)):
+            return named(parts[0], parts[1:])
+    if not _all_close(outs, wants, scales, real):
+        return None
+    # Right on the main probe: what else did the checks catch? Every detector is asked.
+    found = detected([m for m in mistakes if m.kind == "property"], lambda m: DETECTORS.get(m.id), session, exercise)
+    return found[0].diagnosis(also=[m for m in found[1:] if m.convention]) if found else None

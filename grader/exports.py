@@ -156,7 +156,7 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
     for r in results:
         by_name = {e.name: e for e in r.exercises}
         cells = [(_num(by_name[n].score), by_name[n].status) if n in by_name else ("", "") for n in names]
-        diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
+        diagnoses = ";".join(f"{e.name}={'+'.join(e.diagnosis_ids)}" for e in r.exercises if e.diagnosis)
         missed = ";".join(f"{e.name}={'+'.join(c.id for c in e.missed)}" for e in r.exercises
                           if e.status == "passed" and e.missed)
         writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
@@ -168,7 +168,8 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
 # -- JUnit XML ----------------------------------------------------------------------------------------
 def _failure_text(e: ExerciseResult, message: str, lang: str) -> str:
     if e.diagnosis:
-        return f"{message}\n\n{e.diagnosis['id']}: {pick(e.diagnosis['message'], lang)}"
+        named = [e.diagnosis, *e.named_beside]
+        return f"{message}\n\n" + "\n".join(f"{d['id']}: {pick(d['message'], lang)}" for d in named)
     return message
 
 
@@ -224,6 +225,8 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
+                           *((f"diagnosis_also.{e.name}", "+".join(e.diagnosis_ids[1:])) for e in r.exercises
+                             if e.named_beside),
                            *((f"track.{e.name}", _track(e.name)) for e in r.exercises)]:
             ET.SubElement(props, "property", {"name": key, "value": value})
         for e, (name, kind, message, text, seconds) in cases:
@@ -253,6 +256,7 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
     lines = [t("checks_passed", lang, status=status, passed=passed, total=len(e.checks)) if e.checks else status]
     if e.diagnosis:
         lines.append(pick(e.diagnosis["message"], lang))
+        lines += [t("diagnosis_also", lang, message=pick(a["message"], lang)) for a in e.named_beside]
     if e.status == "missing":
         lines.append(t("missing_function", lang, function=_function(e.name)))
     failing = [c for c in e.checks if c.core_failure]
@@ -294,7 +298,7 @@ def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visi
     students as ``visibility`` says (one of VISIBILITIES), as is the autograder's stdout."""
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
-              "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else []),
+              "tags": [e.name, f"track-{_track(e.name)}", *e.diagnosis_ids,
                        *(f"convention-{c.id}" for c in e.missed)],
               "visibility": visibility}
              for i, e in enumerate(result.exercises, start=1)]

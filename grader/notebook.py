@@ -235,6 +235,7 @@ class CheckResult:
         lines = [f"{e.name}: {self._status()}"]
         if e.diagnosis:
             lines.append(pick(e.diagnosis["message"], self.lang))
+            lines += [t("diagnosis_also", self.lang, message=pick(a["message"], self.lang)) for a in e.named_beside]
         failing = self._failing()
         lines += [f"  ✗ {name}" + (f": {msg}" if msg else "") for name, msg in failing[:self.SHOWN]]
         if len(failing) > self.SHOWN:
@@ -250,6 +251,8 @@ class CheckResult:
                 f"{html.escape(self._status())}</span></p>")
         if e.diagnosis:
             head += f"<p style='font-weight:bold'>{html.escape(pick(e.diagnosis['message'], self.lang))}</p>"
+            beside = (t("diagnosis_also", self.lang, message=pick(a["message"], self.lang)) for a in e.named_beside)
+            head += "".join(f"<p>{html.escape(line.strip())}</p>" for line in beside)
         failing = self._failing()
         if failing:
             name, msg = failing[0]

@@ -70,6 +70,7 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
     lines = []
     if e.diagnosis:
         lines.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
+        lines += [t("diagnosis_also", lang, message=pick(a["message"], lang)) for a in e.named_beside]
     core = [c for c in e.checks if c.core_failure]
     for failure in core if verbose else core[:1]:
         lines.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))

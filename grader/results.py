@@ -91,6 +91,18 @@ class ExerciseResult:
             c.core_failure for c in self.checks)
 
     @property
+    def named_beside(self) -> list[dict]:
+        """The mistakes named beside the diagnosis ({id, message[, convention]} each): a convention beside a
+        core mistake, or the other parts of differences real code combines."""
+        return [a for a in (self.diagnosis or {}).get("also") or [] if isinstance(a, dict) and "id" in a
+                and isinstance(a.get("message"), dict)]
+
+    @property
+    def diagnosis_ids(self) -> list[str]:
+        """The diagnosis's id, then those named beside it; empty without a diagnosis."""
+        return [self.diagnosis["id"], *(a["id"] for a in self.named_beside)] if self.diagnosis else []
+
+    @property
     def missed(self) -> list[ConventionResult]:
         return [c for c in self.conventions if not c.passed]
 

@@ -144,7 +144,7 @@ def test_a_file_is_graded_on_what_it_defines_and_strict_is_all_or_nothing(tmp_pa
     assert [e["name"] for e in doc["exercises"]] == exercises.names_in([1])
     k3 = next(e for e in doc["exercises"] if e["name"] == "k3")
     assert k3["status"] == "passed" and k3["core"] and [c["id"] for c in k3["conventions"] if not c["passed"]] == ["extremes"]
-    assert k3["diagnosis"]["id"] == "clamped" and doc["strict"] is False
+    assert k3["diagnosis"]["id"] == "clamped_at_10" and doc["strict"] is False
     assert "hw1.py defines" in fair.stderr
     strict = runner.invoke(cli, ["grade", str(path), "--json", "--no-sandbox", "--strict"])
     assert strict.exit_code == 1

@@ -6,8 +6,9 @@
 - wrong/: wrong maths: `failed` on exactly its exercise, whatever the grading, and named by its diagnosis.
 
 Each file starts with ``# exercise: NAME``; ``# expect: MISTAKE_ID`` names the diagnosis (``none`` where none is
-made yet), ``# misses: ID, ID`` the conventions a conventions/ variant misses, ``# near: ID`` the convention a
-wrong variant resembles while getting the maths wrong, ``# style:`` or ``# why:`` what it is.
+made yet), ``# also: ID, ID`` the mistakes named beside it (none when absent), ``# misses: ID, ID`` the conventions
+a conventions/ variant misses, ``# near: ID`` the convention a wrong variant resembles while getting the maths wrong,
+``# style:`` or ``# why:`` what it is.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def header(path: Path, key: str) -> str | None:
 
 def misses(path: Path) -> set[str]:
     return {m.strip() for m in (header(path, "misses") or "").split(",") if m.strip()}
+
+
+def also(path: Path) -> set[str]:
+    return {m.strip() for m in (header(path, "also") or "").split(",") if m.strip()}
+
+
+def named_beside(diagnosis: dict | None) -> set[str]:
+    return {a["id"] for a in (diagnosis or {}).get("also", [])}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +108,7 @@ def test_right_maths_passes_and_names_the_conventions_it_misses(verdicts: dict, 
     assert not all(c.passed for c in result.checks)
     if header(path, "expect"):
         assert (result.diagnosis or {}).get("id") == header(path, "expect")
+        assert named_beside(result.diagnosis) == also(path)
     assert {e.status for n, e in verdicts[path].items() if n != exercise} == {"missing"}
 
 
@@ -116,6 +126,9 @@ def test_wrong_fails_on_exactly_its_exercise_and_is_named(verdicts: dict, path: 
     else:
         assert diagnosis is not None, by_name[exercise].first_failure()
         assert diagnosis["id"] == expect
+        assert named_beside(diagnosis) == also(path)
+        # Wrong maths: whatever stands beside it, a convention is never the diagnosis.
+        assert not diagnosis.get("convention"), diagnosis
 
 
 def test_strict_grades_all_or_nothing() -> None:
@@ -129,14 +142,23 @@ def test_strict_grades_all_or_nothing() -> None:
         assert by_path[path].status == "failed" and by_path[path].score == 0, path.name
 
 
-def test_every_track_2_mistake_is_proven_by_a_wrong_variant() -> None:
-    """Issue 15: each diagnosis id of a track-2 exercise is shown to be reachable by an implementation here
-    (track 1's are proven in tests/test_diagnosis.py)."""
-    from grader.diagnosis import catalogue
+def test_every_mistake_is_reached_by_a_variant() -> None:
+    """Issue 25: every diagnosis id of the catalogue is named (as the diagnosis or beside it) for some variant
+    in wrong/ or conventions/, and for tracks 2 and 3 every (exercise, id) pair but the generic ones; every
+    composite is reached as a whole. Track 1's pairs are proven in tests/test_diagnosis.py."""
+    from grader.diagnosis import catalogue, composites
     from grader.exercises import get
 
-    proven = {(header(p, "exercise"), header(p, "expect")) for p in WRONG + CONVENTIONS}
-    generic = {"no_return", "not_a_tensor", "input_mutated", "reduced"}
+    reached = {(header(p, "exercise"), m) for p in WRONG + CONVENTIONS for m in {header(p, "expect")} | also(p)}
+    ids = {m for _, m in reached}
+    assert [m.id for m in catalogue() if m.id not in ids] == []
+    generic = {"no_return", "not_a_tensor", "input_mutated", "reduced", "nondeterministic", "stateful",
+               "wrong_dtype", "wrong_device"}
     missing = [(e, m.id) for m in catalogue() if m.id not in generic
-               for e in m.exercises if e in names() and get(e).track == 2 and (e, m.id) not in proven]
-    assert not missing, missing
+               for e in m.exercises if get(e).track in (2, 3) and (e, m.id) not in reached]
+    assert missing == []
+    combined = {(header(p, "exercise"), (header(p, "expect"), *sorted(also(p)))) for p in WRONG + CONVENTIONS}
+    for c in composites():
+        for e in c.exercises:
+            assert any(ex == e and ids_[0] == c.parts[0] and set(c.parts[1:]) <= set(ids_[1:])
+                       for ex, ids_ in combined), (e, c.parts)

@@ -189,7 +189,7 @@ def judge(exercise: str, mistake: str, result: ExerciseResult) -> Outcome:
         return Outcome(exercise, mistake, FIXED)
     diagnosis = result.diagnosis
     if diagnosis is not None:
-        kind = NOT_FIXED if diagnosis.get("id") == mistake else OTHER_MISTAKE
+        kind = NOT_FIXED if mistake in result.diagnosis_ids else OTHER_MISTAKE  # named first, or beside it
         return Outcome(exercise, mistake, kind, diagnosis)
     failure = result.first_failure()
     return Outcome(exercise, mistake, FAILING, None, failure.message if failure else result.status)

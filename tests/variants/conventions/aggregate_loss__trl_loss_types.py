@@ -1,6 +1,7 @@
 # exercise: aggregate_loss
 # misses: empty, mode_error
 # expect: agg_nan_when_empty
+# also: agg_no_mode_error
 # style: TRL's GRPOTrainer loss types (f2cd577): "grpo" = seq-mean-token-mean, "bnpo" = token-mean, "dr_grpo" over
 #   B x max_completion_length, denominators clamped at 1; .mean() over no rows is NaN
 import torch

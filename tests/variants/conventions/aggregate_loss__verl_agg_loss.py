@@ -1,6 +1,7 @@
 # exercise: aggregate_loss
 # misses: precision, empty, mode_error
 # expect: agg_skips_empty_rows
+# also: agg_nan_when_empty, agg_no_mode_error
 # style: verl's agg_loss (b178a3c): masked sums over count + 1e-8, sequence means over the rows that have a token,
 #   NaN for an all-zero mask, a ValueError that names only the mode it got
 import torch

@@ -1,6 +1,7 @@
 # exercise: exact_kl
 # misses: extremes
 # expect: softmax_then_log
+# also: no_max_subtraction
 # why: log(softmax) is -inf where a probability underflows: inf or NaN for large logits
 import torch
 

@@ -1,5 +1,7 @@
 # exercise: gae
 # misses: precision, empty, padding, whitening
+# expect: advantages_whitened
+# also: padding_not_zeroed
 # style: verl's compute_gae_advantage_return (b178a3c): next value and running advantage carried across masked
 #   positions, returns = A + V (unmasked at padding), then masked_whiten(A) over the batch's real tokens
 #   (rsqrt(var + 1e-8), raising on an empty mask)

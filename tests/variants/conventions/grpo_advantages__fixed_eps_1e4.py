@@ -1,5 +1,6 @@
 # exercise: grpo_advantages
 # misses: eps
+# expect: adv_eps_fixed
 # why: TRL's constant 1e-4 in place of the eps argument (the std computed in the rewards' own dtype)
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: grpo_advantages
 # misses: eps, group_of_one
+# expect: adv_eps_fixed
 # style: OpenRLHF's group normalisation: (r - mean) / (std + 1e-9) per prompt, the eps hard-coded; the std of one
 #   sample is NaN
 import torch

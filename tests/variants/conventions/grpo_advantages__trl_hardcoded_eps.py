@@ -1,5 +1,6 @@
 # exercise: grpo_advantages
 # misses: precision, eps
+# expect: adv_eps_fixed
 # style: TRL's GRPOTrainer (f2cd577): std by nanstd (its Bessel factor count / (count - 1) is float32 even for
 #   float64 rewards), 1e-4 added whatever eps is asked, NaN advantages (groups of one) set to 0
 import torch

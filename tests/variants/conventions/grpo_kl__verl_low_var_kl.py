@@ -1,6 +1,6 @@
 # exercise: grpo_kl
 # misses: extremes
-# expect: clamped
+# expect: clamped_at_10
 # style: verl's kl_penalty(logprob, ref_logprob, "low_var_kl") used as GRPO's KL loss (use_kl_loss, kl_loss_type)
 import torch
 

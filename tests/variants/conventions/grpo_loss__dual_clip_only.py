@@ -1,5 +1,6 @@
 # exercise: grpo_loss
 # misses: dual_clip
+# expect: dual_clip
 # why: verl's dual-clip (clip_ratio_c = 3) on an otherwise exact GRPO loss: for A < 0 the loss is capped at -3 A
 import torch
 

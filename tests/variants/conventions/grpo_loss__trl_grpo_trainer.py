@@ -1,5 +1,6 @@
 # exercise: grpo_loss
 # misses: empty, detach
+# expect: grad_leak
 # style: TRL's GRPOTrainer._compute_loss (f2cd577): coef_1 = exp(logp - old), -min(coef_1 A, coef_2 A) + beta k3, the
 #   loss types' denominators clamped at 1, .mean() over rows (NaN for B = 0), nothing detached
 import torch

@@ -1,5 +1,7 @@
 # exercise: grpo_loss
 # misses: precision, empty, dual_clip, detach
+# expect: dual_clip
+# also: grad_leak
 # style: verl's compute_policy_loss_vanilla (b178a3c) plus its KL loss: the log-ratio clamped to [-20, 20], dual-clip
 #   at clip_ratio_c = 3 for negative advantages, agg_loss's count + 1e-8 denominators that skip empty rows, nothing
 #   detached (old and reference log-probs come from no_grad passes there)

@@ -1,5 +1,7 @@
 # exercise: k1
 # misses: precision, result_dtype, extremes
+# expect: clamped_at_10
+# also: wrong_dtype
 # style: OpenRLHF's compute_approx_kl (3c3be62): the log-ratio upcast to float32, every estimator clamped to [-10, 10]
 import torch
 

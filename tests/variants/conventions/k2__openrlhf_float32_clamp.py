@@ -1,5 +1,7 @@
 # exercise: k2
 # misses: precision, result_dtype, extremes
+# expect: clamped_at_10
+# also: wrong_dtype
 # style: OpenRLHF's compute_approx_kl (3c3be62), "k2": float32, then clamped to [-10, 10] (bites once |log r| > 4.47)
 import torch
 

@@ -1,6 +1,7 @@
 # exercise: k3
 # misses: precision, extremes
 # expect: log_epsilon
+# also: lost_precision
 # why: an epsilon inside the log
 import torch
 

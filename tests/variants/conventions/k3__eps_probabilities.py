@@ -1,6 +1,7 @@
 # exercise: k3
 # misses: precision, extremes
 # expect: log_epsilon
+# also: lost_precision
 # why: epsilons in a ratio of probabilities
 import torch
 

@@ -1,6 +1,7 @@
 # exercise: k3
 # misses: precision, result_dtype
 # expect: lost_precision
+# also: wrong_dtype
 # why: float32 arithmetic on float64 inputs, cast back
 import torch
 

@@ -1,5 +1,7 @@
 # exercise: k3
 # misses: precision, result_dtype, extremes
+# expect: clamped_at_10
+# also: wrong_dtype
 # style: OpenRLHF's compute_approx_kl (3c3be62), "k3": exp(-d) - 1 + d with d = log q - log p, in float32, clamped to [-10, 10]
 import torch
 

@@ -1,6 +1,6 @@
 # exercise: k3
 # misses: extremes
-# expect: clamped
+# expect: clamped_at_10
 # style: verl's kl_penalty "low_var_kl": the log-ratio clamped to [-20, 20] before exp, the value to [-10, 10]
 import torch
 

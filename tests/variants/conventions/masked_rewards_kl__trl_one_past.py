@@ -1,5 +1,7 @@
 # exercise: masked_rewards_kl
 # misses: empty, score_position
+# expect: score_off_by_one
+# also: empty_row_scored
 # style: TRL's PPO (trl.experimental.ppo, f2cd577): log-probs at padding set to INVALID_LOGPROB = 1 on both sides (so
 #   the KL is 0 there), the score added at sequence_length + 1 when it fits (one past the last real token, a known
 #   quirk: trl #1893, #3750), an empty row's score at column 0

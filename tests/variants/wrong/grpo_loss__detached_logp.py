@@ -1,5 +1,5 @@
 # exercise: grpo_loss
-# expect: none
+# expect: detached
 # near: detach
 # why: the policy's own log-probs detached with the others: the loss has no gradient at all
 import torch

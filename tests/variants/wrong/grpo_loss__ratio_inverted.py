@@ -1,5 +1,5 @@
 # exercise: grpo_loss
-# expect: ratio_inverted
+# expect: ppo_ratio_inverted
 # why: rho = exp(old_logp - logp)
 import torch
 

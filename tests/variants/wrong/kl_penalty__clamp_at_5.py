@@ -1,5 +1,5 @@
 # exercise: kl_penalty
-# expect: none
+# expect: k3_clamp_bounds
 # near: clamp
 # why: k3 capped at 5, not verl's 10: the cap bites at ordinary log-ratios (u > 1.9)
 import torch
