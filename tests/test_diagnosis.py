@@ -267,7 +267,7 @@ def test_the_names_the_issue_asked_for_say_who_does_it_and_what_the_contract_ask
 def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -> None:
     """The catalogue is data, the behaviour code: an id with no model or detector for an exercise it lists
     would never be named there, and a model with no catalogue entry is dead."""
-    from grader import diagnosis, diagnosis_grpo, diagnosis_track3
+    from grader import diagnosis, diagnosis_grpo, diagnosis_track3, diagnosis_track4
     from grader.diagnosis import catalogue, composites
     from grader.exercises import get
 
@@ -285,6 +285,8 @@ def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -
                 ok = e in diagnosis_grpo.MODELS.get(m.id, {}) or m.id in diagnosis_grpo.DETECTORS
             elif e == "adaptive_kl_controller":
                 ok = m.id in controller
+            elif track == 4:
+                ok = e in diagnosis_track4.MODELS.get(m.id, {}) or m.id in diagnosis_track4.DETECTORS
             else:
                 ok = m.id in diagnosis_track3.MODELS or m.id in diagnosis_track3.DETECTORS or m.id in (
                     "not_summed", "kl_wrong_dim")
@@ -293,7 +295,8 @@ def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -
     assert missing == []
     ids = {m.id for m in catalogue()}
     combined = {c.id for c in composites()}
-    for key in [*diagnosis_track3.MODELS, *diagnosis_grpo.MODELS]:
+    for key in [*diagnosis_track3.MODELS, *diagnosis_grpo.MODELS, *diagnosis_track4.MODELS,
+                *diagnosis_track4.DETECTORS]:
         assert key in ids or key in combined, key
     for c in composites():
         assert set(c.parts) <= ids and (c.id in diagnosis_track3.MODELS or c.id in diagnosis_grpo.MODELS), c
