@@ -252,6 +252,21 @@ def is_masked_to_one(args: Args) -> list:
     return [_weights(*args, masked_value=1.0)] if args[5] == "mask" else []
 
 
+def is_arithmetic_mean(args: Args) -> list:
+    """The geometric level as mean_t exp(u_t) over the row's real tokens (or over all T), then capped."""
+    train, rollout, mask, cap, level, mode = args
+    if level != "geometric":
+        return []
+    real = mask > 0
+    r = torch.where(real, (train - rollout).exp(), torch.zeros_like(train))
+    out = []
+    for count in (real.sum(-1, keepdim=True).clamp(min=1), torch.full_like(r[:, :1], r.shape[-1])):
+        w = (r.sum(-1, keepdim=True) / count).expand_as(r)
+        w = w.clamp(max=cap) if mode == "truncate" else torch.where(w <= cap, w, torch.zeros_like(w))
+        out.append(torch.where(real, w, torch.zeros_like(w)))
+    return out
+
+
 def is_lower_bound(args: Args) -> list:
     return [_weights(*args, lower=1.0 / args[3])]
 
@@ -499,6 +514,7 @@ MODELS: dict[str, dict[str, Model]] = {
     "is_padding_counted": {"is_weights": is_padding_counted},
     "is_mask_inverted": {"is_weights": is_mask_inverted},
     "is_masked_to_one": {"is_weights": is_masked_to_one},
+    "is_arithmetic_mean": {"is_weights": is_arithmetic_mean},
     "is_lower_bound": {"is_weights": is_lower_bound},
     "is_cap_in_log_space": {"is_weights": is_cap_in_log_space},
     "is_not_detached": {"is_weights": is_not_detached},
