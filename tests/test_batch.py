@@ -190,7 +190,7 @@ def test_csv_has_a_row_per_submission(graded: dict) -> None:
     assert by_student["b_wrong_k2"]["diagnoses"] == "k2=missing_half"
     # The feedback is the mistake in plain words (grader/data/mistakes.yaml), not the check that caught it.
     assert by_student["b_wrong_k2"]["feedback"].startswith("k2: You forgot the 1/2: k2 = (log r)^2 / 2.")
-    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the ratio")
+    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the KL's ratio")
     assert "timed out after 2 s" in by_student["d_infinite_loop"]["feedback"]
 
 
