@@ -31,6 +31,7 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
+from grader import safe_text
 from grader.i18n import KeyedError, pick, t
 from grader.report import output_block
 from grader.results import ExerciseResult, GradeResult
@@ -68,9 +69,6 @@ def _track(name: str) -> str:
 CSV_ENCODINGS = ("utf-8-sig", "utf-8")  # with a BOM (Excel then reads UTF-8, Chinese names included), without
 FEEDBACK_PER_EXERCISE = 160  # characters of one exercise's feedback
 FEEDBACK_MAX = 400  # characters of the whole feedback cell
-# A cell that starts with one of these is a formula to Excel and LibreOffice: a file name or a learner's
-# exception message must never run as one (CSV injection). Such a cell gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def student_name(submission: str) -> str:
@@ -119,12 +117,14 @@ def feedback(result: GradeResult, names: list[str], lang: str) -> str:
 
 
 def _text_cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # A file name or a learner's exception message must never run as a formula (CSV injection).
+    return safe_text.csv_cell(text)
 
 
 def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> str:
     """One row per submission: the student, per exercise in ``names`` its score and status, the total,
     one line of feedback in ``lang``, the diagnoses."""
+    results = [safe_text.result(r) for r in results]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
@@ -168,6 +168,8 @@ def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, 
 def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
     """A JUnit XML document: a testsuite per submission, a testcase per check."""
     import socket
+
+    results = [safe_text.result(r) for r in results]  # (XML 1.0 forbids most control characters)
     from xml.etree import ElementTree as ET
 
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp))
@@ -248,6 +250,7 @@ def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visi
                   stdout_visibility: str = "hidden") -> dict:
     """Gradescope's autograder ``results.json`` for one submission: one test per exercise, each shown to
     students as ``visibility`` says (one of VISIBILITIES), as is the autograder's stdout."""
+    result = safe_text.result(result)
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
               "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else [])],

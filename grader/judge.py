@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import exercises as exercise_meta
+from grader import exercises as exercise_meta, safe_text
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
@@ -241,7 +241,7 @@ def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
                         slot=slot) as session:
         result = judge(submission, config["exercises"], config["lang"], session, checks,
                        label=config.get("label"), on_exercise=on_exercise)
-    return result.to_json(timings=True)
+    return safe_text.result(result).to_json(timings=True)
 
 
 def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:

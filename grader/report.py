@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import style, table
+from grader import safe_text, style, table
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
@@ -25,6 +25,7 @@ def _num(x: float) -> str:
 
 
 def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
+    result = safe_text.result(result)  # nothing the submission wrote may move the cursor or clear the screen
     rows = []
     for e in result.exercises:
         passed = sum(c.passed for c in e.checks)
@@ -85,6 +86,7 @@ def _cell(e: ExerciseResult | None, lang: str) -> str:
 
 def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str:
     """A class at a glance: a row per submission (status per exercise, total), then the class summary."""
+    results = [safe_text.result(r) for r in results]
     rows = []
     for r in results:
         by_name = {e.name: e for e in r.exercises}

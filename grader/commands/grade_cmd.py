@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, locate, report, workspace
+from grader import exercises, locate, report, safe_text, workspace
 from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
@@ -71,7 +71,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
         if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
             entries.append(str(path))
         else:
-            click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
+            click.echo(f"kldrill: {t('batch_skipped', lang, path=safe_text.text(str(path)))}", err=True)
     if not entries:
         raise KldrillError(t("batch_nothing", lang, path=directory))
     return entries
@@ -96,7 +96,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 
     def on_progress(done: int, total: int, result: GradeResult) -> None:
         throughput.finished()
-        bar.update(1, result.submission)
+        bar.update(1, safe_text.text(result.submission))
 
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
                            show_pos=True, show_eta=False,
@@ -203,7 +203,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             _export_failure(targets, label, selected, exc.reason(lang), "submission", lang, shown)
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
-            click.echo(f"kldrill: {note}", err=True)
+            click.echo(f"kldrill: {safe_text.text(note)}", err=True)
         try:
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
         except GradingError as exc:
@@ -216,6 +216,8 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             except OSError:
                 pass  # a read-only workspace still gets its verdict
         results = [result]
+    # Valid UTF-8 and XML, no cursor moves, whatever the submissions' messages and folder names hold.
+    results = [safe_text.result(r) for r in results]
     try:
         export_all(results, targets, selected, lang, force, shown, csv_encoding or CSV_ENCODINGS[0])
     except ExportError as exc:
