@@ -135,7 +135,8 @@ def _candidate(file: Path, root: Path, number: int, dest: Path, room: _Room, tak
             if size > room.notebooks:
                 raise ipynb.NotebookFormatError("notebook_too_big", mib=ipynb.MAX_NOTEBOOK_BYTES >> 20)
             room.notebooks -= size
-            converted = ipynb.convert(file)
+            converted = ipynb.convert(file, parse_limit=max(0, min(room.parse, locate.MAX_PARSE_BYTES)))
+            room.parse -= converted.parsed
         except ipynb.NotebookFormatError as exc:
             return locate.Candidate(None, shown, problem=(exc.key, {**exc.fields, "path": shown}))
         if not _write(dest / target, converted.source, room):
