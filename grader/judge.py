@@ -178,7 +178,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
         results[name].output = _shown_output(session, name, lang)
         if on_exercise is not None:
             on_exercise(results[name])
-    return GradeResult(label or str(submission.path), [results[n] for n in names])
+    return GradeResult(label or str(submission.path), [results[n] for n in names], isolation=session.isolation)
 
 
 def _shown_output(session: LearnerSession, name: str, lang: str) -> str:

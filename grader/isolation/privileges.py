@@ -29,6 +29,7 @@ NAMESPACES = {"ipc": CLONE_NEWIPC, "uts": CLONE_NEWUTS, "net": CLONE_NEWNET, "pi
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
+MS_REMOUNT = 32
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
@@ -82,12 +83,14 @@ def _setns(fd: int, nstype: int, what: str) -> None:
     _check(_libc.setns(fd, nstype), f"setns({what})")
 
 
-def enter_namespaces(pid: int) -> None:
+def enter_namespaces(pid: int, setup=None) -> None:  # noqa: ANN001 - setup: a callable or None
     """Join the namespaces and the root directory of process ``pid`` (a sandbox bubblewrap built).
 
     User namespaces are joined outermost first, so each later namespace is joined with the
-    capabilities its owner grants, and the innermost user namespace last. Children forked afterwards
-    are in ``pid``'s pid namespace (this process stays where it was).
+    capabilities its owner grants, and the innermost user namespace last. ``setup()`` runs once the
+    mount namespace is joined and before the innermost user namespace is (with the capabilities over
+    that mount namespace, to mount in it). Children forked afterwards are in ``pid``'s pid namespace
+    (this process stays where it was).
     """
     proc = f"/proc/{pid}"
     root = os.open(f"{proc}/root", os.O_RDONLY | os.O_DIRECTORY)
@@ -111,6 +114,8 @@ def enter_namespaces(pid: int) -> None:
                     _setns(fd, flag, name)
                 finally:
                     os.close(fd)
+        if setup is not None:
+            setup()
         for fd in reversed(chain[:-1]):
             _setns(fd, CLONE_NEWUSER, "user")
         os.fchdir(root)
@@ -142,11 +147,79 @@ def drop_capabilities() -> None:
             break
 
 
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+# System V IPC and POSIX message queues: objects that outlive the process that made them, and that no
+# file permission or Landlock rule covers. No submission needs them. (audit arch, x32 bit, call numbers)
+_IPC_CALLS = {
+    "x86_64": (0xC000003E, 0x40000000, (29, 30, 31, 64, 65, 66, 68, 69, 70, 71, 220, 240, 241)),
+    "aarch64": (0xC00000B7, 0, (186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 180, 181)),
+}
+
+
+def ipc_filter_available() -> bool:
+    import platform
+
+    return platform.machine() in _IPC_CALLS
+
+
+_probed: dict[int, bool] = {}
+
+
+def can_unshare(flags: int) -> bool:
+    """Whether this process may make the namespaces ``flags`` name (asked once, in a short-lived fork:
+    a container without CAP_SYS_ADMIN refuses them)."""
+    if flags not in _probed:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                unshare(flags)
+                code = 0
+            except BaseException:  # noqa: BLE001 - nothing may escape a forked copy of the judge
+                pass
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        _probed[flags] = os.waitstatus_to_exitcode(status) == 0
+    return _probed[flags]
+
+
+def refuse_ipc() -> None:
+    """Make every System V IPC call (shmget, semget, msgget, ...) and mq_open/mq_unlink fail with EPERM
+    in this process and its children (a seccomp filter; needs no_new_privs). OSError where the
+    architecture is not known here or the kernel refuses."""
+    import platform
+
+    known = _IPC_CALLS.get(platform.machine())
+    if known is None:
+        raise OSError("seccomp: unknown architecture")
+    arch, x32, calls = known
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny, kill = 0x7FFF0000, 0x00050000 | 1, 0x80000000  # ALLOW, ERRNO(EPERM), KILL_PROCESS
+    n = len(calls)
+    program = [(ld_abs, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, kill), (ld_abs, 0, 0, 0)]
+    program.append((jge, n + 1, 0, x32) if x32 else (jeq, 0, 0, 0))  # the x32 ABI's numbers: refused too
+    program += [(jeq, n - i, 0, call) for i, call in enumerate(calls)]
+    program += [(ret, 0, 0, allow), (ret, 0, 0, deny)]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*f) for f in program])
+    prog = _SockFprog(len(program), filters)
+    _check(_libc.prctl(22, ctypes.c_ulong(2), ctypes.byref(prog), 0, 0), "seccomp")  # PR_SET_SECCOMP, FILTER
+
+
 def become(uid: int) -> None:
-    """Drop root for good: no supplementary groups, gid and uid ``uid`` (real, effective and saved)."""
+    """Drop root for good: no supplementary groups, gid and uid ``uid`` (real, effective and saved). The
+    uid change clears the parent-death signal, so it is set again: the process still dies with its parent."""
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+    die_with_parent()
 
 
 def kill_all_of(uid: int) -> None:
