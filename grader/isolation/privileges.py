@@ -156,17 +156,20 @@ class _SockFprog(ctypes.Structure):
 
 
 # System V IPC and POSIX message queues: objects that outlive the process that made them, and that no
-# file permission or Landlock rule covers. No submission needs them. (audit arch, x32 bit, call numbers)
-_IPC_CALLS = {
-    "x86_64": (0xC000003E, 0x40000000, (29, 30, 31, 64, 65, 66, 68, 69, 70, 71, 220, 240, 241)),
-    "aarch64": (0xC00000B7, 0, (186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 180, 181)),
+# file permission or Landlock rule covers; and sockets of the internet (and raw packet) families, which
+# Landlock covers for TCP only. No submission needs any of them. Per architecture: the audit arch, the
+# x32 ABI's bit (its numbers are refused whole), the calls refused, the number of socket().
+_FILTERED = {
+    "x86_64": (0xC000003E, 0x40000000, (29, 30, 31, 64, 65, 66, 68, 69, 70, 71, 220, 240, 241), 41),
+    "aarch64": (0xC00000B7, 0, (186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 180, 181), 198),
 }
+_NET_FAMILIES = (2, 10, 17)  # AF_INET, AF_INET6, AF_PACKET
 
 
-def ipc_filter_available() -> bool:
+def syscall_filter_available() -> bool:
     import platform
 
-    return platform.machine() in _IPC_CALLS
+    return platform.machine() in _FILTERED
 
 
 _probed: dict[int, bool] = {}
@@ -191,23 +194,34 @@ def can_unshare(flags: int) -> bool:
     return _probed[flags]
 
 
-def refuse_ipc() -> None:
-    """Make every System V IPC call (shmget, semget, msgget, ...) and mq_open/mq_unlink fail with EPERM
-    in this process and its children (a seccomp filter; needs no_new_privs). OSError where the
-    architecture is not known here or the kernel refuses."""
+def filter_syscalls() -> None:
+    """Make every System V IPC call (shmget, semget, msgget, ...), mq_open/mq_unlink and socket() of
+    the internet or packet families fail with EPERM in this process and its children (a seccomp filter;
+    needs no_new_privs). OSError where the architecture is not known here or the kernel refuses."""
     import platform
 
-    known = _IPC_CALLS.get(platform.machine())
+    known = _FILTERED.get(platform.machine())
     if known is None:
         raise OSError("seccomp: unknown architecture")
-    arch, x32, calls = known
+    arch, x32, calls, socket_call = known
     ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
     allow, deny, kill = 0x7FFF0000, 0x00050000 | 1, 0x80000000  # ALLOW, ERRNO(EPERM), KILL_PROCESS
-    n = len(calls)
     program = [(ld_abs, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, kill), (ld_abs, 0, 0, 0)]
-    program.append((jge, n + 1, 0, x32) if x32 else (jeq, 0, 0, 0))  # the x32 ABI's numbers: refused too
-    program += [(jeq, n - i, 0, call) for i, call in enumerate(calls)]
-    program += [(ret, 0, 0, allow), (ret, 0, 0, deny)]
+    if x32:
+        program.append((jge, 0, 0, x32))  # (jump filled in below: to "deny")
+    program += [(jeq, 0, 0, call) for call in calls]
+    program.append((jeq, 0, 0, socket_call))  # (true: to the family test)
+    program.append((ret, 0, 0, allow))
+    family = len(program)
+    program.append((ld_abs, 0, 0, 16))  # socket()'s first argument, the family (low 32 bits)
+    program += [(jeq, 0, 0, f) for f in _NET_FAMILIES]
+    program.append((ret, 0, 0, allow))
+    deny_at = len(program)
+    program.append((ret, 0, 0, deny))
+    for i, (code, _, _, k) in enumerate(program):  # relative jumps: to "deny", or to the family test
+        if code in (jeq, jge) and i > 1:
+            target = family if (k == socket_call and i < family) else deny_at
+            program[i] = (code, target - i - 1, 0, k)
     filters = (_SockFilter * len(program))(*[_SockFilter(*f) for f in program])
     prog = _SockFprog(len(program), filters)
     _check(_libc.prctl(22, ctypes.c_ulong(2), ctypes.byref(prog), 0, 0), "seccomp")  # PR_SET_SECCOMP, FILTER

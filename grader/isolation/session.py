@@ -26,7 +26,7 @@ from grader.isolation import snapshot, view
 from grader.isolation.hidden import hidden_paths
 from grader.isolation.limits import Limits
 from grader.isolation.modes import plan as isolation_plan
-from grader.isolation.privileges import ipc_filter_available, kill_all_of
+from grader.isolation.privileges import syscall_filter_available, kill_all_of
 from grader.isolation.sandbox import INSIDE, Sandbox, SandboxError, python_dirs
 from grader.isolation.uids import LearnerUid
 from grader.submission import Submission
@@ -379,7 +379,7 @@ class LearnerSession:
                 "sandbox_pid": self._box.pid if self._box else None,
                 "workdir": None if self.sandbox else str(self._workdir),
                 "hidden": [] if self.sandbox else hidden_paths(), "python": python_dirs(),
-                "namespaces": self.plan.namespaces, "landlock": rules, "ipc_filter": ipc_filter_available(),
+                "namespaces": self.plan.namespaces, "landlock": rules, "syscall_filter": syscall_filter_available(),
                 "disk": {"bytes": self.limits.disk_mb << 20, "files": self.limits.disk_files}}
 
     def _stop_learner_now(self, pid: int) -> None:
