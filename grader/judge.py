@@ -27,6 +27,13 @@ from grader.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 
+# Failures the judge cannot verify from what it receives: they rest on what the learner's own process
+# reports about itself (whether an input was changed in place, the device of a result on the meta
+# device), which code that rewrites that process can forge. They teach; they are never the only thing
+# between wrong maths and a pass (the values, shapes, dtypes and gradients the judge receives are checked
+# by the judge), and every message of theirs says so.
+TEACHING_CHECKS = frozenset({"check_input_modified", "check_wrong_device", "check_left_device"})
+
 
 class JudgePlugin:
     """The hidden checks, collected once per judge process, then run for each submission.
@@ -109,6 +116,10 @@ class JudgePlugin:
             exc = call.excinfo.value
             if isinstance(exc, CheckFailure):
                 message = exc.text.render(self.lang)
+                if exc.text.key in TEACHING_CHECKS:
+                    from grader.i18n import t
+
+                    message += t("teaching_check", self.lang)
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
         if exercise in self.checks and (call.when == "call" or call.excinfo is not None):

@@ -188,6 +188,22 @@ def _hand_over(root: Path, uid: int) -> None:
             os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
+def _empty(folder: Path) -> None:
+    """Remove what ``folder`` holds (links are removed, never followed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def disk_used(folder: Path, most_files: int) -> tuple[int, int]:
     """(bytes, files) under ``folder``, counting stops past ``most_files``; links are not followed."""
     size, count, pending = 0, 0, [str(folder)]
@@ -393,6 +409,8 @@ class LearnerSession:
                 pass
 
     def _start_worker(self) -> _Worker:
+        if not self.sandbox and not self.plan.namespaces and self._worker is None:
+            _empty(self._workdir)  # as a fresh tmpfs would be: what an ended process wrote counts no more
         if self.sandbox and self._box is None:
             try:
                 self._box = Sandbox(self._snapshot, timeout=max(1.0, min(20.0, self._left())))

@@ -344,7 +344,11 @@ def _private_view(hidden: list[str], python: list[str]) -> None:
     folders, and Python made reachable for the unprivileged uid where it sits under a closed folder
     (pyenv under /root, say): that folder becomes an empty one with Python's folders bound back."""
     privileges.mount("none", "/", None, privileges.MS_REC | privileges.MS_PRIVATE)
-    for path in hidden:
+    covered: list[str] = []
+    for path in sorted(hidden, key=lambda p: p.count(os.sep)):
+        if any(Path(path).is_relative_to(c) for c in covered):
+            continue  # inside a folder already covered (a wheel's reference inside its package)
+        covered.append(path)
         if os.path.isdir(path):
             privileges.mount("tmpfs", path, "tmpfs", privileges.MS_RDONLY | privileges.MS_NOSUID
                              | privileges.MS_NODEV, "size=4k,mode=0555")
