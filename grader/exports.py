@@ -8,17 +8,18 @@ Formats, as written:
   missing or error), ``total``, ``max_score``, ``feedback`` (one line in the --lang language: each exercise
   that did not pass and why, its diagnosis or else its first failing check), ``diagnoses``
   (``k2=missing_half`` pairs, ``;``-separated), ``tracks`` (each exercise and its track,
-  ``k1=1;...;grpo_loss=2``, the same on every row). A text cell that would start a formula gets a
-  leading apostrophe.
+  ``k1=1;...;grpo_loss=2``, the same on every row), ``isolation`` (what the submission's code ran
+  under: grader/isolation/modes.py). Text a submission controls goes through grader/safe_text.py: a cell
+  that would start a formula gets a leading apostrophe, line breaks are quoted.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
   (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
-  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); code that
+  a ``track.NAME`` property per exercise, an ``isolation`` property). A failed check is a ``<failure>`` (type ``failed``); code that
   could not be tested, a file that does not import or a missing function, is an ``<error>`` (type
   ``error`` / ``missing``), counted in the suite's ``errors``. The document validates against the
   Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
   exercise (an exercise scores all or nothing, so the tests' scores add up to the total), tagged with
-  its name, ``track-N`` and its diagnosis if any.
+  its name, ``track-N`` and its diagnosis if any; the output ends with the isolation line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path, PurePath
 from typing import Iterable
 
 from grader import safe_text
+from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.report import output_block
 from grader.results import ExerciseResult, GradeResult
@@ -128,7 +130,7 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
-                     "max_score", "feedback", "diagnoses", "tracks"])
+                     "max_score", "feedback", "diagnoses", "tracks", "isolation"])
     tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
@@ -136,7 +138,7 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
         diagnoses = ";".join(f"{e.name}={e.diagnosis['id']}" for e in r.exercises if e.diagnosis)
         writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
                          *(c for pair in cells for c in pair), _num(r.score), _num(r.max_score),
-                         _text_cell(feedback(r, names, lang)), diagnoses, tracks])
+                         _text_cell(feedback(r, names, lang)), diagnoses, tracks, r.isolation])
     return out.getvalue()
 
 
@@ -187,6 +189,7 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
             "skipped": "0", "time": f"{r.seconds or 0.0:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
+                           *([("isolation", r.isolation)] if r.isolation else []),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
                            *((f"track.{e.name}", _track(e.name)) for e in r.exercises)]:
             ET.SubElement(props, "property", {"name": key, "value": value})
@@ -256,7 +259,8 @@ def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visi
               "tags": [e.name, f"track-{_track(e.name)}", *([e.diagnosis["id"]] if e.diagnosis else [])],
               "visibility": visibility}
              for i, e in enumerate(result.exercises, start=1)]
-    doc = {"score": result.score, "output": _summary(result, lang), "visibility": visibility,
+    summary = "\n".join(filter(None, [_summary(result, lang), labels.line(result.isolation, lang)]))
+    doc = {"score": result.score, "output": summary, "visibility": visibility,
            "stdout_visibility": stdout_visibility, "tests": tests}
     if result.seconds is not None:
         doc["execution_time"] = round(result.seconds, 3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from grader import safe_text, style, table
+from grader.isolation import labels
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
@@ -36,13 +37,17 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
            table.render([t("col_exercise", lang), t("col_status", lang), t("col_checks", lang),
                          t("col_score", lang)], rows),
            style.bold(style.good(total) if result.all_passed else total)]
+    if isolation := labels.line(result.isolation, lang):
+        out.append(style.bad(isolation) if result.isolation == "none" else style.dim(isolation))
     details = []
     for e in result.exercises:
         if e.diagnosis:
             details.append(t("first_failure", lang, name=e.name, message=style.bold(pick(e.diagnosis["message"], lang))))
         failures = [c for c in e.checks if not c.passed]
         for failure in failures if verbose else failures[:1]:
-            details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
+            # (a message's later lines indented: a learner's multi-line exception cannot pass for the table)
+            details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}",
+                             message=failure.message.replace("\n", "\n    ")))
         if not failures and e.status == "missing":
             details.append(t("first_failure", lang, name=e.name,
                              message=t("missing_function", lang, function=_function(e.name))))
@@ -94,6 +99,9 @@ def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str
                      f"{_num(r.score)}/{_num(r.max_score)}"])
     out = [table.render([t("col_submission", lang), *names, t("total", lang)], rows), ""]
     out += summary_lines(results, names, lang)
+    for label in dict.fromkeys(r.isolation for r in results):
+        if isolation := labels.line(label, lang):
+            out.append(style.bad(isolation) if label == "none" else style.dim(isolation))
     return "\n".join(out)
 
 

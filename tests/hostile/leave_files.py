@@ -19,10 +19,11 @@ def _leave():
         except OSError:
             pass
     libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
     segment = libc.shmget(KEY, 4096, 0o1666)  # IPC_CREAT | 0666
     if segment >= 0:
-        address = ctypes.c_void_p(libc.shmat(segment, None, 0))
-        if address.value not in (None, ctypes.c_void_p(-1).value):
+        address = libc.shmat(segment, None, 0)
+        if address not in (None, ctypes.c_void_p(-1).value):
             ctypes.memmove(address, b'98765', 5)
     libc.semget(KEY, 1, 0o1666)
     libc.msgget(KEY, 0o1666)
