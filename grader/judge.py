@@ -245,13 +245,17 @@ def prepare() -> None:
 
 
 def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
-               on_exercise: Callable[[ExerciseResult], None] | None = None) -> dict:
+               on_exercise: Callable[[ExerciseResult, str], None] | None = None) -> dict:
     submission = resolve(config["path"])
     limits = Limits(**config.get("limits", {}))
     with LearnerSession(submission, limits, zygote=zygote, sandbox=config.get("sandbox", False),
                         slot=slot) as session:
+        # Each exercise's verdict as it is final, with the isolation it was reached under (for a caller
+        # that loses the judge midway, or does not wait for its answer).
+        notify = None if on_exercise is None else (
+            lambda exercise: on_exercise(exercise, session.isolation))  # type: ignore[call-arg]
         result = judge(submission, config["exercises"], config["lang"], session, checks,
-                       label=config.get("label"), on_exercise=on_exercise)
+                       label=config.get("label"), on_exercise=notify)
     return safe_text.result(result).to_json(timings=True)
 
 
@@ -456,7 +460,8 @@ def main() -> None:
         else:
             def work(checks: JudgePlugin) -> None:
                 on_exercise = None if progress is None else (
-                    lambda result: progress(0, result.to_json(timings=True), 0.0))
+                    lambda result, isolation: progress(0, {**result.to_json(timings=True), "isolation": isolation},
+                                                       0.0))
                 answer.append(grade_with(zygote, config, checks, on_exercise=on_exercise))
         run_judge(config["lang"], work)
         result = answer[0]
