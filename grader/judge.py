@@ -201,7 +201,10 @@ def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(c if c in "\n\t" or (c.isprintable() and c != "\x7f") else f"\\x{ord(c):02x}"
                    if ord(c) < 256 else "\ufffd" for c in text)
-    if total > session.limits.output_kb * 1024:
+    cap = session.limits.output_kb * 1024
+    if len(text) > cap:  # escaping made it longer: the cap is on what is shown
+        text, total = text[:cap], max(total, cap + 1)
+    if total > cap:
         text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=total)
     return text
 

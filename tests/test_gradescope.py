@@ -135,9 +135,13 @@ def test_setup_sh_installs_the_pinned_cpu_torch_then_kl_drill_from_the_zip(autog
         assert (info.external_attr >> 16) & 0o111, f"{script} must be executable"
     setup = (source / "setup.sh").read_text()
     installs = re.findall(r"pip install (.*)", setup)
-    assert installs == ["torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu", "numpy",
+    assert installs == ['torch==2.13.0 ${torch_index:+--index-url "$torch_index"}', "numpy",
                         '"$here/kl_drill-0.1.0-py3-none-any.whl"']
+    assert 'torch_index="${KLDRILL_TORCH_INDEX-https://download.pytorch.org/whl/cpu}"' in setup
     assert "apt-get install -y bubblewrap ||" in setup  # best effort: the build goes on without it
+    # Without namespaces, the submitted code runs as a user of its own: kl-drill's files are closed to it
+    # and the wheel is gone (.ci/run runs this script for real, as root without CAP_SYS_ADMIN).
+    assert 'chmod -R go-rwx "$package"' in setup and setup.rstrip().endswith('rm -f "$here/kl_drill-0.1.0-py3-none-any.whl"')
     # The wheel installs offline and carries the reference the judge needs, but not this checkout's tests.
     target = tmp_path / "site"
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target),
