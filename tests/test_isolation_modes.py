@@ -203,6 +203,9 @@ def test_a_uid_is_let_go_only_once_none_of_its_processes_is_left() -> None:
                 time.sleep(60)
             finally:
                 os._exit(0)
+        ends = time.monotonic() + 10
+        while pid not in reaper.pids_of(uid) and time.monotonic() < ends:
+            time.sleep(0.01)  # (until it has become the uid)
         return pid
 
     first = stray()
@@ -211,7 +214,6 @@ def test_a_uid_is_let_go_only_once_none_of_its_processes_is_left() -> None:
     # A process of a free uid, left by a judge killed before its supervisor could act: the next
     # submission given that uid finds none.
     second = stray()
-    time.sleep(0.1)
     again = LearnerUid(uid - BASE)
     try:
         assert again.uid == uid and reaper.pids_of(uid) == []
