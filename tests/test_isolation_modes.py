@@ -44,9 +44,11 @@ def _flag(sandbox: bool) -> str:
 ALICE = '''import time
 import torch
 
+SLOW = [3.0]
 
-def k3(log_p, log_q):  # ALICE_SECRET: right, and slow, so that bob runs meanwhile
-    time.sleep(0.4)
+
+def k3(log_p, log_q):  # ALICE_SECRET: right, and slow at first, so that bob runs meanwhile
+    time.sleep(SLOW.pop() if SLOW else 0)
     log_r = log_p - log_q
     return torch.expm1(log_r) - log_r
 '''
@@ -56,7 +58,8 @@ import torch
 
 def _alice():
     for top in {tempfile.gettempdir(), "/tmp", "/var/tmp"}:
-        for path in glob.glob(os.path.join(top, "kldrill-*", "**", "*.py"), recursive=True):
+        for path in glob.glob(os.path.join(top, "kldrill-*", "submission", "*.py")) + glob.glob(
+                os.path.join(top, "kldrill-*", "**", "*.py"), recursive=True):
             try:
                 source = open(path).read()
             except OSError:
@@ -66,16 +69,20 @@ def _alice():
     return None
 
 
+FOUND = []
+
+
 def k3(log_p, log_q):
-    ends = time.monotonic() + 3
-    while time.monotonic() < ends:
+    ends = time.monotonic() + (3 if not FOUND else 0)  # looks while alice's first call runs
+    while not FOUND and time.monotonic() < ends:
         source = _alice()
         if source:
             scope = {}
             exec(source, scope)
-            return scope["k3"](log_p, log_q)
+            FOUND.append(scope["k3"])
         time.sleep(0.05)
-    return torch.zeros_like(log_p)
+    FOUND.append(None)
+    return FOUND[0](log_p, log_q) if FOUND[0] else torch.zeros_like(log_p)
 '''
 
 

@@ -107,11 +107,13 @@ def remove_ipc(uid: int) -> int:
     return removed
 
 
-def clean(uid: int, timeout: float = 5.0) -> bool:
-    """End ``uid``'s processes, then remove its files and IPC objects; whether no process is left (only
-    then may the uid go to another submission)."""
+def clean(uid: int, timeout: float = 5.0, files: bool = True) -> bool:
+    """End ``uid``'s processes, then remove its IPC objects and (with ``files``: where it could write
+    outside its own folders, no sandbox and no Landlock) its files; whether no process is left (only then
+    may the uid go to another submission)."""
     if not end_processes(uid, timeout):
         return False
-    remove_files(uid)
+    if files:
+        remove_files(uid)  # (a crowded /tmp takes a fifth of a second: only where the uid could write there)
     remove_ipc(uid)
     return True

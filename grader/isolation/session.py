@@ -328,13 +328,13 @@ class LearnerSession:
                                   self._snapshot)
             self._names, self._refused = taken.names, taken.refused
             self._notebooks, self._shown = taken.notebooks, taken.shown
+            self.plan = isolation_plan(self.sandbox)
             if os.geteuid() == 0:
-                self._uid = LearnerUid(slot)
+                self._uid = LearnerUid(slot, files=not (self.plan.sandbox or self.plan.landlock))
             self._workdir = self.tmp / "work"
             self._workdir.mkdir(mode=0o700)
             if self._uid is not None:  # the folder, the copy and the working folder: this uid's alone
                 _hand_over(self.tmp, self._uid.uid)
-            self.plan = isolation_plan(self.sandbox)
             self.zygote = zygote or Zygote()
         except BaseException:
             self._cleanup()

@@ -19,9 +19,10 @@ import sys
 from grader.isolation import privileges, reaper
 
 
-def serve(channel: socket.socket) -> dict[int, int]:
-    """Follow the judge's messages until its end closes; the locks still held (uid -> fd)."""
-    held: dict[int, int] = {}
+def serve(channel: socket.socket) -> dict[int, tuple[int, bool]]:
+    """Follow the judge's messages until its end closes; the locks still held (uid -> (fd, whether its
+    files in the shared temporary folders must go too))."""
+    held: dict[int, tuple[int, bool]] = {}
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(channel, 64, 1)
@@ -29,28 +30,28 @@ def serve(channel: socket.socket) -> dict[int, int]:
             return held
         if not message:
             return held
-        verb, _, value = message.decode(errors="replace").partition(" ")
+        verb, value, *flags = message.decode(errors="replace").split(" ") + [""]
         uid = int(value) if value.isdigit() else -1
         if verb == "hold" and fds:
             old = held.pop(uid, None)
             if old is not None:
-                os.close(old)
-            held[uid] = fds[0]
+                os.close(old[0])
+            held[uid] = (fds[0], "files" in flags)
         else:
             for fd in fds:
                 os.close(fd)
             if verb == "done" and uid in held:
-                os.close(held.pop(uid))
+                os.close(held.pop(uid)[0])
 
 
 def main() -> None:
     privileges.not_dumpable()
     channel = socket.socket(fileno=sys.stdin.fileno())
     held = serve(channel)
-    for uid, fd in held.items():
+    for uid, (fd, files) in held.items():
         # A uid whose processes cannot all be ended (stuck in the kernel) keeps its lock while this
         # process tries, up to a minute; they can run nothing meanwhile.
-        if reaper.clean(uid, timeout=60.0):
+        if reaper.clean(uid, timeout=60.0, files=files):
             os.close(fd)
 
 

@@ -40,7 +40,11 @@ def _lock_folder() -> str:
 
 
 class LearnerUid:
-    def __init__(self, first: int = 0) -> None:
+    """A free uid, locked: ``first`` says where to start looking; ``files``: whether the uid may write in
+    the shared temporary folders (no sandbox, no Landlock), so that what it left there goes with it."""
+
+    def __init__(self, first: int = 0, files: bool = True) -> None:
+        self.files = files
         locks = _lock_folder()
         for n in range(COUNT):
             uid = BASE + (first + n) % COUNT
@@ -56,11 +60,11 @@ class LearnerUid:
                 os.close(fd)
                 continue
             # Free, but processes of it may be left from a judge killed without its supervisor.
-            if not reaper.clean(uid, timeout=2.0):
+            if not reaper.clean(uid, timeout=2.0, files=files):
                 os.close(fd)
                 continue
             self.uid, self._fd = uid, fd
-            _tell_supervisor(f"hold {uid}", fd)
+            _tell_supervisor(f"hold {uid}" + (" files" if files else ""), fd)
             return
         raise OSError("no free learner uid")
 
@@ -70,7 +74,7 @@ class LearnerUid:
         this judge is gone."""
         if self._fd < 0:
             return True
-        if not reaper.clean(self.uid):
+        if not reaper.clean(self.uid, files=self.files):
             return False
         _tell_supervisor(f"done {self.uid}")
         os.close(self._fd)
