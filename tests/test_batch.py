@@ -173,8 +173,9 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
     rows = list(csv.DictReader(graded["csv"].open(encoding="utf-8-sig", newline="")))
     assert list(rows[0]) == ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total",
-                             "max_score", "feedback", "diagnoses", "tracks"]
+                             "max_score", "feedback", "diagnoses", "tracks", "isolation"]
     assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
+    assert {r["isolation"] for r in rows} == {s["isolation"] for s in submissions(graded["two"])} != {""}
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
     assert [r["student"] for r in rows] == ["a_correct", "b_wrong_k2", "c_workspace", "d_infinite_loop",
