@@ -97,7 +97,7 @@ def test_batch_json_has_every_entry_in_name_order(graded: dict) -> None:
         "a_correct.py", "b_wrong_k2.py", "c_workspace", "d_infinite_loop.py", "e_kill_parent.py", "f_empty"]
     assert all(s["submission"] == str(graded["class"] / Path(s["submission"]).name) for s in subs)
     for s in subs:  # each is the single-submission result object
-        assert set(s) == {"submission", "score", "max_score", "exercises"}
+        assert set(s) == {"submission", "score", "max_score", "isolation", "exercises"}
         assert [e["name"] for e in s["exercises"]] == NAMES
 
 

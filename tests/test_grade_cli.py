@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
 
-JSON_KEYS = {"submission", "score", "max_score", "exercises"}
+JSON_KEYS = {"submission", "score", "max_score", "isolation", "exercises"}
 EXERCISE_KEYS = {"name", "status", "score", "max_score", "checks", "diagnosis", "output"}
 
 

