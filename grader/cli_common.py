@@ -23,7 +23,9 @@ class KldrillError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # type: ignore[override]
-        click.echo(f"kldrill: {self.format_message()}", err=True)
+        from grader.safe_text import text  # a path in the message may hold any byte
+
+        click.echo(f"kldrill: {text(self.format_message())}", err=True)
 
 
 def _color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:

@@ -9,20 +9,23 @@ Formats, as written:
   that did not pass and why, its diagnosis or else its first failing check; then the conventions each
   passed exercise missed), ``diagnoses`` (``k2=missing_half`` pairs, ``;``-separated), ``conventions``
   (the conventions each passed exercise missed, ``k1=precision+extremes;k3=extremes``), ``tracks`` (each
-  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row). A score is the exercise's
-  marks: all for the maths and every convention, the core share for the maths alone, 0 for wrong maths
-  (all or nothing with --strict). A text cell that would start a formula gets a leading apostrophe.
+  exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row), ``isolation`` (what the
+  submission's code ran under: grader/isolation/modes.py). A score is the exercise's marks: all for the
+  maths and every convention, the core share for the maths alone, 0 for wrong maths (all or nothing with
+  --strict). Text a submission controls goes through grader/safe_text.py: a cell that would start a
+  formula gets a leading apostrophe, line breaks are quoted.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
   (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
-  a ``track.NAME`` property per exercise). A failed check is a ``<failure>`` (type ``failed``); a check
-  that met the maths but missed a convention is ``<skipped>`` with the message ``convention missed: ...``
-  (a ``<failure>`` of type ``convention`` under --strict, which counts it); code that could not be tested,
-  a file that does not import or a missing function, is an ``<error>`` (type ``error`` / ``missing``),
-  counted in the suite's ``errors``. The document validates against the
+  a ``track.NAME`` property per exercise, an ``isolation`` property). A failed check is a ``<failure>``
+  (type ``failed``); a check that met the maths but missed a convention is ``<skipped>`` with the message
+  ``convention missed: ...`` (a ``<failure>`` of type ``convention`` under --strict, which counts it);
+  code that could not be tested, a file that does not import or a missing function, is an ``<error>``
+  (type ``error`` / ``missing``), counted in the suite's ``errors``. The document validates against the
   Apache Ant schema (windyroad JUnit.xsd) and Jenkins' junit-10.xsd.
 - Gradescope: the autograder specification's ``results.json`` for one submission, one test per
   exercise (its score as above, so the tests' scores add up to the total), tagged with its name,
-  ``track-N``, its diagnosis if any and ``convention-ID`` for each convention it missed.
+  ``track-N``, its diagnosis if any and ``convention-ID`` for each convention it missed; the output ends
+  with the isolation line.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
+from grader import safe_text
+from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.conventions import core_share
 from grader.report import convention_lines, output_block
@@ -73,9 +78,6 @@ def _track(name: str) -> str:
 CSV_ENCODINGS = ("utf-8-sig", "utf-8")  # with a BOM (Excel then reads UTF-8, Chinese names included), without
 FEEDBACK_PER_EXERCISE = 160  # characters of one exercise's feedback
 FEEDBACK_MAX = 400  # characters of the whole feedback cell
-# A cell that starts with one of these is a formula to Excel and LibreOffice: a file name or a learner's
-# exception message must never run as one (CSV injection). Such a cell gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def student_name(submission: str) -> str:
@@ -142,16 +144,18 @@ def feedback(result: GradeResult, names: list[str], lang: str) -> str:
 
 
 def _text_cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # A file name or a learner's exception message must never run as a formula (CSV injection).
+    return safe_text.csv_cell(text)
 
 
 def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> str:
     """One row per submission: the student, per exercise in ``names`` its score and status, the total,
     one line of feedback in ``lang``, the diagnoses."""
+    results = [safe_text.result(r) for r in results]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "submission", *(c for n in names for c in (n, f"{n}_status")), "total",
-                     "max_score", "feedback", "diagnoses", "conventions", "tracks"])
+                     "max_score", "feedback", "diagnoses", "conventions", "tracks", "isolation"])
     tracks = ";".join(f"{n}={_track(n)}" for n in names)
     for r in results:
         by_name = {e.name: e for e in r.exercises}
@@ -161,7 +165,7 @@ def to_csv(results: list[GradeResult], names: list[str], lang: str = "en") -> st
                           if e.status == "passed" and e.missed)
         writer.writerow([_text_cell(student_name(r.submission)), _text_cell(r.submission),
                          *(c for pair in cells for c in pair), _num(r.score), _num(r.max_score),
-                         _text_cell(feedback(r, names, lang)), diagnoses, missed, tracks])
+                         _text_cell(feedback(r, names, lang)), diagnoses, missed, tracks, r.isolation])
     return out.getvalue()
 
 
@@ -207,6 +211,8 @@ def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, 
 def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float | None = None) -> str:
     """A JUnit XML document: a testsuite per submission, a testcase per check."""
     import socket
+
+    results = [safe_text.result(r) for r in results]  # (XML 1.0 forbids most control characters)
     from xml.etree import ElementTree as ET
 
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp))
@@ -224,6 +230,7 @@ def to_junit_xml(results: list[GradeResult], lang: str = "en", timestamp: float 
             "skipped": str(counts["skipped"]), "time": f"{r.seconds or 0.0:.3f}"})
         props = ET.SubElement(suite, "properties")
         for key, value in [("score", _num(r.score)), ("max_score", _num(r.max_score)),
+                           *([("isolation", r.isolation)] if r.isolation else []),
                            *((f"diagnosis.{e.name}", e.diagnosis["id"]) for e in r.exercises if e.diagnosis),
                            *((f"diagnosis_also.{e.name}", "+".join(e.diagnosis_ids[1:])) for e in r.exercises
                              if e.named_beside),
@@ -296,13 +303,15 @@ def to_gradescope(result: GradeResult, lang: str = "en", visibility: str = "visi
                   stdout_visibility: str = "hidden") -> dict:
     """Gradescope's autograder ``results.json`` for one submission: one test per exercise, each shown to
     students as ``visibility`` says (one of VISIBILITIES), as is the autograder's stdout."""
+    result = safe_text.result(result)
     tests = [{"name": e.name, "number": str(i), "score": e.score, "max_score": e.max_score,
               "status": "passed" if e.status == "passed" else "failed", "output": _exercise_output(e, lang),
               "tags": [e.name, f"track-{_track(e.name)}", *e.diagnosis_ids,
                        *(f"convention-{c.id}" for c in e.missed)],
               "visibility": visibility}
              for i, e in enumerate(result.exercises, start=1)]
-    doc = {"score": result.score, "output": _summary(result, lang), "visibility": visibility,
+    summary = "\n".join(filter(None, [_summary(result, lang), labels.line(result.isolation, lang)]))
+    doc = {"score": result.score, "output": summary, "visibility": visibility,
            "stdout_visibility": stdout_visibility, "tests": tests}
     if result.seconds is not None:
         doc["execution_time"] = round(result.seconds, 3)

@@ -151,10 +151,13 @@ def _deadline(limits: Limits | None, submissions: int = 1, jobs: int | None = No
     return rounds * (budget + 60.0) + 60.0
 
 
-def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResult], why: str) -> GradeResult:
-    """Verdicts the judge finished stand; every other exercise is an error saying why."""
+def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResult], why: str,
+                     isolation: str = "") -> GradeResult:
+    """Verdicts the judge finished stand; every other exercise is an error saying why. ``isolation``: what
+    the finished ones ran under, as the judge said with them."""
     return GradeResult(label, [done.get(n) or ExerciseResult(n, "error", exercises.get(n).max_score,
-                                                             [Check("grading", False, why)]) for n in names])
+                                                             [Check("grading", False, why)]) for n in names],
+                       isolation=isolation if done else "")
 
 
 def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
@@ -172,6 +175,7 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
     if written_only:
         config["written"] = list(config["exercises"])
     done: dict[str, ExerciseResult] = {}
+    isolation = [""]
 
     def on_line(line: bytes) -> None:
         try:
@@ -180,13 +184,14 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
         except (ValueError, KeyError, TypeError, IndexError):
             return
         done[result.name] = result
+        isolation[0] = str(doc.get("isolation") or "")
 
     started = time.monotonic()
     try:
         doc = _run_judge(config, _deadline(limits), on_line)
     except _JudgeStopped as exc:
         why = t(exc.key, lang, **exc.fields)
-        return _stopped_verdict(config["label"], config["exercises"], done, why)
+        return _stopped_verdict(config["label"], config["exercises"], done, why, isolation[0])
     return GradeResult.from_json(doc, seconds=time.monotonic() - started)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.i18n import KeyedError
+from grader.locate import MAX_PARSE_BYTES
 
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024  # the .ipynb as stored, outputs (plots) included
 MAX_CODE_BYTES = 4 * 1024 * 1024  # its code cells
@@ -38,6 +39,7 @@ class Converted:
     source: str
     lines: list[tuple[int, int] | None]  # converted line i+1 -> (cell, line), None for a separator
     notes: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, cell, line) left out
+    parsed: int = 0  # bytes of code parsed in the judge, for the submission's parse budget
 
     def where(self, line: int) -> tuple[int, int] | None:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else None
@@ -99,11 +101,18 @@ def read_cells(path: Path) -> list[tuple[int, str]]:
     return code
 
 
-def convert(path: Path) -> Converted:
-    """The notebook at ``path`` as one Python source; NotebookFormatError if it cannot be read."""
+def convert(path: Path, parse_limit: int = MAX_PARSE_BYTES) -> Converted:
+    """The notebook at ``path`` as one Python source; NotebookFormatError if it cannot be read.
+
+    Its cells are parsed (to leave out kl-drill's own feedback cells) one by one, in the judge, while
+    ``parse_limit`` bytes of code last: parsing is the judge's memory and time (a 2 MiB cell of short
+    statements takes gigabytes), held to the budget of a .py file (grader/locate.py). A cell past the
+    budget, or that does not parse on its own, is kept as it is: its import, in the learner's process,
+    says what is wrong with it."""
     out: list[str] = []
     lines: list[tuple[int, int] | None] = []
     notes: list[tuple[str, int, int]] = []
+    left = parse_limit
     for number, source in read_cells(path):
         cell_lines = source.splitlines()
         if cell_lines and cell_lines[0].lstrip().startswith("%%"):
@@ -112,16 +121,20 @@ def convert(path: Path) -> Converted:
         if out:
             out.append("")
             lines.append(None)
+        kept: list[str] = []
         for index, line in enumerate(cell_lines, start=1):
             match = _LINE_MAGIC.match(line) or _ASSIGNED_MAGIC.match(line)
             if match:
                 notes.append(("shell" if match.group(2) == "!" else "magic", number, index))
                 line = f"{match.group(1)}pass  # kldrill: left out"
-            out.append(line)
-            lines.append((number, index))
-    source = "\n".join(out) + "\n"
-    source = _drop_feedback(source, lines, notes)
-    return Converted(source, lines, notes)
+            kept.append(line)
+        size = sum(len(line) + 1 for line in kept)
+        if 0 < size <= left:
+            left -= size
+            kept = _drop_feedback(kept, number, notes)
+        out += kept
+        lines += [(number, index) for index in range(1, len(kept) + 1)]
+    return Converted("\n".join(out) + "\n", lines, notes, parsed=parse_limit - left)
 
 
 def _is_feedback(node: ast.stmt) -> bool:
@@ -138,20 +151,19 @@ def _is_feedback(node: ast.stmt) -> bool:
     return False
 
 
-def _drop_feedback(source: str, lines: list, notes: list) -> str:
+def _drop_feedback(cell: list[str], number: int, notes: list) -> list[str]:
+    """The cell's lines with its top-level feedback statements left out (noted in ``notes``)."""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse("\n".join(cell))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source  # the learner's process reports the syntax error, with its cell and line
-    text = source.split("\n")
+        return cell  # the learner's process reports the syntax error, with its cell and line
+    cell = list(cell)
     for node in tree.body:
         if _is_feedback(node) and node.end_lineno is not None:
             for lineno in range(node.lineno, node.end_lineno + 1):
-                text[lineno - 1] = "pass  # kldrill: left out" if lineno == node.lineno else ""
-            where = lines[node.lineno - 1]
-            if where is not None:
-                notes.append(("feedback", *where))
-    return "\n".join(text)
+                cell[lineno - 1] = "pass  # kldrill: left out" if lineno == node.lineno else ""
+            notes.append(("feedback", number, node.lineno))
+    return cell
 
 
 def left_out_note(path: Path, lang: str) -> str | None:

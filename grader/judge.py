@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import exercises as exercise_meta
+from grader import exercises as exercise_meta, safe_text
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
@@ -26,6 +26,13 @@ from grader.results import Check, ConventionResult, ExerciseResult, GradeResult,
 from grader.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+
+# Failures the judge cannot verify from what it receives: they rest on what the learner's own process
+# reports about itself (whether an input was changed in place, the device of a result on the meta
+# device), which code that rewrites that process can forge. They teach; they are never the only thing
+# between wrong maths and a pass (the values, shapes, dtypes and gradients the judge receives are checked
+# by the judge), and every message of theirs says so.
+TEACHING_CHECKS = frozenset({"check_input_modified", "check_wrong_device", "check_left_device"})
 
 
 class JudgePlugin:
@@ -130,6 +137,10 @@ class JudgePlugin:
                 message = exc.text.render(self.lang)
                 if exc.if_it_ran is not None:
                     self.if_it_ran[(exercise, self._name(item, exercise))] = exc.if_it_ran.render(self.lang)
+                if exc.text.key in TEACHING_CHECKS:
+                    from grader.i18n import t
+
+                    message += t("teaching_check", self.lang)
             else:  # a bug in a check, not in the submission; say so rather than blame the learner
                 message = f"internal error in this check: {type(exc).__name__}: {exc}"
         elif missed:
@@ -221,7 +232,7 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
         result.output = _shown_output(session, name, lang)
         if on_exercise is not None:
             on_exercise(results[name])
-    return GradeResult(label or str(submission.path), [results[n] for n in names])
+    return GradeResult(label or str(submission.path), [results[n] for n in names], isolation=session.isolation)
 
 
 def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
@@ -233,7 +244,10 @@ def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(c if c in "\n\t" or (c.isprintable() and c != "\x7f") else f"\\x{ord(c):02x}"
                    if ord(c) < 256 else "\ufffd" for c in text)
-    if total > session.limits.output_kb * 1024:
+    cap = session.limits.output_kb * 1024
+    if len(text) > cap:  # escaping made it longer: the cap is on what is shown
+        text, total = text[:cap], max(total, cap + 1)
+    if total > cap:
         text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=total)
     return text
 
@@ -291,15 +305,19 @@ def prepare() -> None:
 
 
 def grade_with(zygote: Zygote, config: dict, checks: JudgePlugin, slot: int = 0,
-               on_exercise: Callable[[ExerciseResult], None] | None = None) -> dict:
+               on_exercise: Callable[[ExerciseResult, str], None] | None = None) -> dict:
     submission = resolve(config["path"])
     limits = Limits(**config.get("limits", {}))
     with LearnerSession(submission, limits, zygote=zygote, sandbox=config.get("sandbox", False),
                         slot=slot) as session:
+        # Each exercise's verdict as it is final, with the isolation it was reached under (for a caller
+        # that loses the judge midway, or does not wait for its answer).
+        notify = None if on_exercise is None else (
+            lambda exercise: on_exercise(exercise, session.isolation))  # type: ignore[call-arg]
         result = judge(submission, config["exercises"], config["lang"], session, checks,
-                       label=config.get("label"), on_exercise=on_exercise, strict=bool(config.get("strict")),
+                       label=config.get("label"), on_exercise=notify, strict=bool(config.get("strict")),
                        written=config.get("written"))
-    return result.to_json(timings=True)
+    return safe_text.result(result).to_json(timings=True)
 
 
 def _failed_everywhere(config: dict, entry: dict, why: str, check: str = "grading") -> dict:
@@ -503,7 +521,8 @@ def main() -> None:
         else:
             def work(checks: JudgePlugin) -> None:
                 on_exercise = None if progress is None else (
-                    lambda result: progress(0, result.to_json(timings=True), 0.0))
+                    lambda result, isolation: progress(0, {**result.to_json(timings=True), "isolation": isolation},
+                                                       0.0))
                 answer.append(grade_with(zygote, config, checks, on_exercise=on_exercise))
         run_judge(config["lang"], work)
         result = answer[0]

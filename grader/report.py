@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import style, table
+from grader import safe_text, style, table
+from grader.isolation import labels
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
@@ -35,6 +36,7 @@ def _conventions_cell(e: ExerciseResult) -> str:
 
 
 def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
+    result = safe_text.result(result)  # nothing the submission wrote may move the cursor or clear the screen
     rows = [[e.name, status_cell(e, lang), _core_cell(e), _conventions_cell(e), f"{_num(e.score)}/{_num(e.max_score)}"]
             for e in result.exercises]
     total = t("total_line", lang, score=_num(result.score), max=_num(result.max_score))
@@ -42,6 +44,8 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
            table.render([t("col_exercise", lang), t("col_status", lang), t("col_core", lang),
                          t("col_conventions", lang), t("col_score", lang)], rows),
            style.bold(style.good(total) if result.all_passed else total)]
+    if isolation := labels.line(result.isolation, lang):
+        out.append(style.bad(isolation) if result.isolation == "none" else style.dim(isolation))
     details = []
     if any(_starred(e) for e in result.exercises):
         from grader.conventions import core_share
@@ -73,7 +77,9 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
         lines += [t("diagnosis_also", lang, message=pick(a["message"], lang)) for a in e.named_beside]
     core = [c for c in e.checks if c.core_failure]
     for failure in core if verbose else core[:1]:
-        lines.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
+        # (a message's later lines indented: a learner's multi-line exception cannot pass for the table)
+        lines.append(t("first_failure", lang, name=f"{e.name} · {failure.name}",
+                       message=failure.message.replace("\n", "\n    ")))
     if len(core) > 1 and not verbose:
         lines.append(style.dim("  " + t("more_failing_checks", lang, count=len(core) - 1)))
     if not e.checks and e.status == "missing":
@@ -144,6 +150,7 @@ def _cell(e: ExerciseResult | None, lang: str) -> str:
 
 def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str:
     """A class at a glance: a row per submission (status per exercise, total), then the class summary."""
+    results = [safe_text.result(r) for r in results]
     rows = []
     for r in results:
         by_name = {e.name: e for e in r.exercises}
@@ -151,6 +158,9 @@ def render_batch(results: list[GradeResult], names: list[str], lang: str) -> str
                      f"{_num(r.score)}/{_num(r.max_score)}"])
     out = [table.render([t("col_submission", lang), *names, t("total", lang)], rows), ""]
     out += summary_lines(results, names, lang)
+    for label in dict.fromkeys(r.isolation for r in results):
+        if isolation := labels.line(label, lang):
+            out.append(style.bad(isolation) if label == "none" else style.dim(isolation))
     return "\n".join(out)
 
 

@@ -147,6 +147,9 @@ class GradeResult:
     # Wall-clock seconds the grading took, when known: for the exports' timings only. Not part of the
     # verdict (the JSON), which must be the same on every run.
     seconds: float | None = field(default=None, compare=False)
+    # The isolation the submission's code ran under (grader/isolation/modes.py: "sandbox", "uid+landlock",
+    # ..., "none"), as the judge decided it; "" where no code ran.
+    isolation: str = ""
 
     @property
     def score(self) -> float:
@@ -160,7 +163,8 @@ class GradeResult:
         """The verdict as JSON; with ``timings``, each check's seconds too (the judge's answer to the
         CLI carries them; what the CLI prints does not, so it is the same on every run)."""
         return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
-                "strict": self.strict, "exercises": [e.to_json(timings) for e in self.exercises]}
+                "strict": self.strict, "isolation": self.isolation,
+                "exercises": [e.to_json(timings) for e in self.exercises]}
 
     @property
     def all_passed(self) -> bool:
@@ -175,6 +179,7 @@ class GradeResult:
         return cls(
             seconds=seconds_or_none(seconds),
             submission=doc["submission"],
+            isolation=doc.get("isolation") or "",
             exercises=[ExerciseResult.from_json(e) for e in doc["exercises"]],
         )
 

@@ -54,6 +54,7 @@ class WarmJudge:
         self.sandbox = use_sandbox(sandbox, lang)
         self.margin = margin
         self.restarts = 0  # judges started after the first: how often a submission cost us one
+        self._isolation = ""
         self._proc: subprocess.Popen | None = None
         self._ready = False
         self._ids = iter(range(1 << 62))
@@ -170,6 +171,7 @@ class WarmJudge:
             rid = next(self._ids)
             deadline = self._deadline_seconds()  # the judge's start counts when it is not up yet
             done: dict[str, ExerciseResult] = {}
+            self._isolation = ""  # as the judge says with each exercise's verdict
             started = time.monotonic()
             try:
                 self._send({"id": rid, "path": os.path.abspath(path), "exercises": names, "label": label,
@@ -178,12 +180,14 @@ class WarmJudge:
             except _Lost as lost:
                 self._stop()
                 why = t(lost.key, self.lang, **lost.fields)
-                return _stopped_verdict(label, names, done, why)
+                return _stopped_verdict(label, names, done, why, self._isolation)
             except BrokenPipeError:
                 self._stop()
-                return _stopped_verdict(label, names, done, t("judge_killed", self.lang, signal="?"))
+                why = t("judge_killed", self.lang, signal="?")
+                return _stopped_verdict(label, names, done, why, self._isolation)
         if answer is None:  # every verdict is in: the judge is still ending the learner's process
-            return GradeResult(label, [done[n] for n in names], seconds=time.monotonic() - started)
+            return GradeResult(label, [done[n] for n in names], seconds=time.monotonic() - started,
+                               isolation=self._isolation)
         if "submission_error" in answer:
             error = answer["submission_error"]
             raise GradingError(t(error["key"], self.lang, **error.get("fields", {})))
@@ -248,6 +252,7 @@ class WarmJudge:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return
         done[result.name] = result
+        self._isolation = str(event.get("isolation") or "")
         if on_progress is not None:
             on_progress(result)
 

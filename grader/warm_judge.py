@@ -43,10 +43,10 @@ def serve(config: dict, zygote: Zygote, checks: JudgePlugin, out: IO[str], progr
             zygote.close()
             zygote = Zygote()
 
-        def on_exercise(result, rid=rid) -> None:  # noqa: ANN001 - an ExerciseResult
+        def on_exercise(result, isolation: str, rid=rid) -> None:  # noqa: ANN001 - an ExerciseResult
             if progress is not None:
                 try:
-                    progress.write(json.dumps({"id": rid, "result": result.to_json()}) + "\n")
+                    progress.write(json.dumps({"id": rid, "result": result.to_json(), "isolation": isolation}) + "\n")
                     progress.flush()
                 except OSError:
                     pass  # a courtesy; the verdict still comes on stdout

@@ -99,7 +99,7 @@ def test_batch_json_has_every_entry_in_name_order(graded: dict) -> None:
         "a_correct.py", "b_wrong_k2.py", "c_workspace", "d_infinite_loop.py", "e_kill_parent.py", "f_empty"]
     assert all(s["submission"] == str(graded["class"] / Path(s["submission"]).name) for s in subs)
     for s in subs:  # each is the single-submission result object
-        assert set(s) == {"submission", "score", "max_score", "strict", "exercises"}
+        assert set(s) == {"submission", "score", "max_score", "strict", "isolation", "exercises"}
         assert [e["name"] for e in s["exercises"]] == NAMES
 
 
@@ -175,8 +175,9 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
     rows = list(csv.DictReader(graded["csv"].open(encoding="utf-8-sig", newline="")))
     assert list(rows[0]) == ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total",
-                             "max_score", "feedback", "diagnoses", "conventions", "tracks"]
+                             "max_score", "feedback", "diagnoses", "conventions", "tracks", "isolation"]
     assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
+    assert {r["isolation"] for r in rows} == {s["isolation"] for s in submissions(graded["two"])} != {""}
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
     assert [r["student"] for r in rows] == ["a_correct", "b_wrong_k2", "c_workspace", "d_infinite_loop",
@@ -190,7 +191,7 @@ def test_csv_has_a_row_per_submission(graded: dict) -> None:
     assert by_student["b_wrong_k2"]["diagnoses"] == "k2=missing_half"
     # The feedback is the mistake in plain words (grader/data/mistakes.yaml), not the check that caught it.
     assert by_student["b_wrong_k2"]["feedback"].startswith("k2: You forgot the 1/2: k2 = (log r)^2 / 2.")
-    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the ratio")
+    assert by_student["c_workspace"]["feedback"].startswith("k3: You inverted the KL's ratio")
     assert "timed out after 2 s" in by_student["d_infinite_loop"]["feedback"]
 
 

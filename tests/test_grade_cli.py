@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
 
-JSON_KEYS = {"submission", "score", "max_score", "strict", "exercises"}
+JSON_KEYS = {"submission", "score", "max_score", "strict", "isolation", "exercises"}
 EXERCISE_KEYS = {"name", "status", "score", "max_score", "core", "conventions", "strict", "checks", "diagnosis", "output"}
 
 

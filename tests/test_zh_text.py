@@ -27,7 +27,7 @@ TERMS = {
     "token", "tokens", "kl-drill", "kldrill",
     # established in Chinese ML writing, usually left untranslated
     "batch", "padding", "logits", "logit", "prompt", "mask", "critic", "actor", "rollout", "softmax", "autograd",
-    "dtype", "numpy", "torch", "matplotlib", "bubblewrap", "shell", "pip", "apt-get", "install", "cd", "epsilon",
+    "dtype", "numpy", "torch", "matplotlib", "bubblewrap", "Landlock", "shell", "pip", "apt-get", "install", "cd", "epsilon",
     "beta", "gamma", "lam", "rho", "pi", "eps", "inf", "nat", "supp", "bf16", "fp16", "bfloat16", "float16",
     "float32", "float64", "cpu", "meta", "logsumexp", "logsigmoid", "sigmoid", "softplus", "relu", "clamp",
     "gather", "detach", "squeeze", "expm1", "exp", "log", "ln", "sqrt", "abs", "min", "max", "sum", "mean", "std",

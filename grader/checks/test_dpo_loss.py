@@ -55,7 +55,10 @@ def reference_grads(args: list, go: torch.Tensor) -> list:
 
 
 def run_grads(learner, args: list, go: torch.Tensor) -> None:
-    result = call(learner, EX, args, grad=[True, True, False, False, False], grad_output=[go, None, None])
+    # A gradient is asked through the rewards too: detached (as they must be), they add nothing to it, so
+    # rewards left attached are caught by the gradient's values, which the judge checks itself, whatever
+    # the learner's process says about requires_grad.
+    result = call(learner, EX, args, grad=[True, True, False, False, False], grad_output=[go, go, go])
     check_parts(EX, args, result, expected(args), args[0].dtype, scales(args), PARTS)
     if not result.requires_grad[0]:
         raise CheckFailure("check_no_grad", call=describe_call(EX, args), arg="policy_chosen_logps")

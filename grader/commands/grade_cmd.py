@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, locate, report, workspace
+from grader import exercises, locate, report, safe_text, workspace
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
@@ -72,7 +72,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
         if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
             entries.append(str(path))
         else:
-            click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
+            click.echo(f"kldrill: {t('batch_skipped', lang, path=safe_text.text(str(path)))}", err=True)
     if not entries:
         raise KldrillError(t("batch_nothing", lang, path=directory))
     return entries
@@ -97,7 +97,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
 
     def on_progress(done: int, total: int, result: GradeResult) -> None:
         throughput.finished()
-        bar.update(1, result.submission)
+        bar.update(1, safe_text.text(result.submission))
 
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
                            show_pos=True, show_eta=False,
@@ -212,7 +212,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             _export_failure(targets, label, selected, exc.reason(lang), "submission", lang, shown)
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
-            click.echo(f"kldrill: {note}", err=True)
+            click.echo(f"kldrill: {safe_text.text(note)}", err=True)
         try:
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label,
                                strict=strict, written_only=written_only)
@@ -228,9 +228,11 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         results = [result]
         graded = [e.name for e in result.exercises]
         if graded != selected:
-            click.echo(f"kldrill: {t('graded_written', lang, path=path, names=', '.join(graded), count=len(graded))}",
+            click.echo(f"kldrill: {t('graded_written', lang, path=safe_text.text(path), names=', '.join(graded), count=len(graded))}",
                        err=True)
             selected = graded
+    # Valid UTF-8 and XML, no cursor moves, whatever the submissions' messages and folder names hold.
+    results = [safe_text.result(r) for r in results]
     try:
         export_all(results, targets, selected, lang, force, shown, csv_encoding or CSV_ENCODINGS[0])
     except ExportError as exc:
