@@ -26,6 +26,19 @@ class KldrillError(click.ClickException):
         click.echo(f"kldrill: {self.format_message()}", err=True)
 
 
+class Interrupted(KldrillError):
+    """Ctrl-C: one line in the invocation's language on stderr, and the shell's exit status for it
+    (128 + SIGINT). Raised by the command group for any command, or by a command that first shows
+    what was done (the interview's partial scorecard)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(t("interrupted", lang), exit_code=130)
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(err=True)  # off the line the ^C was echoed on
+        super().show(file)
+
+
 def _color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
     from grader import style
 

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises
+from grader import exercises, judge_process
 from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
 from grader.results import Check, ExerciseResult, GradeResult
@@ -70,7 +70,7 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
     user's site-packages, whatever is in them.
     """
     progress_r, progress_w = os.pipe()
-    config = {**config, "progress_fd": progress_w}
+    config = {**config, "progress_fd": progress_w, "parent": os.getpid()}
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judge"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
@@ -82,7 +82,7 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
     feeder.start()
     out, err, pending = bytearray(), bytearray(), bytearray()
     ends = time.monotonic() + deadline
-    stopped = False
+    stopped = interrupted = False
     try:
         with selectors.DefaultSelector() as sel:
             sel.register(proc.stdout, selectors.EVENT_READ, out)
@@ -107,6 +107,9 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
                             line, _, rest = bytes(pending).partition(b"\n")
                             pending[:] = rest
                             on_line(line)
+    except BaseException:  # Ctrl-C (or a bug of ours): the judge must not go on grading for nobody
+        interrupted = True
+        raise
     finally:
         os.close(progress_r)
         if stopped:
@@ -114,8 +117,11 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
+        if interrupted:
+            with judge_process.no_interrupts():
+                judge_process.end(proc)
         code = proc.wait()
-        feeder.join(timeout=5)
+        feeder.join(timeout=0 if interrupted else 5)
     if stopped:
         raise _JudgeStopped("judge_deadline", seconds=f"{deadline:g}")
     if code < 0:

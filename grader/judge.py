@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import exercises as exercise_meta
+from grader import exercises as exercise_meta, judge_process
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
@@ -428,7 +428,9 @@ def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | Non
 def main() -> None:
     # Learner code running as this user (no sandbox, not root) cannot open our /proc entries.
     privileges.not_dumpable()
+    judge_process.stop_on_sigterm()
     config = json.loads(sys.stdin.read())
+    judge_process.watch_parent(config.get("parent"))
     # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)

@@ -151,7 +151,8 @@ def test_ctrl_c_ends_with_a_partial_scorecard_in_chinese(tmp_path: Path) -> None
     term.type("\x03")  # Ctrl-C: SIGINT to the foreground process group
     term.expect(r"成绩单（面试提前结束）")
     card = json.loads(term.expect(r"(\{\"partial\".*\})\r?\n").group(1))
-    assert term.wait() == 0
+    assert term.wait() == 130  # Ctrl-C: the shell's status for it, after the partial scorecard
+    assert "已中断（Ctrl-C）" in term.seen
     assert card["partial"] is True and card["exercises"][0]["interrupted"] is True
     assert card["exercises"][0]["rating"] is None  # an interruption says nothing about recall
 

@@ -117,7 +117,7 @@ def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
         third = _wait_for(q, "Watching", 30)
         assert "timed out after 3 s" in third and "Next: k2" in third
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=30) == 130
         assert "Stopped watching." in _wait_for(q, "Stopped watching.", 10)
     finally:
         proc.kill()

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, style, workspace
-from grader.cli_common import Command, KldrillError, lang_option, track_option
+from grader.cli_common import Command, Interrupted, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 
@@ -153,11 +153,13 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
                                 seed=seed, render=_verdict)
             io.write(pt("interview_intro", lang, count=len(names), path=folder))
             partial = False
+            interrupted = False
             try:
                 runs = session.run(names)
                 partial = any(r.interrupted for r in runs)
             except KeyboardInterrupt:
-                runs, partial = session.runs, True
+                judge.abort()  # at once: a grade in progress (in its thread) must not be waited for
+                runs, partial, interrupted = session.runs, True, True
                 io.write()
         io.write()
         io.write(scorecard.render(runs, lang, partial=partial))
@@ -165,3 +167,5 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
             io.write(json.dumps(scorecard.to_json(runs, partial=partial), ensure_ascii=False))
         if session.unsaved:
             raise KldrillError(pt("interview_unsaved", lang, reason=session.unsaved[0]), exit_code=1)
+        if interrupted:
+            raise Interrupted(lang)

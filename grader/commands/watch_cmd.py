@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, report, style, workspace
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli_common import Command, Interrupted, KldrillError, lang_option
 from grader.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits
@@ -140,6 +140,8 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
             changed = {e.name for e, f in zip(exercises.all_exercises(), files) if now[f] != seen[f]}
             seen = now
     except KeyboardInterrupt:
+        judge.abort()  # now: a grade in progress (in its thread) would otherwise keep the judge busy
         click.echo(t("watch_bye", lang))
+        raise Interrupted(lang) from None
     finally:
         judge.close()

@@ -146,9 +146,10 @@ class Interview:
             self._finish(run)
             raise
         run.seconds = self.monotonic() - start
-        if run.passed:
-            self._follow_up(run)
+        stopped = self._follow_up(run) if run.passed else False
         self._finish(run)
+        if stopped:  # Ctrl-C during the follow-up questions: the pass stands, the interview ends
+            raise KeyboardInterrupt
 
     def _command(self, command: str, run: ExerciseRun, meta: exercises.Exercise) -> bool:
         """Act on a typed command; True when it ends the exercise."""
@@ -198,15 +199,16 @@ class Interview:
         shown = workspace.load_state(self.folder).get("hints", {}).get(run.name, 0)
         run.hints = max(run.hints, shown if isinstance(shown, int) else 0)
 
-    def _follow_up(self, run: ExerciseRun) -> None:
+    def _follow_up(self, run: ExerciseRun) -> bool:
+        """Ask the follow-up questions; True when they were cut short by Ctrl-C."""
         if self.bank is None or not self.followups:
-            return
+            return False
         from grader.quiz import progress
         from grader.quiz.session import run_quiz
 
         linked = list(self.bank.for_exercise(run.name))
         if not linked:
-            return
+            return False
         key = progress.bank_key(self.bank.path)
         due = self.store.due(key, [q.id for q in linked]) if self.store is not None else []
         rest = [q for q in linked if q.id not in due]
@@ -224,6 +226,7 @@ class Interview:
 
         result = run_quiz(chosen, self.io, self.lang, record)
         run.followups_asked, run.followups_right = result.asked, result.correct
+        return result.interrupted
 
     def _finish(self, run: ExerciseRun) -> None:
         self._count_hints(run)
