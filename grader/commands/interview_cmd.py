@@ -134,11 +134,14 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
             click.echo(pt("interview_nothing", lang))
             return
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        _make_room(folder, names, force, lang)
-        state = workspace.load_state(folder)
-        state["interview"] = True
-        workspace.save_state(folder, state)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _make_room(folder, names, force, lang)
+            state = workspace.load_state(folder)
+            state["interview"] = True
+            workspace.save_state(folder, state)
+        except OSError as exc:  # a read-only folder, say: the interview cannot write its files there
+            raise KldrillError(t("path_error", lang, path=folder, reason=exc)) from None
 
         io = InterviewIO(LineInput(sys.stdin.fileno()))
         # Warm from the start: torch and the checks load while the learner reads the contract.

@@ -119,7 +119,7 @@ class Interview:
         last = _digest(path)
         state = workspace.load_state(self.folder)
         state.setdefault("hints", {})[name] = 0  # a new attempt starts with no hint shown
-        workspace.save_state(self.folder, state)
+        workspace.save_state_or_tell(self.folder, state)
         self.io.write(pt("interview_exercise", self.lang, number=number, total=total, name=name,
                          title=pick(exercises.title(meta, closed_book=True), self.lang), path=path))
         self.io.write(pt("interview_commands", self.lang))
@@ -171,7 +171,7 @@ class Interview:
         hints = state.setdefault("hints", {})
         level = min(int(hints.get(meta.name, 0)) + 1, len(meta.hints))
         hints[meta.name] = level
-        workspace.save_state(self.folder, state)
+        workspace.save_state_or_tell(self.folder, state)  # the hint is counted in this run either way
         run.hints = max(run.hints, level)
         self.io.write(pt("interview_hint", self.lang, level=level, total=len(meta.hints),
                          text=pick(meta.hints[level - 1], self.lang)))
