@@ -93,7 +93,11 @@ def _show_stats(bank, topics: tuple[str, ...], as_json: bool, lang: str) -> None
         in_topics(bank, topics)  # only to reject an unknown topic
     except SelectionError as exc:
         raise KldrillError(qt(exc.problem, lang, **exc.params)) from None
-    if progress.default_db_path().exists():
+    try:
+        exists = progress.database_exists()
+    except progress.ProgressError as exc:
+        raise KldrillError(exc.render(lang), exit_code=1) from None
+    if exists:
         with _open_store(lang) as store:
             rows = store.topic_stats(progress.bank_key(bank.path), bank)
     else:
