@@ -246,3 +246,24 @@ def test_practice_commands_that_grade_nothing_do_not_import_torch(command: list[
     proc = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
                           env={**os.environ, "KLDRILL_DATA_DIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
+
+
+def test_closed_book_withholds_a_diagnosis_that_states_the_formula(tmp_path: Path) -> None:
+    folder, data = tmp_path / "iv", tmp_path / "data"
+    term = Terminal(["interview", "--exercise", "k2", "--followups", "0", "--json", str(folder)], _env(data),
+                    tmp_path)
+    term.expect(r"The clock is running")
+    (folder / "k2.py").write_text("def k2(log_p, log_q):\n    return (log_p - log_q) ** 2\n")  # no 1/2
+    term.expect(r"k2: failed")
+    shown = term.expect(r"type d \+ Enter to see it; it counts as a hint\)").string
+    assert "You forgot the 1/2" in shown and "(log r)^2 / 2" not in term.seen  # the headline, not the formula
+    term.type("d\r")
+    term.expect(r"diagnosis \(counted as a hint\): You forgot the 1/2: k2 = \(log r\)\^2 / 2\.")
+    term.type("d\r")  # the same diagnosis again: still one hint
+    term.expect(r"diagnosis \(counted as a hint\)")
+    (folder / "k2.py").write_text((SOLUTIONS / "k2.py").read_text())
+    term.expect(r"k2: passed")
+    card = json.loads(term.expect(r"(\{\"partial\".*\})\r?\n").group(1))
+    assert term.wait() == 0
+    (run,) = card["exercises"]
+    assert run["hints"] == 1 and run["rating"] == "hard"  # a pass with a hint, the diagnosis being it

@@ -42,7 +42,7 @@ def _verdict(result, lang: str) -> str:
 
     status = style.status(t(f"status_{result.status}", lang), result.status)
     lines = [pt("verdict_line", lang, name=result.name, status=status)]
-    if result.diagnosis:
+    if result.diagnosis and pick(result.diagnosis["message"], lang):  # (empty: withheld in closed book)
         lines.append("  " + style.bold(pick(result.diagnosis["message"], lang)))
     failure = result.first_failure()
     if failure is not None:
