@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -108,6 +109,7 @@ def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
         (ws / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
         second = _wait_for(q, "Watching")
         assert "Next: k2" in second  # k1 passes now; the current exercise moved on
+        assert re.search(r"✓ k1 passed: all \d+ checks\. On to k2\.", second), second  # said, not only implied
         assert second.lstrip().startswith("grading k1…")  # said at once, before the verdict
         (ws / "k2.py").write_text("def k2(log_p, log_q):\n    while True:\n        pass\n")
         # A hanging save: not the stale verdict but a countdown, about once a second, to its timeout.
