@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, locate, report, workspace
+from grader import archives, exercises, locate, report, workspace
 from grader.cli_common import Command, KldrillError, lang_option, select_exercises, track_option
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
@@ -68,7 +68,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
         path = root / name
         if locate.is_junk(name):
             continue
-        if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
+        if path.is_dir() or (path.is_file() and (locate.is_candidate(name) or archives.is_archive(name))):
             entries.append(str(path))
         else:
             click.echo(f"kldrill: {t('batch_skipped', lang, path=path)}", err=True)
@@ -87,10 +87,27 @@ def _export_failure(targets: dict[str, str], label: str, names: list[str], why: 
         click.echo(f"kldrill: {t(exc.key, lang, **exc.fields)}", err=True)
 
 
-def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
-                 jobs: int | None) -> list[GradeResult]:
+def _grade_staged(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
+                  jobs: int | None) -> list[GradeResult]:
+    """Grade a batch's entries, archives unpacked first (grader/archives.py): an archive, or a student's
+    folder holding one, is graded as that student; a refused archive is that student's zero, saying why."""
+    with archives.Staging() as staging:
+        staged = [staging.stage(Path(entry)) for entry in entries]
+        for item in staged:
+            for note in item.notes:
+                click.echo(f"kldrill: {t(note.key, lang, **note.fields)}", err=True)
+        graded = [i for i, item in enumerate(staged) if item.error is None]
+        results = iter(_grade_batch([str(staged[i].path) for i in graded], [entries[i] for i in graded], names,
+                                    lang, limits, sandbox, jobs))
+        return [next(results) if item.error is None else
+                failed_everywhere(entry, names, t(item.error.key, lang, **item.error.fields), "submission")
+                for entry, item in zip(entries, staged)]
+
+
+def _grade_batch(entries: list[str], labels: list[str], names: list[str], lang: str, limits: Limits,
+                 sandbox: bool | None, jobs: int | None) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
-        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs)
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels)
     # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
     throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
 
@@ -101,7 +118,7 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
                            show_pos=True, show_eta=False,
                            item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
-        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels,
                           on_progress=on_progress)
 
 
@@ -190,7 +207,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         if selected_shard is not None:
             entries = entries[selected_shard[0]::selected_shard[1]]
         try:
-            results = _grade_batch(entries, selected, lang, limits, sandbox, jobs)
+            results = _grade_staged(entries, selected, lang, limits, sandbox, jobs)
         except GradingError as exc:
             raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     else:
