@@ -110,5 +110,9 @@ def select_exercises(names: tuple[str, ...], tracks: tuple[int, ...], lang: str,
     if tracks:
         selected = [n for n in selected if exercises.get(n).track in tracks]
         if not selected:
-            raise KldrillError(t("no_exercise_selected", lang, tracks=", ".join(map(str, tracks))))
+            shown = ", ".join(map(str, tracks))
+            if names:
+                raise KldrillError(t("no_exercise_selected", lang, tracks=shown))
+            # None named: the workspace's exercises were the default, and it holds none of those tracks.
+            raise KldrillError(t("no_exercise_in_workspace", lang, tracks=shown, track=tracks[0]))
     return selected

@@ -31,6 +31,7 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
+from grader import exercises as exercises_meta
 from grader.i18n import KeyedError, pick, t
 from grader.report import output_block
 from grader.results import ExerciseResult, GradeResult
@@ -93,9 +94,21 @@ def one_line(text: str, limit: int, middle: bool = False) -> str:
     if len(text) <= limit:
         return text
     if not middle:
-        return text[:limit - 1].rstrip() + "…"
+        return _whole_words(text[:limit - 1], text[limit - 1]).rstrip(" ,;:") + "…"
     head = (limit - 1) // 2
-    return text[:head].rstrip() + "…" + text[len(text) - (limit - 1 - head):].lstrip()
+    tail = text[len(text) - (limit - 1 - head):]
+    tail = tail[::-1]
+    tail = _whole_words(tail, text[len(text) - len(tail) - 1])[::-1]  # (the cut before the tail, mirrored)
+    return _whole_words(text[:head], text[head]).rstrip(" ,;:") + "…" + tail.lstrip()
+
+
+def _whole_words(part: str, next_char: str) -> str:
+    """``part`` of a longer text, without the word the cut went through (when a space is near enough:
+    Chinese, with none, is cut between any two characters)."""
+    if next_char == " " or part.endswith(" "):
+        return part
+    space = part.rfind(" ")
+    return part[:space] if space >= len(part) - 24 else part
 
 
 def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
@@ -104,7 +117,8 @@ def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
     if e.diagnosis:
         return one_line(pick(e.diagnosis["message"], lang), FEEDBACK_PER_EXERCISE)
     if e.status == "missing":
-        return one_line(t("missing_function", lang, function=_function(e.name)), FEEDBACK_PER_EXERCISE)
+        return one_line(t(exercises_meta.missing_key(e.name), lang, function=_function(e.name)),
+                        FEEDBACK_PER_EXERCISE)
     failure = e.first_failure()
     text = failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
     return one_line(text, FEEDBACK_PER_EXERCISE, middle=True)
@@ -162,7 +176,7 @@ def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, 
     """(name, kind or None, message, text, seconds) for each check of ``e``; kind is the exercise's
     status (failed, error or missing) for a check that did not pass."""
     if e.status == "missing":
-        message = t("missing_function", lang, function=_function(e.name))
+        message = t(exercises_meta.missing_key(e.name), lang, function=_function(e.name))
         yield "defined", "missing", message, message, 0.0
         return
     for c in e.checks:
@@ -219,7 +233,7 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
     if e.diagnosis:
         lines.append(pick(e.diagnosis["message"], lang))
     if e.status == "missing":
-        lines.append(t("missing_function", lang, function=_function(e.name)))
+        lines.append(t(exercises_meta.missing_key(e.name), lang, function=_function(e.name)))
     failing = [c for c in e.checks if not c.passed]
     lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
     if len(failing) > MAX_LISTED:

@@ -61,9 +61,11 @@ def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: 
             "sandbox": use_sandbox(sandbox, lang)}
 
 
-def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) -> object:
+def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None],
+               on_tick: Callable[[], None] | None = None) -> object:
     """Run the judge on ``config``; its answer. The judge also writes a line on a pipe of its own as
-    each exercise (single grade) or submission (batch) is final, handed to ``on_line`` as it comes.
+    each exercise (single grade) or submission (batch) is final, handed to ``on_line`` as it comes;
+    ``on_tick()`` is called about once a second meanwhile (a progress display's clock).
 
     The judge gets ``deadline`` seconds; a judge killed, stopped or overrunning raises _JudgeStopped.
     It runs with -I and from /: no module is imported from the current folder, PYTHONPATH or the
@@ -90,8 +92,11 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
             sel.register(progress_r, selectors.EVENT_READ, pending)
             while sel.get_map():
                 left = ends - time.monotonic()
-                events = sel.select(left) if left > 0 else []
+                events = sel.select(min(left, 1.0) if on_tick else left) if left > 0 else []
                 if not events:
+                    if on_tick is not None and time.monotonic() < ends:
+                        on_tick()
+                        continue
                     stopped = True
                     break
                 for key, _ in events:
@@ -163,11 +168,14 @@ def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResul
 
 
 def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
-          limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None) -> GradeResult:
+          limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None,
+          on_exercise: Callable[[ExerciseResult], None] | None = None,
+          on_tick: Callable[[], None] | None = None) -> GradeResult:
     """Grade the workspace or file at ``path`` on ``names`` (default: every exercise).
 
     ``sandbox``: True requires bubblewrap, False runs without it, None (the default) uses it where it
-    works.
+    works. ``on_exercise(result)`` is called as each exercise's verdict is final, ``on_tick()`` about once
+    a second while grading (both in the caller's thread: a progress display).
     """
     config = {**_config(names, lang, limits, sandbox), "path": os.path.abspath(path),
               "label": label or str(path)}
@@ -180,10 +188,12 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
         except (ValueError, KeyError, TypeError, IndexError):
             return
         done[result.name] = result
+        if on_exercise is not None:
+            on_exercise(result)
 
     started = time.monotonic()
     try:
-        doc = _run_judge(config, _deadline(limits), on_line)
+        doc = _run_judge(config, _deadline(limits), on_line, on_tick)
     except _JudgeStopped as exc:
         why = t(exc.key, lang, **exc.fields)
         return _stopped_verdict(config["label"], config["exercises"], done, why)
@@ -192,14 +202,14 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
 
 def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: str = "en",
                limits: Limits | None = None, sandbox: bool | None = None, jobs: int | None = None,
-               labels: list[str] | None = None, on_progress: ProgressCallback | None = None
-               ) -> list[GradeResult]:
+               labels: list[str] | None = None, on_progress: ProgressCallback | None = None,
+               on_tick: Callable[[], None] | None = None) -> list[GradeResult]:
     """Grade many submissions in one judge process (torch imported once), ``jobs`` at a time
     (default: the cores available), in the order given.
 
     Each verdict is the one ``grade`` gives the same submission alone. ``on_progress(done, total,
     result)`` is called as each submission finishes (in the order they finish), e.g. to draw a
-    progress bar or to show results in a notebook as they come.
+    progress bar or to show results in a notebook as they come; ``on_tick()`` about once a second.
     """
     if not paths:
         return []
@@ -220,7 +230,7 @@ def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: st
             on_progress(len(finished), len(paths), result)
 
     try:
-        answer = _run_judge(config, _deadline(limits, len(paths), jobs), on_line)
+        answer = _run_judge(config, _deadline(limits, len(paths), jobs), on_line, on_tick)
     except _JudgeStopped as exc:
         why = t(exc.key, lang, **exc.fields)
         return [finished.get(i) or _stopped_verdict(label, config["exercises"], {}, why)

@@ -163,8 +163,9 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
         else:
             from grader.checks.support import reason
 
+            message = reason(loaded.error).render(lang) + _syntax_context(session, name, loaded.error)
             results[name] = ExerciseResult(name, "error", meta.max_score, [
-                Check("import", False, reason(loaded.error).render(lang), seconds=load_seconds)])
+                Check("import", False, message, seconds=load_seconds)])
         if name not in to_run:
             results[name].output = _shown_output(session, name, lang)
             if on_exercise is not None:
@@ -181,6 +182,41 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
     return GradeResult(label or str(submission.path), [results[n] for n in names])
 
 
+_SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
+def _syntax_context(session: LearnerSession, name: str, error: Any) -> str:
+    """For a file that does not parse, the line at fault and a caret under the place, as Python shows
+    them ("\n    return (log_p - log_q\n           ^"); "" otherwise. The file is parsed here as data
+    (never run), within the limits grader/locate.py parses with."""
+    import ast
+
+    from grader import locate
+
+    detail = getattr(error, "detail", None) or {}
+    path = session.source_file(name)
+    if detail.get("type") not in _SYNTAX_ERRORS or path is None:
+        return ""
+    try:
+        data = path.read_bytes()
+        if len(data) > locate.MAX_PARSE_BYTES:
+            return ""
+        ast.parse(data)
+        return ""  # parses here: whatever failed is not shown better by us
+    except SyntaxError as exc:
+        text, offset, end = exc.text, exc.offset, getattr(exc, "end_offset", None)
+    except (OSError, ValueError, MemoryError, RecursionError):
+        return ""
+    if not text or not offset:
+        return ""
+    line = text.rstrip("\n").expandtabs(4)
+    shown = line.lstrip()
+    column = max(0, offset - 1 - (len(line) - len(shown)))
+    width = max(1, min((end or offset + 1) - offset, len(shown) - column)) if end and end > offset else 1
+    shown = "".join(c if c.isprintable() else " " for c in shown)[:200]
+    return f"\n    {shown}\n    {' ' * min(column, len(shown))}{'^' * width}"
+
+
 def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     """What the learner's code printed during ``name``, as text safe to show on a terminal: control
     characters (a screen clear, a colour, a cursor move) are shown escaped, never obeyed."""
@@ -191,8 +227,17 @@ def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     text = "".join(c if c in "\n\t" or (c.isprintable() and c != "\x7f") else f"\\x{ord(c):02x}"
                    if ord(c) < 256 else "\ufffd" for c in text)
     if total > session.limits.output_kb * 1024:
-        text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=total)
+        text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=human_size(total),
+                                             kept=human_size(session.limits.output_kb * 1024))
     return text
+
+
+def human_size(count: int) -> str:
+    """``45088768`` -> ``43.0 MiB``: a size a reader takes in at a glance."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}".replace(".0 ", " ")
+    return f"{count} B"
 
 
 def _diagnose(session: LearnerSession, name: str) -> dict | None:
@@ -254,6 +299,8 @@ def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin,
     try:
         return grade_with(zygote, {**config, **entry}, checks, slot)
     except SubmissionError as exc:  # e.g. a folder without Python: a zero the instructor sees
+        if "path" in exc.fields and entry.get("label"):  # as the instructor named it, not our absolute path
+            exc.fields["path"] = entry["label"]
         return _failed_everywhere(config, entry, exc.reason(config["lang"]), "submission")
     except Exception as exc:  # noqa: BLE001 - reported as this entry's verdict
         return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}")

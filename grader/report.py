@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from grader import style, table
+from grader import exercises as exercises_meta
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
 
@@ -44,7 +45,7 @@ def render(result: GradeResult, lang: str, verbose: bool = False) -> str:
             details.append(t("first_failure", lang, name=f"{e.name} · {failure.name}", message=failure.message))
         if not failures and e.status == "missing":
             details.append(t("first_failure", lang, name=e.name,
-                             message=t("missing_function", lang, function=_function(e.name))))
+                             message=t(exercises_meta.missing_key(e.name), lang, function=_function(e.name))))
         if len(failures) > 1 and not verbose:
             details.append(style.dim("  " + t("more_failing_checks", lang, count=len(failures) - 1)))
     if details:
@@ -68,6 +69,9 @@ SHOWN_WIDTH = 160
 def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
     """The learner's own output for ``e``, framed and indented so it cannot pass for the verdict."""
     lines = e.output.rstrip("\n").split("\n")
+    # The judge's note that the output was cut (43 MiB printed, 2 KiB kept) stays in sight, below the lines.
+    cut = tuple(t("output_truncated", lang, total="\0", kept="").split("\0")[0] for lang in ("en", "zh"))
+    note = lines.pop() if len(lines) > 1 and lines[-1].startswith(cut) else None
     hidden = 0
     if not verbose and len(lines) > SHOWN_LINES:
         lines, hidden = lines[:SHOWN_LINES], len(lines) - SHOWN_LINES
@@ -76,6 +80,8 @@ def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
     shown = [style.dim(t("output_header", lang, name=e.name)), *(style.dim("  │ ") + line for line in lines)]
     if hidden:
         shown.append(style.dim("  │ " + t("output_more_lines", lang, count=hidden)))
+    if note is not None:
+        shown.append(style.dim("  │ " + note))
     return "\n".join([*shown, style.dim(t("output_footer", lang))])
 
 

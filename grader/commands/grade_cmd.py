@@ -115,11 +115,44 @@ def _grade_batch(entries: list[str], labels: list[str], names: list[str], lang: 
         throughput.finished()
         bar.update(1, result.submission)
 
+    def shown(item: str | None) -> str | None:
+        stalled = limits.call_timeout if throughput.stalled() else None
+        return status_line(throughput.eta(), item, lang, stalled_for=stalled)
+
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
-                           show_pos=True, show_eta=False,
-                           item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
+                           show_pos=True, show_eta=False, item_show_func=shown) as bar:
+        # Redrawn every second too: the time left counts down, and a hang shows as one, not as "0:01".
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels,
-                          on_progress=on_progress)
+                          on_progress=on_progress, on_tick=bar.render_progress)
+
+
+class _Live:
+    """A single grade's status line on stderr at a terminal, redrawn as exercises finish and every second
+    (a cold grade under load takes many seconds: the screen must not stay blank), cleared at the end."""
+
+    def __init__(self, names: list[str], lang: str) -> None:
+        import time
+
+        self.names, self.lang, self.done, self.started, self.clock = names, lang, set(), time.monotonic(), time.monotonic
+        self.draw()
+
+    def finished(self, result: object) -> None:
+        self.done.add(getattr(result, "name", None))
+        self.draw()
+
+    def draw(self) -> None:
+        from grader import style
+        from grader.progress import format_left
+
+        left = [n for n in self.names if n not in self.done]
+        text = t("grading_status" if left else "grading_status_done", self.lang, done=len(self.names) - len(left),
+                 total=len(self.names), name=left[0] if left else "", elapsed=format_left(self.clock() - self.started))
+        sys.stderr.write("\r\x1b[K" + style.dim(text))
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
 
 
 @click.command(cls=Command)
@@ -221,12 +254,18 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
             click.echo(f"kldrill: {note}", err=True)
+        live = _Live(selected, lang) if sys.stderr.isatty() else None
         try:
-            result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label)
+            result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label,
+                               on_exercise=live and live.finished, on_tick=live and live.draw)
         except GradingError as exc:
+            if live is not None:
+                live.clear()
             why = t("internal_error", lang, detail=exc)
             _export_failure(targets, label, selected, why, "grading", lang, shown)
             raise KldrillError(why, exit_code=3) from None
+        if live is not None:
+            live.clear()
         if submission.kind == "workspace":
             try:
                 workspace.record_grades(submission.path, {e.name: e.status for e in result.exercises})
