@@ -13,20 +13,13 @@ from grader import exercises
 
 nbclient = pytest.importorskip("nbclient", reason="nbclient and ipykernel are dev dependencies")
 
+from test_notebook_session import _text  # noqa: E402 - after the skip: it needs nbclient too
+
 
 def _run(nb, folder: Path, allow_errors: bool = True):  # noqa: ANN001, ANN202
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=allow_errors,
                                      resources={"metadata": {"path": str(folder)}})
     return client.execute()
-
-
-def _text(cell) -> str:  # noqa: ANN001
-    parts = []
-    for out in cell.get("outputs", []):
-        parts.append(out.get("text", ""))
-        parts.append(out.get("data", {}).get("text/plain", ""))
-        parts.append("\n".join(out.get("traceback", [])))
-    return "\n".join(parts)
 
 
 def _errors(cell) -> list:  # noqa: ANN001
