@@ -1,4 +1,5 @@
-"""A batch's time left, from the throughput measured so far, for its progress bar. No torch here.
+"""A batch's time left, from the throughput measured so far, for its progress bar; a single grade's status
+line. No torch here.
 
 Why not click's own ETA: click divides the time since the bar appeared by the submissions done, so
 its first estimates charge the judge's start-up (torch, the checks: a second or more) to every
@@ -87,3 +88,35 @@ def status_line(eta: float | None, item: str | None, lang: str, stalled_for: flo
     parts = [left, item]
     shown = [p for p in parts if p]
     return "  ".join(shown) if shown else None
+
+
+class SingleGradeLine:
+    """A single grade's status line on stderr at a terminal, redrawn as exercises finish and every second
+    (a cold grade under load takes many seconds: the screen must not stay blank), cleared at the end."""
+
+    def __init__(self, names: list[str], lang: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.names, self.lang, self.clock = names, lang, clock
+        self.done: set[str] = set()
+        self.started = clock()
+        self.draw()
+
+    def finished(self, result: object) -> None:
+        self.done.add(getattr(result, "name", ""))
+        self.draw()
+
+    def draw(self) -> None:
+        import sys
+
+        from grader import style
+
+        left = [n for n in self.names if n not in self.done]
+        text = t("grading_status" if left else "grading_status_done", self.lang, done=len(self.names) - len(left),
+                 total=len(self.names), name=left[0] if left else "", elapsed=format_left(self.clock() - self.started))
+        sys.stderr.write("\r\x1b[K" + style.dim(text))
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        import sys
+
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()

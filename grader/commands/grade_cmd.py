@@ -16,7 +16,7 @@ from grader.i18n import detect_lang, t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
-from grader.progress import Throughput, status_line
+from grader.progress import SingleGradeLine, Throughput, status_line
 from grader.results import GradeResult, failed_everywhere
 from grader.submission import SubmissionError, resolve
 
@@ -126,35 +126,6 @@ def _grade_batch(entries: list[str], labels: list[str], names: list[str], lang: 
                           on_progress=on_progress, on_tick=bar.render_progress)
 
 
-class _Live:
-    """A single grade's status line on stderr at a terminal, redrawn as exercises finish and every second
-    (a cold grade under load takes many seconds: the screen must not stay blank), cleared at the end."""
-
-    def __init__(self, names: list[str], lang: str) -> None:
-        import time
-
-        self.names, self.lang, self.done, self.started, self.clock = names, lang, set(), time.monotonic(), time.monotonic
-        self.draw()
-
-    def finished(self, result: object) -> None:
-        self.done.add(getattr(result, "name", None))
-        self.draw()
-
-    def draw(self) -> None:
-        from grader import style
-        from grader.progress import format_left
-
-        left = [n for n in self.names if n not in self.done]
-        text = t("grading_status" if left else "grading_status_done", self.lang, done=len(self.names) - len(left),
-                 total=len(self.names), name=left[0] if left else "", elapsed=format_left(self.clock() - self.started))
-        sys.stderr.write("\r\x1b[K" + style.dim(text))
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        sys.stderr.write("\r\x1b[K")
-        sys.stderr.flush()
-
-
 @click.command(cls=Command)
 @click.argument("path", required=False)
 @click.option("--exercise", "-e", "names", multiple=True, metavar="NAME",
@@ -254,7 +225,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
             click.echo(f"kldrill: {note}", err=True)
-        live = _Live(selected, lang) if sys.stderr.isatty() else None
+        live = SingleGradeLine(selected, lang) if sys.stderr.isatty() else None
         try:
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label,
                                on_exercise=live and live.finished, on_tick=live and live.draw)
