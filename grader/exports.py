@@ -90,6 +90,8 @@ def one_line(text: str, limit: int, middle: bool = False) -> str:
     become spaces (a spreadsheet row must stay one row), runs of spaces one space, the cut an ellipsis,
     at the end or, with ``middle``, in the middle (a check's message ends with why: "... failed: it
     raised ValueError: ...")."""
+    # A syntax error's caret line points into the line above it: on one line it would point nowhere.
+    text = "\n".join(line for line in text.split("\n") if line.strip(" ^") or not line.strip())
     text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     if len(text) <= limit:
         return text

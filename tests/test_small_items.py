@@ -146,3 +146,6 @@ def test_a_syntax_error_shows_the_line_and_a_caret(tmp_path: Path) -> None:
     assert "k1 · import: it raised SyntaxError: '(' was never closed (k.py:5)\n" \
            "    return (log_q - log_p\n" \
            "           ^\n" in out, out
+    # On the gradebook's one line, the caret would point nowhere: the line at fault stays, the caret goes.
+    assert one_line("it raised SyntaxError: '(' was never closed (k.py:5)\n    return (log_q - log_p\n"
+                    "           ^", 400) == "it raised SyntaxError: '(' was never closed (k.py:5) return (log_q - log_p"
