@@ -71,7 +71,7 @@ class Terminal:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
-                os.read(self.fd, 65536)
+                self.seen += os.read(self.fd, 65536).decode("utf-8", "replace")  # the last lines count too
             except OSError:
                 pass
             pid, status = os.waitpid(self.pid, os.WNOHANG)
