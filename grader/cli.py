@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from grader.cli_common import color_option
+from grader.cli_common import Interrupted, color_option
 from grader.cli_help import Localized, lang_of, summary
 from grader.i18n import LANGS
 
@@ -47,6 +47,14 @@ class LazyGroup(Localized, click.Group):
                 return None  # a command whose module is not built yet
             raise
         return getattr(module, attr)
+
+    def invoke(self, ctx: click.Context) -> object:
+        # Ctrl-C in any command: our line in the chosen language and exit 130, not click's "Aborted!"
+        # and 1 (the status of a failed check). What the command started is ended on the way up.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(lang_of(ctx)) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list, from the summaries in help.yaml: no command module is imported."""

@@ -28,6 +28,19 @@ class KldrillError(click.ClickException):
         click.echo(f"kldrill: {text(self.format_message())}", err=True)
 
 
+class Interrupted(KldrillError):
+    """Ctrl-C: one line in the invocation's language on stderr, and the shell's exit status for it
+    (128 + SIGINT). Raised by the command group for any command, or by a command that first shows
+    what was done (the interview's partial scorecard)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(t("interrupted", lang), exit_code=130)
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(err=True)  # off the line the ^C was echoed on
+        super().show(file)
+
+
 def _color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
     from grader import style
 
@@ -107,5 +120,9 @@ def select_exercises(names: tuple[str, ...], tracks: tuple[int, ...], lang: str,
     if tracks:
         selected = [n for n in selected if exercises.get(n).track in tracks]
         if not selected:
-            raise KldrillError(t("no_exercise_selected", lang, tracks=", ".join(map(str, tracks))))
+            shown = ", ".join(map(str, tracks))
+            if names:
+                raise KldrillError(t("no_exercise_selected", lang, tracks=shown))
+            # None named: the workspace's exercises were the default, and it holds none of those tracks.
+            raise KldrillError(t("no_exercise_in_workspace", lang, tracks=shown, track=tracks[0]))
     return selected

@@ -20,9 +20,8 @@ from typing import Any, Iterable, Sequence
 
 import click
 
-from grader.i18n import LANGS, detect_lang
+from grader.i18n import LANG_KEY, LANGS, detect_lang
 
-LANG_KEY = "kldrill.lang"  # in ctx.meta, which a command's context shares with its group's
 
 # What may follow a break: a Chinese character, or a word of other text with its trailing spaces.
 # Closing punctuation sticks to what it follows, opening punctuation to what follows it.

@@ -22,6 +22,7 @@ class Exercise(NamedTuple):  # not a dataclass: dataclasses cost `kldrill list` 
     # How many tensors the function returns: 1 (a tensor) or n > 1 (a tuple of n tensors, e.g. gae's
     # (advantages, returns)). The judge asks the learner's process for exactly that many, and refuses others.
     returns: int = 1
+    kind: str = "function"  # or "class" (adaptive_kl_controller): what the learner defines
 
 
 @lru_cache(maxsize=None)
@@ -49,6 +50,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             hints=tuple(e["hints"]),
             closed_title=e.get("closed_title"),
             returns=int(e.get("returns", 1)),
+            kind=str(e.get("kind", "function")),
         )
         for e in raw["exercises"]
     )
@@ -79,3 +81,11 @@ def get(name: str) -> Exercise:
         if e.name == name:
             return e
     raise KeyError(name)
+
+
+def missing_key(name: str) -> str:
+    """The UI string saying exercise ``name``'s function (or class) is not in a submission."""
+    try:
+        return "missing_class" if get(name).kind == "class" else "missing_function"
+    except KeyError:  # a result for an exercise this version does not know
+        return "missing_function"

@@ -38,7 +38,7 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from grader import safe_text
+from grader import exercises as exercises_meta, safe_text
 from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.conventions import core_share
@@ -81,8 +81,13 @@ FEEDBACK_MAX = 400  # characters of the whole feedback cell
 
 
 def student_name(submission: str) -> str:
-    """The student a batch entry stands for: its folder's name, or its file's name without .py/.ipynb."""
+    """The student a batch entry stands for: its folder's name, or its file's name without .py/.ipynb (or
+    an archive's suffix)."""
     path = PurePath(submission)
+    from grader.archives import is_archive, stem
+
+    if is_archive(path.name):  # a student's upload, unpacked for grading
+        return stem(path.name)
     return path.stem if path.suffix in (".py", ".ipynb") else path.name or submission
 
 
@@ -91,13 +96,27 @@ def one_line(text: str, limit: int, middle: bool = False) -> str:
     become spaces (a spreadsheet row must stay one row), runs of spaces one space, the cut an ellipsis,
     at the end or, with ``middle``, in the middle (a check's message ends with why: "... failed: it
     raised ValueError: ...")."""
+    # A syntax error's caret line points into the line above it: on one line it would point nowhere.
+    text = "\n".join(line for line in text.split("\n") if line.strip(" ^") or not line.strip())
     text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     if len(text) <= limit:
         return text
     if not middle:
-        return text[:limit - 1].rstrip() + "…"
+        return _whole_words(text[:limit - 1], text[limit - 1]).rstrip(" ,;:") + "…"
     head = (limit - 1) // 2
-    return text[:head].rstrip() + "…" + text[len(text) - (limit - 1 - head):].lstrip()
+    tail = text[len(text) - (limit - 1 - head):]
+    tail = tail[::-1]
+    tail = _whole_words(tail, text[len(text) - len(tail) - 1])[::-1]  # (the cut before the tail, mirrored)
+    return _whole_words(text[:head], text[head]).rstrip(" ,;:") + "…" + tail.lstrip()
+
+
+def _whole_words(part: str, next_char: str) -> str:
+    """``part`` of a longer text, without the word the cut went through (when a space is near enough:
+    Chinese, with none, is cut between any two characters)."""
+    if next_char == " " or part.endswith(" "):
+        return part
+    space = part.rfind(" ")
+    return part[:space] if space >= len(part) - 24 else part
 
 
 def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
@@ -106,7 +125,8 @@ def _exercise_feedback(e: ExerciseResult, lang: str) -> str:
     if e.diagnosis:
         return one_line(pick(e.diagnosis["message"], lang), FEEDBACK_PER_EXERCISE)
     if e.status == "missing":
-        return one_line(t("missing_function", lang, function=_function(e.name)), FEEDBACK_PER_EXERCISE)
+        return one_line(t(exercises_meta.missing_key(e.name), lang, function=_function(e.name)),
+                        FEEDBACK_PER_EXERCISE)
     failure = e.first_failure()
     text = failure.message if failure is not None and failure.message else t(f"status_{e.status}", lang)
     return one_line(text, FEEDBACK_PER_EXERCISE, middle=True)
@@ -195,7 +215,7 @@ def _testcases(e: ExerciseResult, lang: str) -> Iterable[tuple[str, str | None, 
     status (failed, error or missing) for a check that did not pass, "convention" for one that met the
     maths but missed a convention (a failure under --strict, else skipped)."""
     if e.status == "missing":
-        message = t("missing_function", lang, function=_function(e.name))
+        message = t(exercises_meta.missing_key(e.name), lang, function=_function(e.name))
         yield "defined", "missing", message, message, 0.0
         return
     for c in e.checks:
@@ -265,7 +285,7 @@ def _exercise_output(e: ExerciseResult, lang: str) -> str:
         lines.append(pick(e.diagnosis["message"], lang))
         lines += [t("diagnosis_also", lang, message=pick(a["message"], lang)) for a in e.named_beside]
     if e.status == "missing":
-        lines.append(t("missing_function", lang, function=_function(e.name)))
+        lines.append(t(exercises_meta.missing_key(e.name), lang, function=_function(e.name)))
     failing = [c for c in e.checks if c.core_failure]
     lines += [f"✗ {c.name}: {c.message}" for c in failing[:MAX_LISTED]]
     if len(failing) > MAX_LISTED:

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises
+from grader import exercises, judge_process
 from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
 from grader.results import Check, ExerciseResult, GradeResult
@@ -62,16 +62,18 @@ def _config(names: list[str] | None, lang: str, limits: Limits | None, sandbox: 
             "sandbox": use_sandbox(sandbox, lang), "strict": strict}
 
 
-def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) -> object:
+def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None],
+               on_tick: Callable[[], None] | None = None) -> object:
     """Run the judge on ``config``; its answer. The judge also writes a line on a pipe of its own as
-    each exercise (single grade) or submission (batch) is final, handed to ``on_line`` as it comes.
+    each exercise (single grade) or submission (batch) is final, handed to ``on_line`` as it comes;
+    ``on_tick()`` is called about once a second meanwhile (a progress display's clock).
 
     The judge gets ``deadline`` seconds; a judge killed, stopped or overrunning raises _JudgeStopped.
     It runs with -I and from /: no module is imported from the current folder, PYTHONPATH or the
     user's site-packages, whatever is in them.
     """
     progress_r, progress_w = os.pipe()
-    config = {**config, "progress_fd": progress_w}
+    config = {**config, "progress_fd": progress_w, "parent": os.getpid()}
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judge"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
@@ -83,7 +85,7 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
     feeder.start()
     out, err, pending = bytearray(), bytearray(), bytearray()
     ends = time.monotonic() + deadline
-    stopped = False
+    stopped = interrupted = False
     try:
         with selectors.DefaultSelector() as sel:
             sel.register(proc.stdout, selectors.EVENT_READ, out)
@@ -91,8 +93,11 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
             sel.register(progress_r, selectors.EVENT_READ, pending)
             while sel.get_map():
                 left = ends - time.monotonic()
-                events = sel.select(left) if left > 0 else []
+                events = sel.select(min(left, 1.0) if on_tick else left) if left > 0 else []
                 if not events:
+                    if on_tick is not None and time.monotonic() < ends:
+                        on_tick()
+                        continue
                     stopped = True
                     break
                 for key, _ in events:
@@ -108,6 +113,9 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
                             line, _, rest = bytes(pending).partition(b"\n")
                             pending[:] = rest
                             on_line(line)
+    except BaseException:  # Ctrl-C (or a bug of ours): the judge must not go on grading for nobody
+        interrupted = True
+        raise
     finally:
         os.close(progress_r)
         if stopped:
@@ -115,8 +123,11 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None]) 
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
+        if interrupted:
+            with judge_process.no_interrupts():
+                judge_process.end(proc)
         code = proc.wait()
-        feeder.join(timeout=5)
+        feeder.join(timeout=0 if interrupted else 5)
     if stopped:
         raise _JudgeStopped("judge_deadline", seconds=f"{deadline:g}")
     if code < 0:
@@ -162,13 +173,17 @@ def _stopped_verdict(label: str, names: list[str], done: dict[str, ExerciseResul
 
 def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
           limits: Limits | None = None, sandbox: bool | None = None, label: str | None = None,
-          strict: bool = False, written_only: bool = False) -> GradeResult:
+          strict: bool = False, written_only: bool = False,
+          on_exercise: Callable[[ExerciseResult], None] | None = None,
+          on_tick: Callable[[], None] | None = None) -> GradeResult:
     """Grade the workspace or file at ``path`` on ``names`` (default: every exercise).
 
     ``sandbox``: True requires bubblewrap, False runs without it, None (the default) uses it where it
     works. ``strict``: an exercise passes only if every check passes, conventions included (all or
     nothing); by default it passes when the maths (the core checks) is right. ``written_only``: grade
     those of ``names`` the submission defines (all of them if it defines none), not the others as missing.
+    ``on_exercise(result)`` is called as each exercise's verdict is final, ``on_tick()`` about once a
+    second while grading (both in the caller's thread: a progress display).
     """
     config = {**_config(names, lang, limits, sandbox, strict), "path": os.path.abspath(path),
               "label": label or str(path)}
@@ -185,10 +200,12 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
             return
         done[result.name] = result
         isolation[0] = str(doc.get("isolation") or "")
+        if on_exercise is not None:
+            on_exercise(result)
 
     started = time.monotonic()
     try:
-        doc = _run_judge(config, _deadline(limits), on_line)
+        doc = _run_judge(config, _deadline(limits), on_line, on_tick)
     except _JudgeStopped as exc:
         why = t(exc.key, lang, **exc.fields)
         return _stopped_verdict(config["label"], config["exercises"], done, why, isolation[0])
@@ -198,13 +215,13 @@ def grade(path: str | Path, names: list[str] | None = None, lang: str = "en",
 def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: str = "en",
                limits: Limits | None = None, sandbox: bool | None = None, jobs: int | None = None,
                labels: list[str] | None = None, on_progress: ProgressCallback | None = None,
-               strict: bool = False) -> list[GradeResult]:
+               strict: bool = False, on_tick: Callable[[], None] | None = None) -> list[GradeResult]:
     """Grade many submissions in one judge process (torch imported once), ``jobs`` at a time
     (default: the cores available), in the order given.
 
     Each verdict is the one ``grade`` gives the same submission alone. ``on_progress(done, total,
     result)`` is called as each submission finishes (in the order they finish), e.g. to draw a
-    progress bar or to show results in a notebook as they come.
+    progress bar or to show results in a notebook as they come; ``on_tick()`` about once a second.
     """
     if not paths:
         return []
@@ -225,7 +242,7 @@ def grade_many(paths: list[str | Path], names: list[str] | None = None, lang: st
             on_progress(len(finished), len(paths), result)
 
     try:
-        answer = _run_judge(config, _deadline(limits, len(paths), jobs), on_line)
+        answer = _run_judge(config, _deadline(limits, len(paths), jobs), on_line, on_tick)
     except _JudgeStopped as exc:
         why = t(exc.key, lang, **exc.fields)
         return [finished.get(i) or _stopped_verdict(label, config["exercises"], {}, why)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import exercises as exercise_meta, safe_text
+from grader import exercises as exercise_meta, judge_process, safe_text
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
@@ -211,8 +211,9 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
         else:
             from grader.checks.support import reason
 
+            message = reason(loaded.error).render(lang) + _syntax_context(session, name, loaded.error)
             results[name] = ExerciseResult(name, "error", meta.max_score, [
-                Check("import", False, reason(loaded.error).render(lang), seconds=load_seconds)])
+                Check("import", False, message, seconds=load_seconds)])
     if written and any(results[n].status != "missing" for n in names):
         names = [n for n in names if n not in written or results[n].status != "missing"]
     for name in names:
@@ -235,6 +236,41 @@ def judge(submission: Submission, names: list[str], lang: str, session: LearnerS
     return GradeResult(label or str(submission.path), [results[n] for n in names], isolation=session.isolation)
 
 
+_SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
+def _syntax_context(session: LearnerSession, name: str, error: Any) -> str:
+    """For a file that does not parse, the line at fault and a caret under the place, as Python shows
+    them ("\n    return (log_p - log_q\n           ^"); "" otherwise. The file is parsed here as data
+    (never run), within the limits grader/locate.py parses with."""
+    import ast
+
+    from grader import locate
+
+    detail = getattr(error, "detail", None) or {}
+    path = session.source_file(name)
+    if detail.get("type") not in _SYNTAX_ERRORS or path is None:
+        return ""
+    try:
+        data = path.read_bytes()
+        if len(data) > locate.MAX_PARSE_BYTES:
+            return ""
+        ast.parse(data)
+        return ""  # parses here: whatever failed is not shown better by us
+    except SyntaxError as exc:
+        text, offset, end = exc.text, exc.offset, getattr(exc, "end_offset", None)
+    except (OSError, ValueError, MemoryError, RecursionError):
+        return ""
+    if not text or not offset:
+        return ""
+    line = text.rstrip("\n").expandtabs(4)
+    shown = line.lstrip()
+    column = max(0, offset - 1 - (len(line) - len(shown)))
+    width = max(1, min((end or offset + 1) - offset, len(shown) - column)) if end and end > offset else 1
+    shown = "".join(c if c.isprintable() else " " for c in shown)[:200]
+    return f"\n    {shown}\n    {' ' * min(column, len(shown))}{'^' * width}"
+
+
 def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     """What the learner's code printed during ``name``, as text safe to show on a terminal: control
     characters (a screen clear, a colour, a cursor move) are shown escaped, never obeyed."""
@@ -248,8 +284,16 @@ def _shown_output(session: LearnerSession, name: str, lang: str) -> str:
     if len(text) > cap:  # escaping made it longer: the cap is on what is shown
         text, total = text[:cap], max(total, cap + 1)
     if total > cap:
-        text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=total)
+        text = text.rstrip("\n") + "\n" + t("output_truncated", lang, total=human_size(total), kept=human_size(cap))
     return text
+
+
+def human_size(count: int) -> str:
+    """``45088768`` -> ``43 MiB``: a size a reader takes in at a glance."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}".replace(".0 ", " ")
+    return f"{count} B"
 
 
 def _diagnose(session: LearnerSession, name: str, core_failed: bool) -> dict | None:
@@ -330,6 +374,8 @@ def _grade_entry(zygote: Zygote, config: dict, entry: dict, checks: JudgePlugin,
     try:
         return grade_with(zygote, {**config, **entry}, checks, slot)
     except SubmissionError as exc:  # e.g. a folder without Python: a zero the instructor sees
+        if "path" in exc.fields and entry.get("label"):  # as the instructor named it, not our absolute path
+            exc.fields["path"] = entry["label"]
         return _failed_everywhere(config, entry, exc.reason(config["lang"]), "submission")
     except Exception as exc:  # noqa: BLE001 - reported as this entry's verdict
         return _failed_everywhere(config, entry, f"{type(exc).__name__}: {exc}")
@@ -504,7 +550,9 @@ def _progress_writer(fd: int | None) -> Callable[[int, dict, float], None] | Non
 def main() -> None:
     # Learner code running as this user (no sandbox, not root) cannot open our /proc entries.
     privileges.not_dumpable()
+    judge_process.stop_on_sigterm()
     config = json.loads(sys.stdin.read())
+    judge_process.watch_parent(config.get("parent"))
     # Our result is the only thing on the real stdout: whatever else prints goes to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)

@@ -1,11 +1,19 @@
-"""Grade a function object, e.g. one defined in a Jupyter notebook: ``check("k3", my_k3)``.
+"""Grade a function, a lambda or a class, e.g. one defined in a Jupyter notebook: ``check("k3", my_k3)``,
+``check("k1", lambda log_p, log_q: log_q - log_p)``, ``check("adaptive_kl_controller", AdaptiveKLController)``.
 
-The function's source is written to a temporary file with everything it needs from the notebook,
-found transitively from the names its code refers to: the notebook's functions and classes (their
-sources, and what they need in turn), constants (as literals), modules and names imported from
-modules (as import statements). The file is graded like any submission: same checks, same
-isolation, same diagnosis; an error's place is given as the notebook cell (or the file) the line
-came from, never the temporary file.
+Its source is written to a temporary file with everything it needs from the notebook, found transitively
+from the names its code refers to: the notebook's functions and classes (their sources, and what they need
+in turn), constants (as literals), modules and names imported from modules (as import statements). A
+lambda is cut out of the line that defines it (which may be the ``check(...)`` call itself). The file is
+graded like any submission: same checks, same isolation, same diagnosis; an error's place is given as the
+notebook cell (or the file) the line came from, never the temporary file.
+
+One judge per kernel (and language) is kept warm between checks (grader/warm.py, as `kldrill watch`
+does): the first check starts it, the next ones answer in a fraction of a second; each still gets a
+fresh, isolated learner process. ``close()`` ends it (so does the kernel's exit).
+
+A wrong call (an unknown exercise, arguments swapped, something that is not a function or a class) is one
+clear line under the cell, not a traceback through kl-drill's code.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises
-from grader.grading import grade
+from grader.grading import GradingError
 from grader.i18n import detect_lang, pick, t
 from grader.isolation.limits import Limits
 from grader.results import ExerciseResult
@@ -33,7 +41,11 @@ _LITERALS = (int, float, complex, str, bytes, bool, type(None))
 
 
 class NotebookError(ValueError):
-    pass
+    """A wrong use of check(); its message is the whole story."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of the traceback, which would lead through kl-drill's own frames.
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 def _cell_label(code: types.CodeType, lang: str) -> str:
@@ -53,9 +65,80 @@ def _source(obj: Any, lang: str) -> tuple[str, int]:
     try:
         lines, first = inspect.getsourcelines(obj)
     except (OSError, TypeError) as exc:
-        raise NotebookError(t("notebook_no_source", lang, name=getattr(obj, "__name__", repr(obj)),
-                              reason=exc)) from None
+        found = _class_source(obj) if isinstance(obj, type) else None
+        if found is None:
+            raise NotebookError(t("notebook_no_source", lang, name=getattr(obj, "__name__", repr(obj)),
+                                  reason=exc)) from None
+        return found
     return textwrap.dedent("".join(lines)), max(first, 1)
+
+
+def _parsed(filename: str) -> tuple[str, ast.Module] | None:
+    """The whole cell (or file) a code object came from, and its tree."""
+    import linecache
+
+    text = "".join(linecache.getlines(filename))
+    try:
+        return text, ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _class_source(cls: type) -> tuple[str, int] | None:
+    """A class's source found through its methods' cell: inspect cannot find a class defined in Jupyter
+    before Python 3.13 (its module, __main__, has no file)."""
+    codes = [v.__code__ for v in vars(cls).values() if isinstance(v, types.FunctionType)]
+    for code in codes:
+        found = _parsed(code.co_filename)
+        if found is None:
+            continue
+        text, tree = found
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.ClassDef) and node.name == cls.__name__
+                    and node.lineno <= code.co_firstlineno <= (node.end_lineno or node.lineno)):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                lines = text.splitlines(keepends=True)[first - 1:node.end_lineno]
+                return textwrap.dedent("".join(lines)), first
+    return None
+
+
+def _lambda_source(fn: types.FunctionType, lang: str) -> tuple[str, int]:
+    """A lambda's own expression, cut out of the line that defines it (``check("k1", lambda a, b: b - a)``
+    must not send the call to check along), and its line in its cell or file."""
+    code = fn.__code__
+    found = _parsed(code.co_filename)
+    if found is not None:
+        text, tree = found
+        params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        candidates = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda) and n.lineno == code.co_firstlineno
+                      and tuple(a.arg for a in (*n.args.posonlyargs, *n.args.args, *n.args.kwonlyargs)) == params]
+        sources = {ast.get_source_segment(text, n) for n in candidates}
+        # Two lambdas with the same parameters on one line: the one whose bytecode is fn's.
+        same = [src for src in sources if src and _lambda_code(src) == code.co_code]
+        if len(same) == 1 or (len(sources) == 1 and None not in sources):
+            return (same or list(sources))[0], code.co_firstlineno
+    raise NotebookError(t("notebook_no_lambda", lang))
+
+
+def _lambda_code(source: str) -> bytes | None:
+    try:
+        module = compile(f"({source})", "<lambda>", "eval")
+    except SyntaxError:
+        return None
+    return next((c.co_code for c in module.co_consts if isinstance(c, types.CodeType)), None)
+
+
+def _decorator_names(text: str) -> set[str]:
+    """The names a function's or class's decorators use: they run when its source is, so they go too."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        for decorator in getattr(node, "decorator_list", []):
+            names |= {n.id for n in ast.walk(decorator) if isinstance(n, ast.Name)}
+    return names
 
 
 def _literal(value: Any) -> bool:
@@ -110,19 +193,24 @@ class _Collected:
     seen: set[int] = field(default_factory=set)
 
 
-def _collect(obj: Any, space: dict, out: _Collected, lang: str) -> None:
-    """Add ``obj`` (a function or class of the notebook) and, transitively, what it refers to."""
+def _collect(obj: Any, space: dict, out: _Collected, lang: str, alias: str | None = None) -> None:
+    """Add ``obj`` (a function, lambda or class of the notebook) and, transitively, what it refers to.
+    A lambda is written as ``alias = (lambda ...)``."""
     if id(obj) in out.seen:
         return
     out.seen.add(id(obj))
     codes = [obj.__code__] if isinstance(obj, types.FunctionType) else [
         v.__code__ for v in vars(obj).values() if isinstance(v, types.FunctionType)]
-    text, first = _source(obj, lang)
-    needed: set[str] = set()
+    if _is_lambda(obj):
+        expression, first = _lambda_source(obj, lang)
+        text = f"{alias} = ({expression})" if alias else expression
+    else:
+        text, first = _source(obj, lang)
+    needed: set[str] = _decorator_names(text)
     for code in codes:
         needed |= _names(code)
-    if isinstance(obj, type):  # base classes and decorators are names too
-        needed |= {b.__name__ for b in obj.__bases__}
+    if isinstance(obj, type):  # base classes are names too
+        needed |= {b.__name__ for b in obj.__bases__ if b is not object}
     for name in sorted(needed):
         if name not in space or name == getattr(obj, "__name__", None):
             continue  # a builtin, an attribute name, or itself
@@ -131,8 +219,8 @@ def _collect(obj: Any, space: dict, out: _Collected, lang: str) -> None:
             continue
         own = isinstance(value, (types.FunctionType, type)) and getattr(value, "__module__", None) == obj.__module__
         if own:
-            _collect(value, space, out, lang)
-            if value.__name__ != name:
+            _collect(value, space, out, lang, alias=name if _is_lambda(value) else None)
+            if value.__name__ != name and not _is_lambda(value):
                 out.constants.append(f"{name} = {value.__name__}")
         elif (statement := _import_of(name, value)) is not None:
             if statement not in out.imports:
@@ -160,18 +248,34 @@ class Built:
     lines: list[tuple[str, int] | None]  # line i+1 of the file -> (where written, line there)
 
 
+def _is_lambda(obj: Any) -> bool:
+    return isinstance(obj, types.FunctionType) and obj.__name__ == "<lambda>"
+
+
+def _namespace(obj: Any) -> dict:
+    if isinstance(obj, types.FunctionType):
+        return obj.__globals__
+    methods = [v for v in vars(obj).values() if isinstance(v, types.FunctionType)]
+    if methods:
+        return methods[0].__globals__
+    import sys
+
+    module = sys.modules.get(obj.__module__)
+    return vars(module) if module is not None else {}
+
+
 def build(exercise: str, fn: Any, lang: str = "en") -> Built:
-    """A one-file submission defining exercise's function as ``fn`` does, with all it needs."""
+    """A one-file submission defining exercise's function (or class) as ``fn`` does, with all it needs."""
     meta = exercises.get(exercise)
-    if not isinstance(fn, types.FunctionType):
+    if not isinstance(fn, (types.FunctionType, type)):
         raise NotebookError(t("notebook_not_function", lang, type=type(fn).__name__))
     out = _Collected()
-    _collect(fn, fn.__globals__, out, lang)
+    _collect(fn, _namespace(fn), out, lang, alias=meta.function if _is_lambda(fn) else None)
     parts: list[_Piece] = [_Piece(PRELUDE + "\n".join(out.imports) + "\n")]
     if out.constants:
         parts.append(_Piece("\n".join(dict.fromkeys(out.constants)) + "\n"))
     parts += out.pieces
-    if fn.__name__.isidentifier() and fn.__name__ != meta.function:
+    if fn.__name__.isidentifier() and fn.__name__ != meta.function:  # (a lambda is named where it is cut out)
         parts.append(_Piece(f"{meta.function} = {fn.__name__}\n"))
     source, lines = [], []
     for piece in parts:
@@ -266,26 +370,73 @@ class CheckResult:
                 f"{rows}</table></details>")
 
 
+_judges: dict[tuple[str, float], Any] = {}  # (lang, call timeout) -> its warm judge: one per kernel, in practice
+
+
+def _judge(lang: str, timeout: float):  # -> grader.warm.WarmJudge
+    """This kernel's warm judge for ``lang`` and ``timeout`` (started on first use, kept until close())."""
+    key = (lang, float(timeout))
+    judge = _judges.get(key)
+    if judge is None:
+        from grader.warm import WarmJudge
+
+        if len(_judges) >= 2:  # another language or timeout now: the oldest judge goes (each holds torch)
+            _judges.pop(next(iter(_judges))).close()
+        if not _judges:
+            import atexit
+
+            atexit.register(close)
+        judge = _judges[key] = WarmJudge(lang=lang, limits=Limits(call_timeout=timeout))
+    return judge
+
+
+def close() -> None:
+    """End this kernel's warm judges (the next check() starts one again)."""
+    while _judges:
+        _judges.popitem()[1].close()
+
+
 def check(exercise: str, fn: Any, lang: str | None = None, timeout: float = Limits.call_timeout,
           strict: bool = False) -> CheckResult:
-    """Grade ``fn`` as the learner's ``exercise`` (e.g. "k3") with the hidden checks: passed when the
-    maths is right, the conventions it missed named beside (``strict``: all or nothing)."""
+    """Grade ``fn`` (a function, a lambda, or for adaptive_kl_controller a class) as the learner's
+    ``exercise`` (e.g. "k3") with the hidden checks: passed when the maths is right, the conventions it
+    missed named beside (``strict``: all or nothing)."""
     lang = lang or detect_lang()
+    try:
+        return _check(exercise, fn, lang, timeout, strict)
+    except NotebookError as exc:
+        raise NotebookError(str(exc)) from None  # one line: nothing of kl-drill's frames below the cell
+    except GradingError as exc:
+        raise NotebookError(t("internal_error", lang, detail=exc)) from None
+
+
+def _check(exercise: Any, fn: Any, lang: str, timeout: float, strict: bool = False) -> CheckResult:
     if isinstance(fn, str) and not isinstance(exercise, str):
         raise NotebookError(t("notebook_swapped", lang, name=fn))
-    if exercise not in exercises.names():
+    if not isinstance(exercise, str) or exercise not in exercises.names():
         raise NotebookError(t("notebook_unknown_exercise", lang, name=exercise, names=", ".join(exercises.names())))
     built = build(exercise, fn, lang)
     stem = exercises.get(exercise).function
     with tempfile.TemporaryDirectory(prefix="kldrill-notebook-") as tmp:
         path = Path(tmp) / f"{stem}.py"
         path.write_text(built.source, encoding="utf-8")
-        result = grade(path, [exercise], lang=lang, limits=Limits(call_timeout=timeout),
-                       label=f"{exercise} (notebook)", strict=strict)
+        result = _judge(lang, timeout).grade(path, [exercise], label=f"{exercise} (notebook)", strict=strict)
     verdict = result.exercises[0]
+    _not_the_learners_fault(verdict, fn, lang)
     for c in verdict.checks:
         c.message = _relabel(c.message, stem, built, lang)
         c.notes = {k: _relabel(v, stem, built, lang) for k, v in c.notes.items()}
     for c in verdict.conventions:
         c.message = _relabel(c.message, stem, built, lang)
     return CheckResult(verdict, lang)
+
+
+def _not_the_learners_fault(verdict: ExerciseResult, fn: Any, lang: str) -> None:
+    """A NameError for a name the notebook does define is ours (something check() did not send along):
+    say so, rather than blame the learner's code for it."""
+    for c in verdict.checks:
+        match = re.search(r"NameError: name '(\w+)' is not defined", c.message)
+        space = _namespace(fn)
+        if match and match.group(1) in space:
+            value = space[match.group(1)]
+            raise NotebookError(t("notebook_cannot_send", lang, name=match.group(1), type=type(value).__name__))

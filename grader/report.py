@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import safe_text, style, table
+from grader import exercises as exercises_meta, safe_text, style, table
 from grader.isolation import labels
 from grader.i18n import pick, t
 from grader.results import ExerciseResult, GradeResult
@@ -84,7 +84,7 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
         lines.append(style.dim("  " + t("more_failing_checks", lang, count=len(core) - 1)))
     if not e.checks and e.status == "missing":
         lines.append(t("first_failure", lang, name=e.name,
-                       message=t("missing_function", lang, function=_function(e.name))))
+                       message=t(exercises_meta.missing_key(e.name), lang, function=_function(e.name))))
     for missed in e.missed if e.core or verbose else []:
         lines += convention_lines(e, missed.id, lang, verbose, note=noted is None or missed.id not in noted)
         if noted is not None:
@@ -133,6 +133,9 @@ SHOWN_WIDTH = 160
 def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
     """The learner's own output for ``e``, framed and indented so it cannot pass for the verdict."""
     lines = e.output.rstrip("\n").split("\n")
+    # The judge's note that the output was cut (43 MiB printed, 2 KiB kept) stays in sight, below the lines.
+    cut = tuple(t("output_truncated", lang, total="\0", kept="").split("\0")[0] for lang in ("en", "zh"))
+    note = lines.pop() if len(lines) > 1 and lines[-1].startswith(cut) else None
     hidden = 0
     if not verbose and len(lines) > SHOWN_LINES:
         lines, hidden = lines[:SHOWN_LINES], len(lines) - SHOWN_LINES
@@ -141,6 +144,8 @@ def output_block(e: ExerciseResult, lang: str, verbose: bool = True) -> str:
     shown = [style.dim(t("output_header", lang, name=e.name)), *(style.dim("  │ ") + line for line in lines)]
     if hidden:
         shown.append(style.dim("  │ " + t("output_more_lines", lang, count=hidden)))
+    if note is not None:
+        shown.append(style.dim("  │ " + note))
     return "\n".join([*shown, style.dim(t("output_footer", lang))])
 
 

@@ -24,7 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises
+from grader import exercises, judge_process
 from grader.grading import GradingError, _stopped_verdict, use_sandbox
 from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
@@ -65,8 +65,11 @@ class WarmJudge:
     def __enter__(self) -> "WarmJudge":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type | None, *exc: object) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self.abort()  # Ctrl-C: now, not once the grade in progress (in another thread) is done
+        else:
+            self.close()
 
     @property
     def ready(self) -> bool:
@@ -102,7 +105,7 @@ class WarmJudge:
         # killed may leave learner processes of that uid behind for a moment: a restarted judge looks
         # for its uid further on, so that their clean-up cannot hit its learner processes.
         config = {"lang": self.lang, "limits": asdict(self.limits), "sandbox": self.sandbox,
-                  "progress_fd": progress_w, "slot": 16 * self.restarts}
+                  "progress_fd": progress_w, "slot": 16 * self.restarts, "parent": os.getpid()}
         self._send(config)
 
     @staticmethod
@@ -119,16 +122,20 @@ class WarmJudge:
         self._proc.stdin.write(json.dumps(doc).encode() + b"\n")
         self._proc.stdin.flush()
 
-    def _stop(self) -> None:
-        """End the judge (and everything in its session: the zygote, learner processes) now."""
+    def _stop(self, grace: float = 0.0) -> None:
+        """End the judge (and everything in its session: the zygote, learner processes) now, or within
+        ``grace`` seconds of a SIGTERM that lets it clean up (judge_process.end)."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        proc.wait()
+        if grace > 0:
+            judge_process.end(proc, grace)
+        else:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
         for stream in (proc.stdin, proc.stdout):
             try:
                 stream.close()
@@ -138,6 +145,8 @@ class WarmJudge:
 
     def close(self) -> None:
         """End the judge: EOF on its stdin lets it close its zygote; killed if it does not exit soon."""
+        if self._proc is None:  # aborted, or lost: nothing to wait for (not even the lock)
+            return
         with self._lock:
             proc = self._proc
             if proc is None:
@@ -148,6 +157,12 @@ class WarmJudge:
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
             self._stop()
+
+    def abort(self) -> None:
+        """End the judge within a second, even while another thread waits on a grade (Ctrl-C): that
+        grade then ends with an "error" verdict; a later ``grade`` would start a new judge."""
+        with judge_process.no_interrupts():
+            self._stop(grace=1.0)
 
     # -- grading ---------------------------------------------------------------------------------
     def grade(self, path: str | Path, names: list[str] | None = None,
@@ -185,6 +200,9 @@ class WarmJudge:
                 self._stop()
                 why = t("judge_killed", self.lang, signal="?")
                 return _stopped_verdict(label, names, done, why, self._isolation)
+            except KeyboardInterrupt:  # e.g. Jupyter's "interrupt the kernel" during check()
+                self.abort()
+                raise
         if answer is None:  # every verdict is in: the judge is still ending the learner's process
             return GradeResult(label, [done[n] for n in names], seconds=time.monotonic() - started,
                                isolation=self._isolation)
@@ -201,8 +219,9 @@ class WarmJudge:
         final verdict has come on the progress pipe: the judge sends its answer only once it has
         ended the learner's process and its sandbox (a twentieth of a second nobody needs to wait for).
         Progress lines go to ``on_progress``."""
-        assert self._proc is not None
-        stdout = self._proc.stdout
+        proc = self._proc  # not self._proc below: abort() (Ctrl-C, in another thread) may clear it
+        assert proc is not None
+        stdout = proc.stdout
         with selectors.DefaultSelector() as sel:
             sel.register(stdout, selectors.EVENT_READ, self._out)
             sel.register(self._progress, selectors.EVENT_READ, self._pending)
@@ -229,7 +248,7 @@ class WarmJudge:
                 for key, _ in events:
                     chunk = os.read(key.fd, 1 << 16)
                     if not chunk:
-                        code = self._proc.wait()
+                        code = proc.wait()
                         if code < 0:
                             raise _Lost("judge_killed", signal=signal.Signals(-code).name)
                         lines = self._err.decode(errors="replace").strip().splitlines()

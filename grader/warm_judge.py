@@ -17,6 +17,7 @@ import os
 import sys
 from typing import IO
 
+from grader import judge_process
 from grader.isolation import privileges
 from grader.isolation.session import Zygote
 from grader.judge import JudgePlugin, grade_with, prepare, run_judge
@@ -66,7 +67,9 @@ def serve(config: dict, zygote: Zygote, checks: JudgePlugin, out: IO[str], progr
 
 def main() -> None:
     privileges.not_dumpable()  # as the cold judge: out of reach of learner code running as this user
+    judge_process.stop_on_sigterm()
     config = json.loads(sys.stdin.readline())
+    judge_process.watch_parent(config.pop("parent", None))
     # Our answers are the only thing on the real stdout: whatever else prints goes to stderr.
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)

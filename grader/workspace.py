@@ -5,14 +5,13 @@ The learner's files and progress are never overwritten without an explicit ``for
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
 
-from grader import exercises, resources
+from grader import exercises, resources, state_file
+from grader.state_file import STATE_FILE
 
-STATE_FILE = ".kldrill-state.json"
 BACKUP_DIR = ".kldrill-backups"
 
 
@@ -155,21 +154,19 @@ def is_workspace(directory: Path) -> bool:
 
 
 def load_state(directory: Path) -> dict:
-    try:
-        state = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
-        return state if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        return {}  # no state yet, or unreadable: the learner's files are what matter
+    """The workspace's state, checked: a broken file is kept aside, never lost (grader/state_file.py)."""
+    return state_file.load(directory)
 
 
 def save_state(directory: Path, state: dict) -> None:
     """Write atomically, so an interrupted write never leaves a half-written file."""
-    # A name of this process's own rather than tempfile's random one: tempfile costs `kldrill hint` 3 ms.
-    tmp = directory / f".kldrill-state-{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(state, f, indent=2, ensure_ascii=False)
-    os.replace(tmp, directory / STATE_FILE)
+    state_file.save(directory, state)
+
+
+def save_state_or_tell(directory: Path, state: dict) -> bool:
+    """Save the state; where the folder cannot be written, say so in one line instead (see
+    state_file.save_or_tell). Whether it was saved."""
+    return state_file.save_or_tell(directory, state)
 
 
 def record_grades(directory: Path, statuses: dict[str, str]) -> None:

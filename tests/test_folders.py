@@ -102,7 +102,9 @@ def test_odd_file_names_and_sub_folders_are_graded(graded: dict) -> None:
 def test_a_syntax_error_in_the_only_file_is_reported_where_it_is(graded: dict) -> None:
     for exercise in graded["syntax"].values():
         assert exercise["status"] == "error"
-        assert messages(exercise) == "it raised SyntaxError: expected ':' (solution.py:3)"
+        assert messages(exercise) == ("it raised SyntaxError: expected ':' (solution.py:3)\n"
+                                      "    def k1(log_p, log_q)\n"
+                                      "                        ^")  # the line at fault, and where
 
 
 def test_two_files_defining_an_exercise_are_an_error_naming_both(graded: dict) -> None:

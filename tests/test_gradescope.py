@@ -91,6 +91,7 @@ def test_an_upload_that_cannot_be_graded_is_a_zero_that_says_why(autograder: Pat
     assert doc["score"] == 0.0 and len(doc["tests"]) == 5 and all(t["score"] == 0.0 for t in doc["tests"])
     # (then, where some of its code ran, the isolation it ran under)
     assert reason in doc["output"] and doc["output"].split("\nisolation: ")[0].endswith("total: 0/5")
+    assert str(tmp_path) not in doc["output"]  # the student reads no path of the grader's machine
 
 
 def test_a_misnamed_upload_gets_full_marks_for_what_it_defines(autograder: Path, tmp_path: Path) -> None:

@@ -97,3 +97,16 @@ def test_every_exercise_has_every_piece() -> None:
         assert linked >= 3, f"{where}: three follow-up questions in questions.yaml"
         assert len(list((variants / "correct").glob(f"{e.name}__*.py"))) >= 3, f"{where}: correct variants"
         assert len(list((variants / "wrong").glob(f"{e.name}__*.py"))) >= 3, f"{where}: wrong variants"
+
+
+def test_the_readme_installs_the_pinned_cpu_torch_before_kl_drill() -> None:
+    """From the default index a fresh Linux machine gets the multi-GB CUDA build, pin or not: the README's
+    set-up takes torch from PyTorch's CPU index, pinned, before kl-drill (whose own requirement is a range)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = re.search(r"## Two commands.*?```bash\n(.*?)\n```", readme, re.S).group(1)
+    steps = [step.strip() for step in setup.split("&&")]
+    torch_step = next(i for i, s in enumerate(steps) if "torch" in s)
+    assert steps[torch_step] == ".venv/bin/pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+    assert torch_step < next(i for i, s in enumerate(steps) if '-e ".[dev]"' in s)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, locate, report, safe_text, workspace
+from grader import archives, exercises, locate, report, safe_text, workspace
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
@@ -17,7 +17,7 @@ from grader.i18n import detect_lang, t
 from grader.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
-from grader.progress import Throughput, status_line
+from grader.progress import SingleGradeLine, Throughput, status_line
 from grader.results import GradeResult, failed_everywhere
 from grader.submission import SubmissionError, resolve
 
@@ -69,7 +69,7 @@ def batch_entries(directory: str, lang: str) -> list[str]:
         path = root / name
         if locate.is_junk(name):
             continue
-        if path.is_dir() or (path.is_file() and locate.is_candidate(name)):
+        if path.is_dir() or (path.is_file() and (locate.is_candidate(name) or archives.is_archive(name))):
             entries.append(str(path))
         else:
             click.echo(f"kldrill: {t('batch_skipped', lang, path=safe_text.text(str(path)))}", err=True)
@@ -88,10 +88,28 @@ def _export_failure(targets: dict[str, str], label: str, names: list[str], why: 
         click.echo(f"kldrill: {t(exc.key, lang, **exc.fields)}", err=True)
 
 
-def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
-                 jobs: int | None, strict: bool) -> list[GradeResult]:
+def _grade_staged(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
+                  jobs: int | None, strict: bool) -> list[GradeResult]:
+    """Grade a batch's entries, archives unpacked first (grader/archives.py): an archive, or a student's
+    folder holding one, is graded as that student; a refused archive is that student's zero, saying why."""
+    with archives.Staging() as staging:
+        staged = [staging.stage(Path(entry)) for entry in entries]
+        for item in staged:
+            for note in item.notes:
+                click.echo(f"kldrill: {safe_text.text(t(note.key, lang, **note.fields))}", err=True)
+        graded = [i for i, item in enumerate(staged) if item.error is None]
+        results = iter(_grade_batch([str(staged[i].path) for i in graded], [entries[i] for i in graded], names,
+                                    lang, limits, sandbox, jobs, strict))
+        return [next(results) if item.error is None else
+                failed_everywhere(entry, names, t(item.error.key, lang, **item.error.fields), "submission")
+                for entry, item in zip(entries, staged)]
+
+
+def _grade_batch(entries: list[str], labels: list[str], names: list[str], lang: str, limits: Limits,
+                 sandbox: bool | None, jobs: int | None, strict: bool) -> list[GradeResult]:
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
-        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, strict=strict)
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels,
+                          strict=strict)
     # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
     throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
 
@@ -99,11 +117,15 @@ def _grade_batch(entries: list[str], names: list[str], lang: str, limits: Limits
         throughput.finished()
         bar.update(1, safe_text.text(result.submission))
 
+    def shown(item: str | None) -> str | None:
+        stalled = limits.call_timeout if throughput.stalled() else None
+        return status_line(throughput.eta(), item, lang, stalled_for=stalled)
+
     with click.progressbar(length=len(entries), label=t("progress_label", lang), file=sys.stderr,
-                           show_pos=True, show_eta=False,
-                           item_show_func=lambda item: status_line(throughput.eta(), item, lang)) as bar:
-        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs,
-                          on_progress=on_progress, strict=strict)
+                           show_pos=True, show_eta=False, item_show_func=shown) as bar:
+        # Redrawn every second too: the time left counts down, and a hang shows as one, not as "0:01".
+        return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels,
+                          on_progress=on_progress, on_tick=bar.render_progress, strict=strict)
 
 
 @click.command(cls=Command)
@@ -199,7 +221,7 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
         if selected_shard is not None:
             entries = entries[selected_shard[0]::selected_shard[1]]
         try:
-            results = _grade_batch(entries, selected, lang, limits, sandbox, jobs, strict)
+            results = _grade_staged(entries, selected, lang, limits, sandbox, jobs, strict)
         except GradingError as exc:
             raise KldrillError(t("internal_error", lang, detail=exc), exit_code=3) from None
     else:
@@ -213,13 +235,19 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
             raise KldrillError(t(exc.key, lang, **exc.fields)) from None
         if note := left_out_note(submission.path, lang):  # a notebook's magics and check cells
             click.echo(f"kldrill: {safe_text.text(note)}", err=True)
+        live = SingleGradeLine(selected, lang) if sys.stderr.isatty() else None
         try:
             result = run_grade(submission.path, selected, lang=lang, limits=limits, sandbox=sandbox, label=label,
-                               strict=strict, written_only=written_only)
+                               strict=strict, written_only=written_only, on_exercise=live and live.finished,
+                               on_tick=live and live.draw)
         except GradingError as exc:
+            if live is not None:
+                live.clear()
             why = t("internal_error", lang, detail=exc)
             _export_failure(targets, label, selected, why, "grading", lang, shown)
             raise KldrillError(why, exit_code=3) from None
+        if live is not None:
+            live.clear()
         if submission.kind == "workspace":
             try:
                 workspace.record_grades(submission.path, {e.name: e.status for e in result.exercises})

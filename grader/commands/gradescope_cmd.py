@@ -34,6 +34,12 @@ def gradescope(out: str, names: tuple[str, ...], visibility: str, stdout_visibil
     """
     from grader.gradescope import GradescopeError, Settings, build, describe
 
+    if not out.lower().endswith(".zip"):  # Gradescope takes a zip: a zip named .tar would mislead everyone
+        from grader.archives import stem
+
+        name = Path(out).name
+        base = stem(name) if stem(name) != name else Path(out).stem
+        raise KldrillError(t("gradescope_not_zip", lang, path=out, suggestion=f"{base or 'autograder'}.zip"))
     settings = Settings(tuple(select_exercises(names, tracks, lang)), lang, visibility, stdout_visibility, timeout,
                         strict)
     try:

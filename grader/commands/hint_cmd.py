@@ -33,10 +33,12 @@ def hint(exercise: str | None, level: int | None, lang: str) -> None:
         click.echo(t("hint_line", lang, name=exercise, level=i, total=len(meta.hints), text=pick(h, lang)))
     if shown < len(meta.hints):
         click.echo(t("hint_more", lang, name=exercise))
+    else:
+        click.echo(t("hint_no_more", lang, name=exercise, total=len(meta.hints)))
     if in_workspace and shown > seen:
         # Hints used are part of the learner's record (the interview's scorecard reads them).
         state.setdefault("hints", {})[exercise] = shown
-        workspace.save_state(here, state)
+        workspace.save_state_or_tell(here, state)  # a read-only workspace still gets its hint
 
 
 def _current(lang: str) -> str:

@@ -31,9 +31,19 @@ def init(directory: str, force: bool, closed_book: bool, notebook: bool, tracks:
         raise KldrillError(t("init_exists", lang, path=directory, files=", ".join(exc.files))) from None
     except OSError as exc:
         raise KldrillError(t("path_error", lang, path=directory, reason=exc)) from None
-    click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written)))
+    click.echo(t("init_done_closed_book" if closed_book else "init_done", lang, path=directory, count=len(written),
+                 next=_next_command(Path(directory))))
     if backups:
         click.echo(t("init_backed_up", lang, count=len(backups), folder=Path(directory) / workspace.BACKUP_DIR))
+
+
+def _next_command(directory: Path) -> str:
+    """What to type next: `kldrill grade`, after a `cd` into the workspace unless it is here already."""
+    import shlex
+
+    if directory.resolve() == Path.cwd().resolve():
+        return "kldrill grade"
+    return f"cd {shlex.quote(str(directory))} && kldrill grade"
 
 
 def _init_notebook(directory: Path, force: bool, closed_book: bool, lang: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, style, workspace
-from grader.cli_common import Command, KldrillError, lang_option, track_option
+from grader.cli_common import Command, Interrupted, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 
@@ -43,7 +43,7 @@ def _verdict(result, lang: str) -> str:
     from grader.report import convention_lines, status_cell
 
     lines = [pt("verdict_line", lang, name=result.name, status=status_cell(result, lang))]
-    if result.diagnosis:
+    if result.diagnosis and pick(result.diagnosis["message"], lang):  # (empty: withheld in closed book)
         lines.append("  " + style.bold(pick(result.diagnosis["message"], lang)))
     failure = result.first_failure()
     if failure is not None and failure.core_failure:
@@ -137,11 +137,14 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
             click.echo(pt("interview_nothing", lang))
             return
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        _make_room(folder, names, force, lang)
-        state = workspace.load_state(folder)
-        state["interview"] = True
-        workspace.save_state(folder, state)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _make_room(folder, names, force, lang)
+            state = workspace.load_state(folder)
+            state["interview"] = True
+            workspace.save_state(folder, state)
+        except OSError as exc:  # a read-only folder, say: the interview cannot write its files there
+            raise KldrillError(t("path_error", lang, path=folder, reason=exc)) from None
 
         io = InterviewIO(LineInput(sys.stdin.fileno()))
         # Warm from the start: torch and the checks load while the learner reads the contract.
@@ -156,11 +159,13 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
                                 seed=seed, render=_verdict)
             io.write(pt("interview_intro", lang, count=len(names), path=folder))
             partial = False
+            interrupted = False
             try:
                 runs = session.run(names)
                 partial = any(r.interrupted for r in runs)
             except KeyboardInterrupt:
-                runs, partial = session.runs, True
+                judge.abort()  # at once: a grade in progress (in its thread) must not be waited for
+                runs, partial, interrupted = session.runs, True, True
                 io.write()
         io.write()
         io.write(scorecard.render(runs, lang, partial=partial))
@@ -168,3 +173,5 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
             io.write(json.dumps(scorecard.to_json(runs, partial=partial), ensure_ascii=False))
         if session.unsaved:
             raise KldrillError(pt("interview_unsaved", lang, reason=session.unsaved[0]), exit_code=1)
+        if interrupted:
+            raise Interrupted(lang)

@@ -26,23 +26,24 @@ def review(ctx: click.Context, only_list: bool, directory: str, lang: str) -> No
     a mock interview on the due exercises in DIRECTORY, then the due questions."""
     from grader.practice.text import pt
     from grader.quiz.bank import BankError, load_bank
-    from grader.quiz.progress import ProgressError, Store, default_db_path
+    from grader.quiz.progress import ProgressError, Store, database_exists
     from grader.resources import questions_file
 
     try:
         bank = load_bank(questions_file())
     except BankError as exc:
         raise KldrillError(exc.render(lang)) from None
-    if not default_db_path().exists():  # looking must not create the database
-        click.echo(pt("review_nothing_yet", lang))
-        return
     try:
+        if not database_exists():  # looking must not create the database
+            click.echo(pt("review_nothing_yet", lang))
+            return
         with Store.open() as store:
             due_exercises, due_questions = due_today(store, bank)
             upcoming = [c.due for c in store.exercise_cards().values()]
             from grader.quiz import progress
 
-            nxt = store.next_due(progress.bank_key(bank.path), [q.id for q in bank.questions])
+            upcoming.append(store.next_due(progress.bank_key(bank.path), [q.id for q in bank.questions]))
+            now = store.now()
     except ProgressError as exc:
         raise KldrillError(exc.render(lang), exit_code=1) from None
     if due_exercises:
@@ -50,7 +51,8 @@ def review(ctx: click.Context, only_list: bool, directory: str, lang: str) -> No
     if due_questions:
         click.echo(pt("review_due_questions", lang, count=len(due_questions)))
     if not due_exercises and not due_questions:
-        when = min([d for d in [*upcoming, nxt] if d is not None], default=None)
+        # Only what lies ahead: anything due by now was listed above.
+        when = min([d for d in upcoming if d is not None and d > now], default=None)
         click.echo(pt("review_nothing", lang, when=when.astimezone().strftime("%Y-%m-%d %H:%M"))
                    if when else pt("review_nothing_yet", lang))
         return

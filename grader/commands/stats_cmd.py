@@ -16,15 +16,15 @@ from grader.cli_common import Command, KldrillError, lang_option
 def stats(as_json: bool, lang: str) -> None:
     """Retention per exercise: attempts, passes, the last rating, FSRS's recall estimate, next due."""
     from grader.practice.text import pt
-    from grader.quiz.progress import ProgressError, Store, default_db_path
+    from grader.quiz.progress import ProgressError, Store, database_exists
 
-    cards = {}
-    if default_db_path().exists():  # looking must not create the database
-        try:
+    cards, now = {}, None
+    try:
+        if database_exists():  # looking must not create the database
             with Store.open() as store:
-                cards = store.exercise_cards()
-        except ProgressError as exc:
-            raise KldrillError(exc.render(lang), exit_code=1) from None
+                cards, now = store.exercise_cards(), store.now()
+    except ProgressError as exc:
+        raise KldrillError(exc.render(lang), exit_code=1) from None
     rows, doc = [], []
     for name in exercises.names():
         card = cards.get(name)
@@ -32,11 +32,13 @@ def stats(as_json: bool, lang: str) -> None:
             rows.append([name, "0", "0", "-", "-", pt("stats_never", lang)])
             doc.append({"exercise": name, "attempts": 0})
             continue
+        recall = "-" if card.retrievability is None else f"{100 * card.retrievability:.0f}%"
+        due = pt("due_now", lang) if card.due <= now else card.due.astimezone().strftime("%Y-%m-%d %H:%M")
         rows.append([name, str(card.attempts), str(card.passes),
-                     pt(f"rating_{card.last_rating}", lang) if card.last_rating else "-",
-                     f"{100 * card.retrievability:.0f}%", card.due.astimezone().strftime("%Y-%m-%d %H:%M")])
+                     pt(f"rating_{card.last_rating}", lang) if card.last_rating else "-", recall, due])
         doc.append({"exercise": name, "attempts": card.attempts, "passes": card.passes,
-                    "last_rating": card.last_rating, "retrievability": round(card.retrievability, 4),
+                    "last_rating": card.last_rating,
+                    "retrievability": None if card.retrievability is None else round(card.retrievability, 4),
                     "due": card.due.isoformat()})
     click.echo(pt("stats_title", lang))
     click.echo(table.render([pt(k, lang) for k in ("col_exercise", "col_sessions", "col_passes", "col_last",

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from grader import exercises, report, style, workspace
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli_common import Command, Interrupted, KldrillError, lang_option
 from grader.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits
@@ -86,6 +86,12 @@ def _grade_live(judge: WarmJudge, path: Path, names: list[str], lang: str) -> Gr
     return answer["result"]  # type: ignore[return-value]
 
 
+def _passed_line(result: ExerciseResult, current: ExerciseResult | None, lang: str) -> str:
+    if current is None:
+        return t("watch_passed_last", lang, name=result.name, count=len(result.checks))
+    return t("watch_passed", lang, name=result.name, count=len(result.checks), next=current.name)
+
+
 @click.command(cls=Command)
 @click.argument("path", default=".", required=False)
 @click.option("--interval", type=click.FloatRange(min=0.02), default=0.05, show_default=True,
@@ -115,6 +121,7 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
         judge = WarmJudge(lang=lang, limits=Limits(call_timeout=timeout))
     except GradingError as exc:
         raise KldrillError(str(exc)) from None
+    first = True
     try:
         while True:
             if changed:
@@ -131,6 +138,10 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
                 ordered = [results[n] for n in exercises.names() if n in results]
                 current = next((e for e in ordered if e.status != "passed"), None)
                 click.clear()
+                if not first:  # a save that passes says so, then the next exercise (as rustlings does)
+                    for passed in (e for e in graded.exercises if e.status == "passed"):
+                        click.echo(style.good(_passed_line(passed, current, lang)))
+                first = False
                 shown = GradeResult(str(submission.path), [current] if current else ordered)
                 click.echo(report.render(shown, lang))
                 click.echo("\n" + style.dim(t("watch_waiting", lang)))
@@ -140,6 +151,8 @@ def watch(path: str, interval: float, timeout: float, lang: str) -> None:
             changed = {e.name for e, f in zip(exercises.all_exercises(), files) if now[f] != seen[f]}
             seen = now
     except KeyboardInterrupt:
+        judge.abort()  # now: a grade in progress (in its thread) would otherwise keep the judge busy
         click.echo(t("watch_bye", lang))
+        raise Interrupted(lang) from None
     finally:
         judge.close()

@@ -608,6 +608,12 @@ class LearnerSession:
         name = self._names.get(exercise)
         return f"{INSIDE if self.sandbox else self._snapshot}/{name}" if name is not None else None
 
+    def source_file(self, exercise: str) -> Path | None:
+        """The snapshot's copy of the file ``exercise`` is loaded from, as the judge sees it (to read as
+        data, never to run); None when there is none."""
+        name = self._names.get(exercise)
+        return self._snapshot / name if name is not None else None
+
     def load(self, exercise: str) -> LoadResult:
         """Import the file that should define ``exercise`` and say whether the function is there."""
         if exercise in self._refused:

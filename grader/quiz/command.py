@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli_common import Command, Interrupted, KldrillError, lang_option
 
 # Pairs of options that contradict each other: --ids already says exactly what to ask.
 _CONFLICTS = (("--ids", "--topic"), ("--ids", "--count"), ("--ids", "--seed"), ("--ids", "--review"),
@@ -60,9 +60,7 @@ def quiz(count: int | None, topics: tuple[str, ...], ids: str | None, seed: int 
         else:
             _quiz(loaded, count, topics, ids, seed, review, as_json, lang)
     except KeyboardInterrupt:  # outside a question (the loop itself says how far it got)
-        click.echo(err=True)
-        click.echo(f"kldrill: {qt('interrupted', lang)}", err=True)
-        raise click.exceptions.Exit(130) from None
+        raise Interrupted(lang) from None
 
 
 def _load(path: str | None, lang: str):  # -> Bank
@@ -95,7 +93,11 @@ def _show_stats(bank, topics: tuple[str, ...], as_json: bool, lang: str) -> None
         in_topics(bank, topics)  # only to reject an unknown topic
     except SelectionError as exc:
         raise KldrillError(qt(exc.problem, lang, **exc.params)) from None
-    if progress.default_db_path().exists():
+    try:
+        exists = progress.database_exists()
+    except progress.ProgressError as exc:
+        raise KldrillError(exc.render(lang), exit_code=1) from None
+    if exists:
         with _open_store(lang) as store:
             rows = store.topic_stats(progress.bank_key(bank.path), bank)
     else:
@@ -152,7 +154,7 @@ def _quiz(bank, count: int | None, topics: tuple[str, ...], ids: str | None, see
     if unsaved:
         raise KldrillError(qt("progress_unsaved", lang, count=len(unsaved), reason=unsaved[0]), exit_code=1)
     if result.interrupted:
-        raise click.exceptions.Exit(130)
+        raise Interrupted(lang)
 
 
 def _nothing_due(store, key: str, pool, as_json: bool, lang: str) -> None:
