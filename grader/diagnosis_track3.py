@@ -318,9 +318,10 @@ def _log_sigmoid_overflow(session: LearnerSession, exercise: str) -> bool:
 
 def _rewards_not_detached(session: LearnerSession, exercise: str) -> bool:
     args = SPECS[exercise].probe()
-    result = session.call(exercise, args, grad=[True, True, False, False, False],
-                          grad_output=[torch.ones(6, dtype=torch.float64), None, None])
-    return any(result.requires_grad[1:])
+    # From the gradient the judge receives through the rewards alone, not the learner's requires_grad claim.
+    ones = torch.ones(6, dtype=torch.float64)
+    result = session.call(exercise, args, grad=[True, True, False, False, False], grad_output=[None, ones, ones])
+    return any(g is not None and bool((g != 0).any()) for g in result.grads or [])
 
 
 def _softplus_kink(session: LearnerSession, exercise: str) -> bool:

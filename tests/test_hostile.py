@@ -55,6 +55,12 @@ def expectations(entry: Path) -> tuple[dict[str, str], dict[str, str]]:
     return expect, messages
 
 
+def missed_conventions(entry: Path) -> dict[str, str]:
+    """``# missed: dpo_loss=detach``: a convention the judge must find missed, whatever the entry claims."""
+    text = "".join(f.read_text() for f in ([entry] if entry.is_file() else sorted(entry.glob("*.py"))))
+    return dict(kv.split("=") for m in re.findall(r"^# missed: (.*)$", text, re.M) for kv in m.split())
+
+
 def stray_processes() -> list[str]:
     found = []
     for pid in os.listdir("/proc"):
@@ -172,7 +178,13 @@ def test_no_unearned_credit_and_honest_code_still_graded(verdicts: dict, entry: 
     for name, phrase in messages.items():
         text = " ".join(c.message for c in by_name[name].checks)
         assert phrase in text, (name, text[:500])
-    assert result.score == sum(1.0 for s in expect.values() if s == "passed")
+    missed = missed_conventions(entry)
+    for name, convention in missed.items():
+        assert convention in [c.id for c in by_name[name].missed], (name, by_name[name].conventions)
+    # Full marks for each honest function; a missed convention costs its share, no more.
+    assert result.score == round(sum((by_name[n].score if n in missed else 1.0) for n, s in expect.items()
+                                     if s == "passed"), 4)
+    assert all(by_name[n].score < 1.0 for n in missed)
 
 
 def test_nothing_the_submissions_started_is_left_running(verdicts: dict) -> None:

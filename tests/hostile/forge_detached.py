@@ -1,7 +1,8 @@
-# expect: dpo_loss=failed
+# expect: dpo_loss=passed
+# missed: dpo_loss=detach
 # dpo_loss whose implicit rewards are not detached (gradients flow through them), with the worker's
-# reply rewritten to claim they are. The judge asks for a gradient through the rewards too and checks
-# its values itself: rewards that carry gradient change it, whatever the reply claims.
+# reply rewritten to claim they are. Right maths (passed), but the convention `detach` is missed: the
+# judge asks for a gradient through the rewards alone and reads its values itself, whatever the reply claims.
 import sys
 
 import torch
