@@ -79,7 +79,7 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
     for failure in core if verbose else core[:1]:
         # (a message's later lines indented: a learner's multi-line exception cannot pass for the table)
         lines.append(t("first_failure", lang, name=f"{e.name} · {failure.name}",
-                       message=failure.message.replace("\n", "\n    ")))
+                       message=indent_later_lines(failure.message)))
     if len(core) > 1 and not verbose:
         lines.append(style.dim("  " + t("more_failing_checks", lang, count=len(core) - 1)))
     if not e.checks and e.status == "missing":
@@ -90,6 +90,13 @@ def exercise_details(e: ExerciseResult, lang: str, verbose: bool = False, noted:
         if noted is not None:
             noted.add(missed.id)
     return lines
+
+
+def indent_later_lines(message: str) -> str:
+    """A message's later lines indented (already indented ones, a syntax error's line and caret, as they
+    are): a learner's multi-line exception cannot pass for the table."""
+    first, *rest = message.split("\n")
+    return "\n".join([first, *(line if line.startswith("    ") else "    " + line for line in rest)])
 
 
 def convention_lines(e: ExerciseResult, convention: str, lang: str, verbose: bool = False, note: bool = True

@@ -74,7 +74,7 @@ def test_a_wrong_upload_gets_partial_marks_and_a_diagnosis(autograder: Path, tmp
     doc, _ = run_autograder(autograder / "source", tmp_path, {"submission.py": wrong})
     assert doc["score"] == 4.0 and scores(doc)["k3"] == 0.0
     k3 = next(test for test in doc["tests"] if test["name"] == "k3")
-    assert k3["status"] == "failed" and "ratio_inverted" in k3["tags"] and "inverted the ratio" in k3["output"]
+    assert k3["status"] == "failed" and "ratio_inverted" in k3["tags"] and "inverted the KL's ratio" in k3["output"]
 
 
 @pytest.mark.parametrize("files,reason", [

@@ -37,7 +37,7 @@ from grader.isolation.limits import Limits
 from grader.isolation.modes import plan
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
-ENTRIES = sorted(p for p in HOSTILE.iterdir() if p.suffix == ".py" or p.is_dir())
+ENTRIES = sorted(p for p in HOSTILE.iterdir() if p.suffix == ".py" or (p.is_dir() and p.name != "__pycache__"))
 LIMITS = Limits(call_timeout=2.0, total_timeout=60.0)
 LEFTOVER = "kldrill-hostile-leftover"  # what leave_files.py leaves, and key 0x4B4C0001 (as below)
 SYSV_KEY = 0x4B4C0001

@@ -107,7 +107,7 @@ def test_a_whole_mock_interview_in_a_terminal(tmp_path: Path) -> None:
     (folder / "k3.py").write_text(WRONG_K3)
     term.expect(r"grading… \(k3\.py, save 1")
     term.expect(r"k3: failed")
-    term.expect(r"You returned k1")
+    term.expect(r"You used k1")
     # A hint, typed.
     term.type("h\r")
     term.expect(r"hint 1/3: k3 adds to k1 a term")

@@ -27,7 +27,7 @@ import pytest
 from conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "hostile"
-ENTRIES = sorted(p.name for p in HOSTILE.iterdir() if p.suffix == ".py" or p.is_dir())
+ENTRIES = sorted(p.name for p in HOSTILE.iterdir() if p.suffix == ".py" or (p.is_dir() and p.name != "__pycache__"))
 SANDBOXED = ["import_module_reference.py", "dir_fd_open.py", "git_history.py", "judge_stdout_dir_fd.py",
              "judge_memory.py", "read_judge.py", "environment_leak.py", "read_neighbours.py", "rewrite_grader.py",
              "no_network.py", "kill_everything.py", "zygote_socket.py", "ptrace_and_setuid.py",
