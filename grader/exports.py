@@ -84,7 +84,7 @@ def student_name(submission: str) -> str:
     """The student a batch entry stands for: its folder's name, or its file's name without .py/.ipynb (or
     an archive's suffix)."""
     path = PurePath(submission)
-    from grader.archives import is_archive, stem
+    from grader.intake.archives import is_archive, stem
 
     if is_archive(path.name):  # a student's upload, unpacked for grading
         return stem(path.name)

@@ -23,7 +23,7 @@ from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
 from grader.results import Check, ConventionResult, ExerciseResult, GradeResult, failed_everywhere
-from grader.submission import Submission, SubmissionError, resolve
+from grader.intake.submission import Submission, SubmissionError, resolve
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 
@@ -242,10 +242,10 @@ _SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 def _syntax_context(session: LearnerSession, name: str, error: Any) -> str:
     """For a file that does not parse, the line at fault and a caret under the place, as Python shows
     them ("\n    return (log_p - log_q\n           ^"); "" otherwise. The file is parsed here as data
-    (never run), within the limits grader/locate.py parses with."""
+    (never run), within the limits grader/intake/locate.py parses with."""
     import ast
 
-    from grader import locate
+    from grader.intake import locate
 
     detail = getattr(error, "detail", None) or {}
     path = session.source_file(name)

@@ -3,7 +3,7 @@
 Each section: a heading with the exercise's title, the stub (its contract in the docstring, guided or
 closed-book: grader.workspace.stub), and a cell that runs ``check("<name>", <function>)``. The notebook
 is also a submission: ``kldrill grade practice.ipynb`` grades the functions it defines (the check
-cells are left out there, grader/ipynb.py).
+cells are left out there, grader/intake/ipynb.py).
 """
 
 from __future__ import annotations

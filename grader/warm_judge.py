@@ -21,7 +21,7 @@ from grader import judge_process
 from grader.isolation import privileges
 from grader.isolation.session import Zygote
 from grader.judge import JudgePlugin, grade_with, prepare, run_judge
-from grader.submission import SubmissionError
+from grader.intake.submission import SubmissionError
 
 
 def _answer(out: IO[str], doc: dict) -> None:

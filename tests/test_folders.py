@@ -1,5 +1,5 @@
 """A folder is graded whatever its files are called: each exercise from its canonical file, else from
-the one .py or .ipynb file that defines it (grader/locate.py), graded end to end through the CLI.
+the one .py or .ipynb file that defines it (grader/intake/locate.py), graded end to end through the CLI.
 
 The folders are graded as one batch (one judge), in both isolation modes where bubblewrap works.
 """

@@ -102,7 +102,7 @@ def test_a_classmate_graded_at_the_same_time_is_out_of_reach(tmp_path: Path, san
 @root_only
 def test_a_session_folder_and_its_copy_are_the_submissions_uid_alone(tmp_path: Path) -> None:
     from grader.isolation.session import LearnerSession, Zygote
-    from grader.submission import resolve
+    from grader.intake.submission import resolve
 
     (tmp_path / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
     zygote = Zygote()

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import click
 
-from grader import archives, exercises, locate, report, safe_text, workspace
+from grader import exercises, report, safe_text, workspace
+from grader.intake import archives, locate
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
 from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import detect_lang, t
-from grader.ipynb import left_out_note
+from grader.intake.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
 from grader.progress import SingleGradeLine, Throughput, status_line
 from grader.results import GradeResult, failed_everywhere
-from grader.submission import SubmissionError, resolve
+from grader.intake.submission import SubmissionError, resolve
 
 
 def _shard(value: str | None, lang: str) -> tuple[int, int] | None:
@@ -47,7 +48,7 @@ def _csv_encoding(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def batch_entries(directory: str, lang: str) -> list[str]:
     """The submissions in ``directory``, sorted by name: each .py or .ipynb file and each sub-folder
-    (a student's, graded whatever its files are called: grader/locate.py).
+    (a student's, graded whatever its files are called: grader/intake/locate.py).
 
     A sub-folder without Python is kept (its verdict says so: a student whose submission is malformed
     must show up in the gradebook with a zero, not vanish); any other file (a README, a roster, last
@@ -90,7 +91,7 @@ def _export_failure(targets: dict[str, str], label: str, names: list[str], why: 
 
 def _grade_staged(entries: list[str], names: list[str], lang: str, limits: Limits, sandbox: bool | None,
                   jobs: int | None, strict: bool) -> list[GradeResult]:
-    """Grade a batch's entries, archives unpacked first (grader/archives.py): an archive, or a student's
+    """Grade a batch's entries, archives unpacked first (grader/intake/archives.py): an archive, or a student's
     folder holding one, is graded as that student; a refused archive is that student's zero, saying why."""
     with archives.Staging() as staging:
         staged = [staging.stage(Path(entry)) for entry in entries]

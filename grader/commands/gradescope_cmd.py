@@ -35,7 +35,7 @@ def gradescope(out: str, names: tuple[str, ...], visibility: str, stdout_visibil
     from grader.gradescope import GradescopeError, Settings, build, describe
 
     if not out.lower().endswith(".zip"):  # Gradescope takes a zip: a zip named .tar would mislead everyone
-        from grader.archives import stem
+        from grader.intake.archives import stem
 
         name = Path(out).name
         base = stem(name) if stem(name) != name else Path(out).stem

@@ -16,7 +16,7 @@ from grader.i18n import t
 from grader.isolation.limits import Limits
 from grader.isolation.privileges import not_dumpable
 from grader.results import ExerciseResult, GradeResult
-from grader.submission import SubmissionError, resolve
+from grader.intake.submission import SubmissionError, resolve
 from grader.warm import WarmJudge
 
 

@@ -155,7 +155,7 @@ def _source(impl: str | None, timeout: float, lang: str):  # -> EstimatorSource,
     if impl is None:
         return ReferenceEstimators()
     from grader.i18n import t
-    from grader.submission import SubmissionError
+    from grader.intake.submission import SubmissionError
 
     try:
         return LearnerEstimators(impl, call_timeout=timeout)

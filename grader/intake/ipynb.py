@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.i18n import KeyedError
-from grader.locate import MAX_PARSE_BYTES
+from grader.intake.locate import MAX_PARSE_BYTES
 
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024  # the .ipynb as stored, outputs (plots) included
 MAX_CODE_BYTES = 4 * 1024 * 1024  # its code cells
@@ -106,7 +106,7 @@ def convert(path: Path, parse_limit: int = MAX_PARSE_BYTES) -> Converted:
 
     Its cells are parsed (to leave out kl-drill's own feedback cells) one by one, in the judge, while
     ``parse_limit`` bytes of code last: parsing is the judge's memory and time (a 2 MiB cell of short
-    statements takes gigabytes), held to the budget of a .py file (grader/locate.py). A cell past the
+    statements takes gigabytes), held to the budget of a .py file (grader/intake/locate.py). A cell past the
     budget, or that does not parse on its own, is kept as it is: its import, in the learner's process,
     says what is wrong with it."""
     out: list[str] = []

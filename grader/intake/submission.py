@@ -1,6 +1,6 @@
 """What is being graded: a folder (a workspace, one file per exercise, or a student's folder of any .py
-and .ipynb files: grader/locate.py), a single .py file, or a Jupyter notebook (.ipynb, converted to
-Python in the snapshot: grader/ipynb.py)."""
+and .ipynb files: grader/intake/locate.py), a single .py file, or a Jupyter notebook (.ipynb, converted to
+Python in the snapshot: grader/intake/ipynb.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import exercises, locate
+from grader import exercises
+from grader.intake import locate
 from grader.i18n import KeyedError
 
 
@@ -49,7 +50,7 @@ def resolve(path: str | Path) -> Submission:
             raise SubmissionError("no_workspace", path=str(path), holds=_holds(p))
         return Submission(path=p, kind="workspace", files=files, given=str(path))
     if p.suffix == ".ipynb":
-        from grader.ipynb import NotebookFormatError, read_cells
+        from grader.intake.ipynb import NotebookFormatError, read_cells
 
         try:
             read_cells(p)  # read as data only: a malformed notebook is one clear line, here
