@@ -1,7 +1,7 @@
 """`kldrill init --notebook`: a practice notebook, one section per exercise.
 
 Each section: a heading with the exercise's title, the stub (its contract in the docstring, guided or
-closed-book: grader.workspace.stub), and a cell that runs ``check("<name>", <function>)``. The notebook
+closed-book: grader.learner.workspace.stub), and a cell that runs ``check("<name>", <function>)``. The notebook
 is also a submission: ``kldrill grade practice.ipynb`` grades the functions it defines (the check
 cells are left out there, grader/intake/ipynb.py).
 """
@@ -19,7 +19,7 @@ NOTEBOOK_NAME = "kl-drill.ipynb"
 def build(closed_book: bool, lang: str):  # -> nbformat.NotebookNode
     import nbformat.v4 as v4
 
-    from grader.workspace import stub
+    from grader.learner.workspace import stub
 
     cells = [v4.new_markdown_cell(t("notebook_intro_closed_book" if closed_book else "notebook_intro", lang)),
              v4.new_code_cell("from grader.notebook import check")]

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 import pytest
 
-from grader import report, style, workspace
+from grader import report, style
+from grader.learner import workspace
 from grader.results import Check, ExerciseResult, GradeResult
 
 ESC = "\x1b["

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from grader import report, style, table, workspace
+from grader import report, style, table
+from grader.learner import workspace
 from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 from grader.practice import drill_files, drills

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, safe_text, workspace
+from grader import exercises, report, safe_text
+from grader.learner import workspace
 from grader.intake import archives, locate
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, style, workspace
+from grader import exercises, style
+from grader.learner import workspace
 from grader.cli_common import Command, Interrupted, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t
 

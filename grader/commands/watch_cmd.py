@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, style, workspace
+from grader import exercises, report, style
+from grader.learner import workspace
 from grader.cli_common import Command, Interrupted, KldrillError, lang_option
 from grader.grading import GradingError
 from grader.i18n import t

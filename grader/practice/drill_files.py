@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.practice import drills
 from grader.practice.drills import Drill, DrillError, Outcome
 from grader.results import GradeResult

@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.i18n import pick
 from grader.practice import schedule
 from grader.practice.terminal import EOF_MARK, InterviewIO

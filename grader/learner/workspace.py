@@ -9,8 +9,9 @@ import os
 import time
 from pathlib import Path
 
-from grader import exercises, resources, state_file
-from grader.state_file import STATE_FILE
+from grader import exercises, resources
+from grader.learner import state_file
+from grader.learner.state_file import STATE_FILE
 
 BACKUP_DIR = ".kldrill-backups"
 
@@ -154,7 +155,7 @@ def is_workspace(directory: Path) -> bool:
 
 
 def load_state(directory: Path) -> dict:
-    """The workspace's state, checked: a broken file is kept aside, never lost (grader/state_file.py)."""
+    """The workspace's state, checked: a broken file is kept aside, never lost (grader/learner/state_file.py)."""
     return state_file.load(directory)
 
 
