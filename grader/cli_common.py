@@ -23,7 +23,7 @@ class KldrillError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # type: ignore[override]
-        from grader.safe_text import text  # a path in the message may hold any byte
+        from grader.judging.safe_text import text  # a path in the message may hold any byte
 
         click.echo(f"kldrill: {text(self.format_message())}", err=True)
 

@@ -12,7 +12,7 @@ Formats, as written:
   exercise and its track, ``k1=1;...;grpo_loss=2``, the same on every row), ``isolation`` (what the
   submission's code ran under: grader/isolation/modes.py). A score is the exercise's marks: all for the
   maths and every convention, the core share for the maths alone, 0 for wrong maths (all or nothing with
-  --strict). Text a submission controls goes through grader/safe_text.py: a cell that would start a
+  --strict). Text a submission controls goes through grader/judging/safe_text.py: a cell that would start a
   formula gets a leading apostrophe, line breaks are quoted.
 - JUnit XML: ``testsuites`` > one ``testsuite`` per submission > one ``testcase`` per check
   (``classname`` the exercise, ``name`` the check, ``time`` the check's own, as the judge measured it;
@@ -38,12 +38,13 @@ import time
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from grader import exercises as exercises_meta, safe_text
+from grader import exercises as exercises_meta
+from grader.judging import safe_text
 from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.conventions import core_share
 from grader.report import convention_lines, output_block
-from grader.results import ExerciseResult, GradeResult
+from grader.judging.results import ExerciseResult, GradeResult
 
 
 class ExportError(KeyedError):

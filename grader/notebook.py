@@ -8,7 +8,7 @@ lambda is cut out of the line that defines it (which may be the ``check(...)`` c
 graded like any submission: same checks, same isolation, same diagnosis; an error's place is given as the
 notebook cell (or the file) the line came from, never the temporary file.
 
-One judge per kernel (and language) is kept warm between checks (grader/warm.py, as `kldrill watch`
+One judge per kernel (and language) is kept warm between checks (grader/judging/warm.py, as `kldrill watch`
 does): the first check starts it, the next ones answer in a fraction of a second; each still gets a
 fresh, isolated learner process. ``close()`` ends it (so does the kernel's exit).
 
@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises
-from grader.grading import GradingError
+from grader.judging.grading import GradingError
 from grader.i18n import detect_lang, pick, t
 from grader.isolation.limits import Limits
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 
 PRELUDE = "import math\nimport numpy as np\nimport torch\nimport torch.nn.functional as F\n"
 _LITERALS = (int, float, complex, str, bytes, bool, type(None))
@@ -373,12 +373,12 @@ class CheckResult:
 _judges: dict[tuple[str, float], Any] = {}  # (lang, call timeout) -> its warm judge: one per kernel, in practice
 
 
-def _judge(lang: str, timeout: float):  # -> grader.warm.WarmJudge
+def _judge(lang: str, timeout: float):  # -> grader.judging.warm.WarmJudge
     """This kernel's warm judge for ``lang`` and ``timeout`` (started on first use, kept until close())."""
     key = (lang, float(timeout))
     judge = _judges.get(key)
     if judge is None:
-        from grader.warm import WarmJudge
+        from grader.judging.warm import WarmJudge
 
         if len(_judges) >= 2:  # another language or timeout now: the oldest judge goes (each holds torch)
             _judges.pop(next(iter(_judges))).close()

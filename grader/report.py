@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import exercises as exercises_meta, safe_text, style, table
+from grader import exercises as exercises_meta, style, table
+from grader.judging import safe_text
 from grader.isolation import labels
 from grader.i18n import pick, t
-from grader.results import ExerciseResult, GradeResult
+from grader.judging.results import ExerciseResult, GradeResult
 
 
 def _function(name: str) -> str:

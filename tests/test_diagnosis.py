@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -225,7 +225,7 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
     (e_doc,) = doc["exercises"]
     assert e_doc["status"] == "passed" and e_doc["diagnosis"]["id"] == "advantages_whitened"
     assert [a["id"] for a in e_doc["diagnosis"]["also"]] == ["padding_not_zeroed"]
-    from grader.results import GradeResult
+    from grader.judging.results import GradeResult
 
     result = GradeResult.from_json(doc)
     e = result.exercises[0]

@@ -14,10 +14,10 @@ import yaml
 
 from conftest import SOLUTIONS, kldrill
 from grader import exercises
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 from grader.practice import drills
 from grader.practice.drills import FAILING, FIXED, NOT_FIXED, OTHER_MISTAKE, DrillError
-from grader.results import Check, ExerciseResult
+from grader.judging.results import Check, ExerciseResult
 
 DRILLS = drills.all_drills()
 IDS = [f"{d.exercise}-{d.mistake}-{d.style}" for d in DRILLS]

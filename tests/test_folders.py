@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import EXERCISES, SOLUTIONS, kldrill
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 
 GRADED = ["k1", "k2", "k3", "grpo_kl"]
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,

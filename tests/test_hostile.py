@@ -32,7 +32,7 @@ import torch
 from conftest import NAMES, SOLUTIONS, kldrill
 from grader.exports import to_csv, to_junit_xml
 from grader.isolation import wire
-from grader.grading import grade_many, use_sandbox
+from grader.judging.grading import grade_many, use_sandbox
 from grader.isolation.limits import Limits
 from grader.isolation.modes import plan
 
@@ -192,7 +192,7 @@ def test_generated_entries_are_graded_and_their_names_break_no_export(verdicts: 
     assert len(rows) == 1 + len(results)
     assert all(not cell.lstrip(" ").startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
     assert len(ElementTree.fromstring(to_junit_xml(results).encode()).findall("testsuite")) == len(results)
-    from grader import safe_text
+    from grader.judging import safe_text
 
     text = json.dumps({"submissions": [safe_text.result(r).to_json() for r in results]}, ensure_ascii=False)
     assert json.loads(text.encode("utf-8").decode("utf-8", errors="strict"))

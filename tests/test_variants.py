@@ -20,7 +20,7 @@ import pytest
 
 from grader import conventions
 from grader.exercises import names
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
 CORRECT = sorted((VARIANTS / "correct").glob("*.py"))

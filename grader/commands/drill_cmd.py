@@ -66,7 +66,7 @@ def _fix(exercise: str, directory: str | None, seed: int | None, mistake: str | 
 
 
 def _check(exercise: str | None, directory: str | None, as_json: bool, sandbox: bool | None, lang: str) -> None:
-    from grader.grading import GradingError, use_sandbox
+    from grader.judging.grading import GradingError, use_sandbox
     from grader.isolation.privileges import not_dumpable
 
     not_dumpable()  # as `grade` does: the verdict stays out of reach of learner code run as this user

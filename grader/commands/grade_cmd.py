@@ -7,20 +7,21 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, safe_text
+from grader import exercises, report
+from grader.judging import safe_text
 from grader.learner import workspace
 from grader.intake import archives, locate
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
 from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
-from grader.grading import GradingError, grade as run_grade, grade_many, use_sandbox
+from grader.judging.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import detect_lang, t
 from grader.intake.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
 from grader.progress import SingleGradeLine, Throughput, status_line
-from grader.results import GradeResult, failed_everywhere
+from grader.judging.results import GradeResult, failed_everywhere
 from grader.intake.submission import SubmissionError, resolve
 
 

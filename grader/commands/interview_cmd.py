@@ -109,8 +109,8 @@ def interview(directory: str, chosen: tuple[str, ...], count: int, followups: in
     mistakes were made on the way; the exercise is rescheduled (FSRS) for a re-drill:
     `kldrill review` says what is due. Ctrl-C ends it with a partial scorecard.
     """
-    from grader.grading import GradingError
-    from grader.warm import WarmJudge
+    from grader.judging.grading import GradingError
+    from grader.judging.warm import WarmJudge
     from grader.isolation.privileges import not_dumpable
     from grader.practice import scorecard
     from grader.practice.interview import Interview

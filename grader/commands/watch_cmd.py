@@ -1,4 +1,4 @@
-"""kldrill watch: re-grade on every save, with a judge kept warm between saves (grader/warm.py)."""
+"""kldrill watch: re-grade on every save, with a judge kept warm between saves (grader/judging/warm.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import click
 from grader import exercises, report, style
 from grader.learner import workspace
 from grader.cli_common import Command, Interrupted, KldrillError, lang_option
-from grader.grading import GradingError
+from grader.judging.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits
 from grader.isolation.privileges import not_dumpable
-from grader.results import ExerciseResult, GradeResult
+from grader.judging.results import ExerciseResult, GradeResult
 from grader.intake.submission import SubmissionError, resolve
-from grader.warm import WarmJudge
+from grader.judging.warm import WarmJudge
 
 
 def _mtimes(files: list[Path]) -> dict[Path, float]:

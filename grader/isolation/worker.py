@@ -63,7 +63,7 @@ def _install_guard(hidden: list[str]) -> None:
                     raise _Refused("reading other processes is not allowed in a submission")
         elif event == "import":
             name = args[0]
-            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judge",
+            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judging.judge",
                                                        "grader.reference")):
                 raise ImportError(f"importing {name} is not allowed in a submission")
         elif event in _SPAWN_EVENTS:

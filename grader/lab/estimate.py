@@ -106,7 +106,7 @@ class LearnerEstimators:
         self.session: Any = None
 
     def __enter__(self) -> "LearnerEstimators":
-        from grader.grading import use_sandbox
+        from grader.judging.grading import use_sandbox
         from grader.isolation.privileges import not_dumpable
         from grader.isolation.session import LearnerSession
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from grader import datafile, exercises, resources
 from grader.i18n import KeyedError, pick, t
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 from grader.resources import package_data
 
 FIXED, NOT_FIXED, OTHER_MISTAKE, FAILING = "fixed", "not_fixed", "other_mistake", "failing"

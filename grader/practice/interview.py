@@ -24,7 +24,7 @@ from grader.practice import schedule
 from grader.practice.terminal import EOF_MARK, InterviewIO
 from grader.practice.text import pt
 from grader.practice.withhold import closed_book_view
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 
 # grade(workspace, exercise) -> that exercise's verdict, from an isolated learner process.
 Grader = Callable[[Path, str], ExerciseResult]

@@ -17,10 +17,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises, judge_process
+from grader import exercises
+from grader.judging import judge_process
 from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 # on_progress(done, total, result): called in the caller's thread as each submission of a batch finishes.
 ProgressCallback = Callable[[int, int, GradeResult], None]
@@ -75,7 +76,7 @@ def _run_judge(config: dict, deadline: float, on_line: Callable[[bytes], None],
     progress_r, progress_w = os.pipe()
     config = {**config, "progress_fd": progress_w, "parent": os.getpid()}
     try:
-        proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judge"], stdin=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judging.judge"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
                                 start_new_session=True, pass_fds=[progress_w])
     finally:

@@ -1,6 +1,6 @@
 """The judge: runs the hidden pytest checks against one submission, or a batch, and returns the verdicts.
 
-It runs in its own process (``python -m grader.judge``, config as JSON on stdin, the result as JSON on
+It runs in its own process (``python -m grader.judging.judge``, config as JSON on stdin, the result as JSON on
 stdout), because pytest is meant to run once per process and because the learner's code must never
 share a process with the checks. pytest configures and collects the checks once; a single submission
 is then graded in this process, a batch's submissions by judge workers forked from it (``grade_batch``),
@@ -18,14 +18,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import exercises as exercise_meta, judge_process, safe_text
+from grader import exercises as exercise_meta
+from grader.judging import judge_process, safe_text
 from grader.cores import default_jobs
 from grader.isolation import privileges
 from grader.isolation.session import Limits, LearnerSession, Zygote
-from grader.results import Check, ConventionResult, ExerciseResult, GradeResult, failed_everywhere
+from grader.judging.results import Check, ConventionResult, ExerciseResult, GradeResult, failed_everywhere
 from grader.intake.submission import Submission, SubmissionError, resolve
 
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+CHECKS_DIR = Path(__file__).resolve().parent.parent / "checks"
 
 # Failures the judge cannot verify from what it receives: they rest on what the learner's own process
 # reports about itself (whether an input was changed in place, the device of a result on the meta

@@ -1,12 +1,12 @@
-"""The warm judge's process: the judge (grader/judge.py) kept alive to grade one request after another.
+"""The warm judge's process: the judge (grader/judging/judge.py) kept alive to grade one request after another.
 
-``python -I -m grader.warm_judge``: the first line on stdin is the configuration (lang, limits,
+``python -I -m grader.judging.warm_judge``: the first line on stdin is the configuration (lang, limits,
 sandbox, progress_fd), each later line a request ({"id", "path", "exercises", "label"}). Torch is
 imported, pytest configured and the hidden checks collected once; then, inside pytest's test loop
 (pytest.main runs once per process), each request is graded exactly as a cold judge grades its one
 submission: a new LearnerSession, so a fresh isolated learner process (and sandbox) per request.
 Each answer is one JSON line on stdout; each exercise's verdict, as it is final, a JSON line on the
-progress pipe. The caller (grader/warm.py) bounds each request with a deadline and replaces this
+progress pipe. The caller (grader/judging/warm.py) bounds each request with a deadline and replaces this
 process when a submission stopped, killed or hung it. EOF on stdin ends it.
 """
 
@@ -17,10 +17,10 @@ import os
 import sys
 from typing import IO
 
-from grader import judge_process
+from grader.judging import judge_process
 from grader.isolation import privileges
 from grader.isolation.session import Zygote
-from grader.judge import JudgePlugin, grade_with, prepare, run_judge
+from grader.judging.judge import JudgePlugin, grade_with, prepare, run_judge
 from grader.intake.submission import SubmissionError
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 # Everything that is not shown as itself: C0 controls but tab and line feed (a carriage return is a
 # line break, see below), DEL and C1, the bidirectional marks, overrides and isolates ("Trojan Source"),

@@ -1,6 +1,6 @@
 """A warm judge: grade one submission after another without paying, each time, for a judge's start.
 
-``WarmJudge`` keeps one judge process (grader/warm_judge.py) alive: torch imported, pytest configured
+``WarmJudge`` keeps one judge process (grader/judging/warm_judge.py) alive: torch imported, pytest configured
 and the hidden checks collected once. Each ``grade`` still gets a new LearnerSession in it, so a fresh
 isolated learner process (sandboxed as a cold grade is): the verdict is the one ``grading.grade``
 gives the same files. Each request has the cold grade's deadline; a judge that a submission stopped,
@@ -24,11 +24,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises, judge_process
-from grader.grading import GradingError, _stopped_verdict, use_sandbox
+from grader import exercises
+from grader.judging import judge_process
+from grader.judging.grading import GradingError, _stopped_verdict, use_sandbox
 from grader.i18n import KeyedError, t
 from grader.isolation.limits import Limits
-from grader.results import ExerciseResult, GradeResult
+from grader.judging.results import ExerciseResult, GradeResult
 
 # on_progress(result): called in the caller's thread as each exercise's verdict is final.
 ExerciseCallback = Callable[[ExerciseResult], None]
@@ -85,7 +86,7 @@ class WarmJudge:
     def _start(self) -> None:
         progress_r, progress_w = os.pipe()
         try:
-            self._proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.warm_judge"], stdin=subprocess.PIPE,
+            self._proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.judging.warm_judge"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
                                           start_new_session=True, pass_fds=[progress_w])
         except BaseException:
