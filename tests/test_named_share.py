@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.diagnosis import catalogue
+from grader.diagnosis.engine import catalogue
 from named_share import Outcome, grade, load, report, shares
 
 ROOT = Path(__file__).resolve().parent.parent

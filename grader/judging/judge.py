@@ -299,7 +299,7 @@ def human_size(count: int) -> str:
 
 def _diagnose(session: LearnerSession, name: str, core_failed: bool) -> dict | None:
     """The mistake the failed checks point at (where the maths failed, a mistake of the maths)."""
-    from grader.diagnosis import diagnose
+    from grader.diagnosis.dispatch import diagnose
 
     try:
         return diagnose(session, name, core_failed)
@@ -340,7 +340,7 @@ def prepare() -> None:
         importlib.import_module(f"grader.checks.{path.stem}")
     from grader import conventions, i18n
     from grader.checks.support import reference
-    from grader.diagnosis import catalogue
+    from grader.diagnosis.engine import catalogue
 
     catalogue()
     conventions.of_exercise("k1")

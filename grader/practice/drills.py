@@ -75,7 +75,7 @@ def get(exercise: str, mistake: str, style: int) -> Drill | None:
 
 @lru_cache(maxsize=None)
 def mistake_catalogue() -> dict[str, dict]:
-    """The mistakes catalogue read as plain data (grader.diagnosis would import torch)."""
+    """The mistakes catalogue read as plain data (grader.diagnosis.engine would import torch)."""
     raw = datafile.load(package_data("mistakes.yaml"))
     return {m["id"]: {"kind": m["kind"], "exercises": tuple(m.get("exercises") or m.get("expr", {})),
                       "message": m["message"]} for m in raw["mistakes"]}

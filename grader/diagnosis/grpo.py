@@ -1,4 +1,4 @@
-"""Named mistakes of track 2 (the KL inside GRPO's loss), by behaviour, as grader/diagnosis.py does for
+"""Named mistakes of track 2 (the KL inside GRPO's loss), by behaviour, as grader/diagnosis/engine.py does for
 track 1.
 
 Each exercise has a few fixed probes (the first is the main one). A failed submission is called on each;
@@ -578,7 +578,7 @@ BESIDE = ("grad_leak", "kl_no_mode_error", "agg_nan_when_empty", "agg_no_mode_er
 def diagnose(session: LearnerSession, exercise: str, mistakes: tuple, allowed: tuple = ()) -> dict | None:
     """The first catalogued mistake (``mistakes``, in the catalogue's order) the function behaves like, with
     the conventions it also misses beside it (from ``allowed``, which a core failure does not narrow)."""
-    from grader.diagnosis import _reduced, composites_of, detected, nondeterministic
+    from grader.diagnosis.engine import _reduced, composites_of, detected, nondeterministic
 
     by_id = {m.id: m for m in mistakes}
     beside = [m for m in allowed or mistakes if m.id in BESIDE and m.convention]

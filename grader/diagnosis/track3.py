@@ -1,6 +1,6 @@
 """Diagnosis for track 3 (exact_kl, masked_rewards_kl, dpo_loss, gae): name the mistake by behaviour.
 
-As in grader/diagnosis.py, the learner's function is called in its own process on fixed probe inputs and
+As in grader/diagnosis/engine.py, the learner's function is called in its own process on fixed probe inputs and
 its outputs (one tensor, or each item of a tuple) are compared with what each catalogued mistake would
 return; the source is never read. A mistake of kind ``model`` is computed by the function of the same
 id in MODELS below (float64, on the probe's inputs); one of kind ``property`` by DETECTORS.
@@ -593,7 +593,7 @@ def _accepts_bad_arguments(session: LearnerSession, exercise: str) -> bool:
 
 def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list,
                         allowed: list | None = None) -> dict | None:
-    from grader.diagnosis import detected
+    from grader.diagnosis.engine import detected
 
     by_id = {m.id: m for m in mistakes}
     unchecked = [m for m in allowed or mistakes if m.id == "arguments_not_checked"]
@@ -623,7 +623,7 @@ def diagnose_controller(session: LearnerSession, exercise: str, mistakes: list,
 def diagnose(session: LearnerSession, exercise: str, mistakes: list, allowed: list | None = None) -> dict | None:
     """The first catalogued mistake (in the catalogue's order) the function behaves like, or None; with the
     conventions it also misses beside it (from ``allowed``, which a core failure does not narrow)."""
-    from grader.diagnosis import _mutated, _reduced, composites_of, detected, nondeterministic
+    from grader.diagnosis.engine import _mutated, _reduced, composites_of, detected, nondeterministic
 
     if exercise == "adaptive_kl_controller":
         return diagnose_controller(session, exercise, mistakes, allowed)

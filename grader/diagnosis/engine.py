@@ -383,22 +383,10 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 }
 
 
-def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) -> dict | None:
-    """The catalogued mistake the learner's function behaves like, or None; with ``also``, the other
-    mistakes the same code shows beside it. Where the maths failed (``core_failed``), a convention's name
-    (an empty batch, an error's message) is never the diagnosis: it would hide the real bug; it may only
-    stand beside the core mistake."""
-    allowed = [m for m in catalogue() if exercise in m.exercises]
-    mistakes = [m for m in allowed if not (core_failed and m.convention)]
-    from grader import diagnosis_track3
-    from grader.exercises import get as exercise_meta
-
-    if exercise_meta(exercise).track == 2:
-        from grader import diagnosis_grpo
-
-        return diagnosis_grpo.diagnose(session, exercise, tuple(mistakes), tuple(allowed))
-    if exercise in diagnosis_track3.SPECS or exercise == "adaptive_kl_controller":  # tuples, masks, objects
-        return diagnosis_track3.diagnose(session, exercise, mistakes, allowed)
+def diagnose_track1(session: LearnerSession, exercise: str, mistakes: list[Mistake]) -> dict | None:
+    """Track 1's diagnosis (one tensor out, the catalogue's ``output`` expressions and ``DETECTORS``):
+    the first of ``mistakes`` the learner's function behaves like, or None. The entry point, which picks
+    the track, is grader/diagnosis/dispatch.py."""
     by_id = {m.id: m for m in mistakes}
     args = _probe_args(exercise)
     try:
