@@ -42,7 +42,7 @@ class Interrupted(KldrillError):
 
 
 def _color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
-    from grader import style
+    from grader.reporting import style
 
     style.resolve(ctx, value)
 

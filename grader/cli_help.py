@@ -95,7 +95,7 @@ def command_help(command: str, lang: str) -> str | None:
 
 
 def width(text: str) -> int:
-    from grader.table import width as table_width
+    from grader.reporting.table import width as table_width
 
     return table_width(text)
 

@@ -22,7 +22,7 @@ import pytest
 import xmlschema
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, kldrill
-from grader import report
+from grader.reporting import report
 from grader.judging.results import GradeResult
 from grader.exercises import get
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from grader import report, style
+from grader.reporting import report, style
 from grader.learner import workspace
 from grader.judging.results import Check, ExerciseResult, GradeResult
 

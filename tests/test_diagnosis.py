@@ -210,10 +210,10 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
 
     import jsonschema
 
-    from grader.exports import to_csv, to_gradescope, to_junit_xml
+    from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
     from grader.notebook import CheckResult as Verdict
     from grader.practice.drills import NOT_FIXED, judge
-    from grader.report import render
+    from grader.reporting.report import render
 
     path = tmp_path / "gae.py"
     path.write_text(VERL_GAE, encoding="utf-8")

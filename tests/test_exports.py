@@ -15,7 +15,7 @@ from conftest import EXERCISES, SOLUTIONS, kldrill
 
 # The sample results below are synthetic, built over these five exercises (not the whole catalogue).
 NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
-from grader.exports import to_csv, to_gradescope, to_junit_xml
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
 from grader.judging.grading import use_sandbox
 from grader.judging.results import Check, ExerciseResult, GradeResult
 
@@ -188,7 +188,7 @@ def gradebook_results() -> list[GradeResult]:
 
 
 def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_path: Path) -> None:
-    from grader.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
+    from grader.reporting.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
 
     target = tmp_path / "grades.csv"
     export_all(gradebook_results(), {"csv": str(target)}, ["k1", "k2"], "en", force=False)

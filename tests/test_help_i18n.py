@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from grader import cli_help
 from grader.cli import COMMANDS, cli
 from grader.cli_common import Command
-from grader.table import width
+from grader.reporting.table import width
 
 ZH_LOCALE = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KLDRILL_LANG": ""}
 EN_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KLDRILL_LANG": ""}

@@ -30,7 +30,7 @@ import pytest
 import torch
 
 from conftest import NAMES, SOLUTIONS, kldrill
-from grader.exports import to_csv, to_junit_xml
+from grader.reporting.exports import to_csv, to_junit_xml
 from grader.isolation import wire
 from grader.judging.grading import grade_many, use_sandbox
 from grader.isolation.limits import Limits
@@ -98,7 +98,7 @@ def decoys(tmp_path_factory: pytest.TempPathFactory):
     """Copies of the reference where careless installs leave them, readable by every user: a wheel in a
     shared folder, a checkout under /usr/src (as root), a session folder as kl-drill used to make them
     (0711, its copy 0755/0644); and an abstract socket listening. The entries must reach none of them."""
-    from grader.gradescope import build_wheel
+    from grader.reporting.gradescope import build_wheel
 
     token = uuid.uuid4().hex[:8]
     made = [Path(f"/tmp/kldrill-decoy-{token}"), Path(f"/tmp/kldrill-session-decoy{token}")]

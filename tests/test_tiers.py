@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from grader import conventions, exercises
 from grader.cli import cli
-from grader.exports import to_csv, to_gradescope, to_junit_xml
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
 from grader.judging.grading import grade_many
-from grader.report import render
+from grader.reporting.report import render
 from grader.judging.results import Check, ConventionResult, ExerciseResult, GradeResult
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader import report, style, table
+from grader.reporting import report, style, table
 from grader.learner import workspace
 from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import t

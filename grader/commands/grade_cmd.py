@@ -7,20 +7,21 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report
+from grader import exercises
+from grader.reporting import report
 from grader.judging import safe_text
 from grader.learner import workspace
 from grader.intake import archives, locate
 from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
-from grader.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
+from grader.reporting.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all
 from grader.judging.grading import GradingError, grade as run_grade, grade_many, use_sandbox
 from grader.i18n import detect_lang, t
 from grader.intake.ipynb import left_out_note
 from grader.isolation.privileges import not_dumpable
 from grader.isolation.limits import Limits
-from grader.progress import SingleGradeLine, Throughput, status_line
+from grader.reporting.progress import SingleGradeLine, Throughput, status_line
 from grader.judging.results import GradeResult, failed_everywhere
 from grader.intake.submission import SubmissionError, resolve
 
@@ -113,7 +114,7 @@ def _grade_batch(entries: list[str], labels: list[str], names: list[str], lang: 
     if not entries or not sys.stderr.isatty():  # CI logs get no progress bar, only the result
         return grade_many(entries, names, lang=lang, limits=limits, sandbox=sandbox, jobs=jobs, labels=labels,
                           strict=strict)
-    # Our time left, not click's (grader/progress.py says why click's is ~10x too long).
+    # Our time left, not click's (grader/reporting/progress.py says why click's is ~10x too long).
     throughput = Throughput(len(entries), min(len(entries), jobs or default_jobs()))
 
     def on_progress(done: int, total: int, result: GradeResult) -> None:

@@ -1,4 +1,4 @@
-"""kldrill gradescope: build the autograder zip an instructor uploads to Gradescope (grader/gradescope.py)."""
+"""kldrill gradescope: build the autograder zip an instructor uploads to Gradescope (grader/reporting/gradescope.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from grader.cli_common import Command, KldrillError, lang_option, select_exercises, strict_option, track_option
-from grader.exports import VISIBILITIES
+from grader.reporting.exports import VISIBILITIES
 from grader.i18n import t
 from grader.isolation.limits import Limits
 
@@ -32,7 +32,7 @@ def gradescope(out: str, names: tuple[str, ...], visibility: str, stdout_visibil
     setup.sh, run_autograder and kl-drill itself, set to grade the chosen exercises and to write the
     results in --lang. Each student's upload is graded whatever its files are called.
     """
-    from grader.gradescope import GradescopeError, Settings, build, describe
+    from grader.reporting.gradescope import GradescopeError, Settings, build, describe
 
     if not out.lower().endswith(".zip"):  # Gradescope takes a zip: a zip named .tar would mislead everyone
         from grader.intake.archives import stem

@@ -47,7 +47,7 @@ def _next_command(directory: Path) -> str:
 
 
 def _init_notebook(directory: Path, force: bool, closed_book: bool, lang: str) -> None:
-    from grader.practice_notebook import write
+    from grader.notebook.practice import write
 
     try:
         path = write(directory, closed_book, lang, force=force)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, style
+from grader import exercises
+from grader.reporting import style
 from grader.learner import workspace
 from grader.cli_common import Command, Interrupted, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
@@ -41,7 +42,7 @@ def _make_room(folder: Path, names: list[str], force: bool, lang: str) -> None:
 def _verdict(result, lang: str) -> str:
     from grader.practice.text import pt
 
-    from grader.report import convention_lines, status_cell
+    from grader.reporting.report import convention_lines, status_cell
 
     lines = [pt("verdict_line", lang, name=result.name, status=status_cell(result, lang))]
     if result.diagnosis and pick(result.diagnosis["message"], lang):  # (empty: withheld in closed book)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, style, table
+from grader import exercises
+from grader.reporting import style, table
 from grader.learner import workspace
 from grader.cli_common import Command, KldrillError, lang_option
 from grader.i18n import pick, t

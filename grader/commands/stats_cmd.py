@@ -6,7 +6,8 @@ import json
 
 import click
 
-from grader import exercises, table
+from grader import exercises
+from grader.reporting import table
 from grader.cli_common import Command, KldrillError, lang_option
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from grader import exercises, report, style
+from grader import exercises
+from grader.reporting import report, style
 from grader.learner import workspace
 from grader.cli_common import Command, Interrupted, KldrillError, lang_option
 from grader.judging.grading import GradingError

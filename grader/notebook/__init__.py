@@ -14,6 +14,12 @@ fresh, isolated learner process. ``close()`` ends it (so does the kernel's exit)
 
 A wrong call (an unknown exercise, arguments swapped, something that is not a function or a class) is one
 clear line under the cell, not a traceback through kl-drill's code.
+
+The package: this module is the notebook's API (``from grader.notebook import check``, as the practice
+notebook and learners' own notebooks write it), kept here so that line goes on working; practice.py
+writes the practice notebook `kldrill init --notebook` makes. Owns: grading from a notebook. May import:
+grader.reporting, grader.judging, grader.learner, grader.intake, grader.isolation and the bottom layer.
+Never: the other features or the CLI. Importing it imports no torch (the judge's process does).
 """
 
 from __future__ import annotations
@@ -328,7 +334,7 @@ class CheckResult:
     def _conventions(self) -> list[str]:
         """Once the maths is right, each convention missed, with the frameworks that choose otherwise (as
         `kldrill grade`)."""
-        from grader.report import convention_lines
+        from grader.reporting.report import convention_lines
 
         e = self.exercise
         return [line for c in (e.missed if e.core else []) for line in convention_lines(e, c.id, self.lang)]

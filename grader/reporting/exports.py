@@ -43,7 +43,7 @@ from grader.judging import safe_text
 from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.conventions import core_share
-from grader.report import convention_lines, output_block
+from grader.reporting.report import convention_lines, output_block
 from grader.judging.results import ExerciseResult, GradeResult
 
 

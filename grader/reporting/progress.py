@@ -107,7 +107,7 @@ class SingleGradeLine:
     def draw(self) -> None:
         import sys
 
-        from grader import style
+        from grader.reporting import style
 
         left = [n for n in self.names if n not in self.done]
         text = t("grading_status" if left else "grading_status_done", self.lang, done=len(self.names) - len(left),

@@ -3,7 +3,7 @@
 Gradescope builds an image from the zip once, running setup.sh (with the network): Python if the image
 lacks it, the pinned CPU torch, numpy, then kl-drill from the wheel inside the zip (kl-drill is not on
 PyPI). For each submission it runs run_autograder, which grades /autograder/submission with the settings
-chosen here and always leaves /autograder/results/results.json (grader/exports.py writes it; a submission
+chosen here and always leaves /autograder/results/results.json (grader/reporting/exports.py writes it; a submission
 that cannot be graded gets a zero that says why). Gradescope's layout: its "Autograder Specifications"
 page (gradescope-autograders.readthedocs.io).
 

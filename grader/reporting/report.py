@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader import exercises as exercises_meta, style, table
+from grader import exercises as exercises_meta
+from grader.reporting import style, table
 from grader.judging import safe_text
 from grader.isolation import labels
 from grader.i18n import pick, t
