@@ -10,9 +10,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader import cli_help
-from grader.cli import COMMANDS, cli
-from grader.cli_common import Command
+from grader.cli import help as cli_help
+from grader.cli.main import COMMANDS, cli
+from grader.cli.common import Command
 from grader.reporting.table import width
 
 ZH_LOCALE = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KLDRILL_LANG": ""}

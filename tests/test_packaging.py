@@ -50,7 +50,7 @@ def test_wheel_carries_the_data_and_works_from_it(tmp_path: Path) -> None:
     code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
             "import grader.resources as r\n"
             "assert str(r.data_root()).startswith(sys.argv[1]), r.data_root()\n"
-            "from grader.cli import cli\n"
+            "from grader.cli.main import cli\n"
             "cli(['init', sys.argv[2]], standalone_mode=False)\n")
     ws = tmp_path / "ws"
     proc = subprocess.run([sys.executable, "-c", code, str(unpacked), str(ws)], capture_output=True,

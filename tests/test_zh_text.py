@@ -128,7 +128,7 @@ def test_the_scanner_tells_prose_from_code() -> None:
 def test_an_os_error_is_explained_in_the_learners_language(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from grader.cli import cli
+    from grader.cli.main import cli
 
     blocker = tmp_path / "a-file"
     blocker.write_text("")

@@ -12,7 +12,7 @@ from grader.reporting import report
 from grader.judging import safe_text
 from grader.learner import workspace
 from grader.intake import archives, locate
-from grader.cli_common import (Command, KldrillError, lang_option, select_exercises, strict_option,
+from grader.cli.common import (Command, KldrillError, lang_option, select_exercises, strict_option,
                                 track_option)
 from grader.cores import default_jobs
 from grader.reporting.exports import CSV_ENCODINGS, VISIBILITIES, ExportError, check_targets, export_all

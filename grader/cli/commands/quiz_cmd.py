@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from grader.cli_common import Command, Interrupted, KldrillError, lang_option
+from grader.cli.common import Command, Interrupted, KldrillError, lang_option
 
 # Pairs of options that contradict each other: --ids already says exactly what to ask.
 _CONFLICTS = (("--ids", "--topic"), ("--ids", "--count"), ("--ids", "--seed"), ("--ids", "--review"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_common import Command, KldrillError, lang_option, select_exercises, strict_option, track_option
+from grader.cli.common import Command, KldrillError, lang_option, select_exercises, strict_option, track_option
 from grader.reporting.exports import VISIBILITIES
 from grader.i18n import t
 from grader.isolation.limits import Limits

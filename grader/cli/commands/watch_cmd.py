@@ -12,7 +12,7 @@ import click
 from grader import exercises
 from grader.reporting import report, style
 from grader.learner import workspace
-from grader.cli_common import Command, Interrupted, KldrillError, lang_option
+from grader.cli.common import Command, Interrupted, KldrillError, lang_option
 from grader.judging.grading import GradingError
 from grader.i18n import t
 from grader.isolation.limits import Limits

@@ -11,7 +11,7 @@ import click
 from grader import exercises
 from grader.reporting import style
 from grader.learner import workspace
-from grader.cli_common import Command, Interrupted, KldrillError, lang_option, track_option
+from grader.cli.common import Command, Interrupted, KldrillError, lang_option, track_option
 from grader.i18n import pick, t
 
 

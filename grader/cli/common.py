@@ -7,7 +7,7 @@ from typing import Callable, TypeVar
 
 import click
 
-from grader.cli_help import LANG_KEY, Localized, lang_of
+from grader.cli.help import LANG_KEY, Localized, lang_of
 from grader.i18n import LANGS, t
 
 F = TypeVar("F", bound=Callable[..., object])

@@ -7,7 +7,7 @@ import click
 from grader import exercises
 from grader.reporting import style, table
 from grader.learner import workspace
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli.common import Command, KldrillError, lang_option
 from grader.i18n import pick, t
 
 

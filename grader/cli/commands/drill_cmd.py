@@ -9,7 +9,7 @@ import click
 
 from grader.reporting import report, style, table
 from grader.learner import workspace
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli.common import Command, KldrillError, lang_option
 from grader.i18n import t
 from grader.practice import drill_files, drills
 from grader.practice.drills import DrillError

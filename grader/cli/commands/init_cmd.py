@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from grader.learner import workspace
-from grader.cli_common import Command, KldrillError, lang_option, track_option
+from grader.cli.common import Command, KldrillError, lang_option, track_option
 from grader.i18n import t
 
 

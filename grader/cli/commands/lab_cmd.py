@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli.common import Command, KldrillError, lang_option
 
 MAX_SAMPLES = 10_000_000  # three float64 copies per estimator, and --impl sends them through a pipe
 PRESETS = ("schulman",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from grader import exercises
-from grader.cli_common import Command, KldrillError, lang_option
+from grader.cli.common import Command, KldrillError, lang_option
 
 
 def due_today(store, bank) -> tuple[list[str], list[str]]:
@@ -58,8 +58,8 @@ def review(ctx: click.Context, only_list: bool, directory: str, lang: str) -> No
         return
     if only_list:
         return
-    from grader.commands.interview_cmd import interview
-    from grader.quiz.command import quiz
+    from grader.cli.commands.interview_cmd import interview
+    from grader.cli.commands.quiz_cmd import quiz
 
     if due_exercises:
         ctx.invoke(interview, directory=directory, chosen=tuple(due_exercises), count=len(due_exercises),

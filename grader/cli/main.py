@@ -10,24 +10,24 @@ import importlib
 
 import click
 
-from grader.cli_common import Interrupted, color_option
-from grader.cli_help import Localized, lang_of, summary
+from grader.cli.common import Interrupted, color_option
+from grader.cli.help import Localized, lang_of, summary
 from grader.i18n import LANGS
 
 COMMANDS = {
-    "init": "grader.commands.init_cmd:init",
-    "list": "grader.commands.list_cmd:list_exercises",
-    "grade": "grader.commands.grade_cmd:grade",
-    "hint": "grader.commands.hint_cmd:hint",
-    "reset": "grader.commands.reset_cmd:reset",
-    "watch": "grader.commands.watch_cmd:watch",
-    "drill": "grader.commands.drill_cmd:drill",
-    "quiz": "grader.quiz.command:quiz",
-    "lab": "grader.lab.command:lab",
-    "interview": "grader.commands.interview_cmd:interview",
-    "review": "grader.commands.review_cmd:review",
-    "stats": "grader.commands.stats_cmd:stats",
-    "gradescope": "grader.commands.gradescope_cmd:gradescope",
+    "init": "grader.cli.commands.init_cmd:init",
+    "list": "grader.cli.commands.list_cmd:list_exercises",
+    "grade": "grader.cli.commands.grade_cmd:grade",
+    "hint": "grader.cli.commands.hint_cmd:hint",
+    "reset": "grader.cli.commands.reset_cmd:reset",
+    "watch": "grader.cli.commands.watch_cmd:watch",
+    "drill": "grader.cli.commands.drill_cmd:drill",
+    "quiz": "grader.cli.commands.quiz_cmd:quiz",
+    "lab": "grader.cli.commands.lab_cmd:lab",
+    "interview": "grader.cli.commands.interview_cmd:interview",
+    "review": "grader.cli.commands.review_cmd:review",
+    "stats": "grader.cli.commands.stats_cmd:stats",
+    "gradescope": "grader.cli.commands.gradescope_cmd:gradescope",
 }
 
 
@@ -58,7 +58,7 @@ class LazyGroup(Localized, click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list, from the summaries in help.yaml: no command module is imported."""
-        from grader.cli_help import heading
+        from grader.cli.help import heading
 
         lang = lang_of(ctx)
         with formatter.section(heading("commands", lang)):
