@@ -333,23 +333,29 @@ def _wide_args(exercise: str) -> list:
     return [base, base + lr] if exercise == "grpo_kl" else [base + lr, base]
 
 
+def _on_wide_args(session: LearnerSession, exercise: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
+    """An estimator's output on log-ratios from -25 to 25, what it should be, and the scale to compare them
+    at; None for an exercise that is not an estimator."""
+    if exercise not in ESTIMATORS:
+        return None
+    args = _wide_args(exercise)
+    return session.call(exercise, args).out.double(), _expected(exercise, args), _scale(exercise, args)
+
+
 def _clamped_at_10(session: LearnerSession, exercise: str) -> bool:
     """Values clamped to [-10, 10] (OpenRLHF's every estimator, verl's k3) and exact inside."""
-    if exercise not in ESTIMATORS:
+    wide = _on_wide_args(session, exercise)
+    if wide is None:
         return False
-    args = _wide_args(exercise)
-    out = session.call(exercise, args).out.double()
-    want = _expected(exercise, args)
-    return not _close(out, want, _scale(exercise, args)) and _close(out, want.clamp(-10, 10), _scale(exercise, args))
+    out, want, scale = wide
+    return not _close(out, want, scale) and _close(out, want.clamp(-10, 10), scale)
 
 
 def _clamped(session: LearnerSession, exercise: str) -> bool:
-    if exercise not in ESTIMATORS:
+    wide = _on_wide_args(session, exercise)
+    if wide is None:
         return False
-    args = _wide_args(exercise)
-    out = session.call(exercise, args).out.double()
-    want = _expected(exercise, args)
-    scale = _scale(exercise, args)
+    out, want, scale = wide
     if not _close(out, want, scale) and bool((out.abs() <= want.abs() + 1e-6).all()):
         return True
     # A true inf (k3 beyond exp's range in float32) replaced by a finite number (nan_to_num, clamp).

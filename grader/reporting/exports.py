@@ -43,26 +43,12 @@ from grader.judging import safe_text
 from grader.isolation import labels
 from grader.i18n import KeyedError, pick, t
 from grader.conventions import core_share
-from grader.reporting.report import convention_lines, output_block
+from grader.reporting.report import _function, _num, convention_lines, output_block
 from grader.judging.results import ExerciseResult, GradeResult
 
 
 class ExportError(KeyedError):
     """An export cannot be written; ``key`` and ``fields`` name the UI message (grader/data/ui.yaml)."""
-
-
-def _function(name: str) -> str:
-    """What the learner defines for exercise ``name`` (a function, or adaptive_kl_controller's class)."""
-    from grader import exercises
-
-    try:
-        return exercises.get(name).function
-    except KeyError:  # a result for an exercise this version does not know: its name will do
-        return name
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
 
 
 def _track(name: str) -> str:
