@@ -95,6 +95,7 @@ def test_the_overview_is_kept_and_translated() -> None:
     assert "Start:   kldrill init my-kl && cd my-kl" in en and "Theory:  kldrill quiz" in en
     assert re.search(r"\n  grade +Grade a workspace, a \.py file, a notebook or a class\.\n", en)
     assert "Teach:   kldrill grade --batch DIR" in en
+    assert "docs/ in kl-drill's source: learner-guide.md" in en and "how-grading-works.md" in en  # the guides
     zh = run("--lang", "zh", "--help").output
     assert "开始：    kldrill init my-kl && cd my-kl" in zh and "理论：    kldrill quiz" in zh
     assert "教学：    kldrill grade --batch DIR" in zh

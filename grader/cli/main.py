@@ -81,6 +81,9 @@ def cli() -> None:
     Debug:   kldrill drill --fix k3   (repair a planted bug)
     Theory:  kldrill quiz      Numbers:  kldrill lab
     Teach:   kldrill grade --batch DIR   kldrill gradescope autograder.zip
+    Guides:  README.md and docs/ in kl-drill's source: learner-guide.md,
+             interview-and-drills.md, quiz.md, lab.md, how-grading-works.md,
+             instructors.md, speed.md
     """
 
 

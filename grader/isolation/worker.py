@@ -46,7 +46,7 @@ def _set_limits(limits: dict) -> None:
 
 
 def _install_guard(hidden: list[str]) -> None:
-    """Refuse, by audit hook, what no honest submission needs (a deterrent: see the README)."""
+    """Refuse, by audit hook, what no honest submission needs (a deterrent: see docs/how-grading-works.md)."""
     hidden_roots = tuple(os.path.realpath(h) + os.sep for h in hidden)
     me = str(os.getpid())
 
