@@ -56,8 +56,8 @@ def identifiers() -> frozenset[str]:
                     names.add(tok.string)
                 elif tok.type == tokenize.STRING and re.fullmatch(r"[\"'][\w+-]+[\"']", tok.string):
                     names.add(tok.string[1:-1])  # a mode's name: "seq-mean-token-mean", "mse"
-    exercises = yaml.safe_load((ROOT / "grader" / "data" / "exercises.yaml").read_text(encoding="utf-8"))
-    for e in exercises["exercises"]:
+    for path in sorted((ROOT / "grader" / "data" / "exercises").glob("*.yaml")):
+        e = yaml.safe_load(path.read_text(encoding="utf-8"))
         names |= {e["name"], e["function"], *e["args"]}
     bank = yaml.safe_load((ROOT / "questions.yaml").read_text(encoding="utf-8"))
     names |= {q["id"] for q in bank["questions"]} | {q["topic"] for q in bank["questions"]}  # "见 kl-controller"
@@ -106,7 +106,8 @@ def english_words(text: str) -> list[str]:
 
 def files() -> list[Path]:
     """Every data file with Chinese text: grader/data/*.yaml, the checks' conventions, the question bank."""
-    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), ROOT / "grader" / "checks" / "conventions.yaml",
+    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), *sorted((ROOT / "grader" / "data" / "exercises").glob("*.yaml")),
+            ROOT / "grader" / "checks" / "conventions.yaml",
             ROOT / "questions.yaml"]
 
 

@@ -1,4 +1,4 @@
-"""Fix-the-bug drills as data (grader/data/drills.yaml): pick one, render its file, judge the repair.
+"""Fix-the-bug drills as data (each exercise's file in grader/data/exercises/, under drills.yaml's header): pick one, render its file, judge the repair.
 
 Pure functions over the data and a GradeResult: no file is written and torch is never imported here
 (the judge process grades; `kldrill drill --list` and `--help` stay light). Writing a drill into a
@@ -36,7 +36,12 @@ class Drill:
 
 @lru_cache(maxsize=None)
 def _data() -> dict:
-    return datafile.load(package_data("drills.yaml"))
+    """drills.yaml's header, and each exercise's drills from its own file (grader/data/exercises/<name>.yaml)."""
+    raw = dict(datafile.load(package_data("drills.yaml")))
+    per_exercise = [(name, exercises.data(name)) for name in exercises.names()]
+    raw["drills"] = {name: d["drills"] for name, d in per_exercise if d.get("drills")}
+    raw["not_drilled"] = {name: d["not_drilled"] for name, d in per_exercise if d.get("not_drilled")}
+    return raw
 
 
 @lru_cache(maxsize=None)
