@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=3)
     args = parser.parse_args()
     from grader import notebook
-    from grader.grading import grade
+    from grader.judging.grading import grade
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     started = time.perf_counter()

@@ -1,4 +1,5 @@
-"""Exercise metadata (grader/data/exercises.yaml) as plain objects."""
+"""Exercise metadata (grader/data/exercises.yaml: the order and the tracks; grader/data/exercises/<name>.yaml:
+one exercise's metadata, hints and drills) as plain objects."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def _raw() -> dict:
     return datafile.load(package_data("exercises.yaml"))
 
 
+@lru_cache(maxsize=None)
+def data(name: str) -> dict:
+    """Everything kl-drill keeps as data for one exercise (grader/data/exercises/<name>.yaml): its
+    metadata and hints, and its fix-the-bug drills (``drills``, ``not_drilled``)."""
+    return datafile.load(package_data(f"exercises/{name}.yaml"))
+
+
 def track_title(track: int) -> dict[str, str]:
     """The track's title in both languages (a plain one if the metadata has none)."""
     return _raw().get("tracks", {}).get(track) or {"en": f"Track {track}", "zh": f"第 {track} 部分"}
@@ -52,7 +60,7 @@ def all_exercises() -> tuple[Exercise, ...]:
             returns=int(e.get("returns", 1)),
             kind=str(e.get("kind", "function")),
         )
-        for e in raw["exercises"]
+        for e in (data(name) for name in raw["exercises"])
     )
 
 

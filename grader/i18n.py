@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from grader import datafile
 
 LANGS = ("en", "zh")
-LANG_KEY = "kldrill.lang"  # in a click context's meta: the command's --lang (grader/cli_help.py sets it)
+LANG_KEY = "kldrill.lang"  # in a click context's meta: the command's --lang (grader/cli/help.py sets it)
 
 
 def detect_lang(environ: Mapping[str, str] | None = None) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SOLUTIONS, kldrill
-from grader import archives
-from grader.archives import ArchiveError, unpack
+from grader.intake import archives
+from grader.intake.archives import ArchiveError, unpack
 
 K1 = (SOLUTIONS / "k1.py").read_text()
 WRONG_K1 = "def k1(log_p, log_q):\n    return log_p - log_q\n"

@@ -22,8 +22,8 @@ import pytest
 import xmlschema
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, kldrill
-from grader import report
-from grader.results import GradeResult
+from grader.reporting import report
+from grader.judging.results import GradeResult
 from grader.exercises import get
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
 
 def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Path) -> None:
     """One judge worker grades the killer, then two honest submissions: they still get full marks."""
-    from grader.grading import grade_many
+    from grader.judging.grading import grade_many
     from grader.isolation.limits import Limits
 
     shutil.copy(HOSTILE / "kill_parent.py", tmp_path / "a_killer.py")

@@ -15,9 +15,9 @@ from conftest import EXERCISES, SOLUTIONS, kldrill
 
 # The sample results below are synthetic, built over these five exercises (not the whole catalogue).
 NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
-from grader.exports import to_csv, to_gradescope, to_junit_xml
-from grader.grading import use_sandbox
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
+from grader.judging.grading import use_sandbox
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 # Two JUnit schemas that disagree on details (the error element's name, attributes on testsuites):
@@ -188,7 +188,7 @@ def gradebook_results() -> list[GradeResult]:
 
 
 def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_path: Path) -> None:
-    from grader.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
+    from grader.reporting.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
 
     target = tmp_path / "grades.csv"
     export_all(gradebook_results(), {"csv": str(target)}, ["k1", "k2"], "en", force=False)
@@ -199,7 +199,7 @@ def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_pat
     assert raw.count(b"\n") == 1 + len(rows) == 4  # a line break in a message does not split a row
     zhang, formula, bob = rows
     assert zhang["student"] == "张伟" and zhang["k1_status"] == "failed" and zhang["k2_status"] == "passed"
-    # Control characters are shown escaped (grader/safe_text.py), never obeyed; the line break is a space.
+    # Control characters are shown escaped (grader/judging/safe_text.py), never obeyed; the line break is a space.
     assert zhang["feedback"] == ('k1: calling k1(...) failed: it raised ValueError: bad, "quoted" line '
                                  'two\\x1b[2J\\x00\\u2028end')
     # A cell Excel would evaluate (=, +, -, @) is text, not a formula.

@@ -1,5 +1,5 @@
 """A folder is graded whatever its files are called: each exercise from its canonical file, else from
-the one .py or .ipynb file that defines it (grader/locate.py), graded end to end through the CLI.
+the one .py or .ipynb file that defines it (grader/intake/locate.py), graded end to end through the CLI.
 
 The folders are graded as one batch (one judge), in both isolation modes where bubblewrap works.
 """
@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import EXERCISES, SOLUTIONS, kldrill
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 
 GRADED = ["k1", "k2", "k3", "grpo_kl"]
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,

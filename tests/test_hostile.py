@@ -30,9 +30,9 @@ import pytest
 import torch
 
 from conftest import NAMES, SOLUTIONS, kldrill
-from grader.exports import to_csv, to_junit_xml
+from grader.reporting.exports import to_csv, to_junit_xml
 from grader.isolation import wire
-from grader.grading import grade_many, use_sandbox
+from grader.judging.grading import grade_many, use_sandbox
 from grader.isolation.limits import Limits
 from grader.isolation.modes import plan
 
@@ -104,7 +104,7 @@ def decoys(tmp_path_factory: pytest.TempPathFactory):
     """Copies of the reference where careless installs leave them, readable by every user: a wheel in a
     shared folder, a checkout under /usr/src (as root), a session folder as kl-drill used to make them
     (0711, its copy 0755/0644); and an abstract socket listening. The entries must reach none of them."""
-    from grader.gradescope import build_wheel
+    from grader.reporting.gradescope import build_wheel
 
     token = uuid.uuid4().hex[:8]
     made = [Path(f"/tmp/kldrill-decoy-{token}"), Path(f"/tmp/kldrill-session-decoy{token}")]
@@ -204,7 +204,7 @@ def test_generated_entries_are_graded_and_their_names_break_no_export(verdicts: 
     assert len(rows) == 1 + len(results)
     assert all(not cell.lstrip(" ").startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
     assert len(ElementTree.fromstring(to_junit_xml(results).encode()).findall("testsuite")) == len(results)
-    from grader import safe_text
+    from grader.judging import safe_text
 
     text = json.dumps({"submissions": [safe_text.result(r).to_json() for r in results]}, ensure_ascii=False)
     assert json.loads(text.encode("utf-8").decode("utf-8", errors="strict"))

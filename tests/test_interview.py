@@ -240,7 +240,7 @@ def test_practice_commands_that_grade_nothing_do_not_import_torch(command: list[
     import subprocess
     import sys
 
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "try:\n    cli(sys.argv[1:], standalone_mode=False)\nfinally:\n"
             "    assert 'torch' not in sys.modules, 'torch was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,

@@ -10,8 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NAMES, SOLUTIONS, grade_json, kldrill, statuses
-from grader import ipynb
-from grader.ipynb import NotebookFormatError, convert
+from grader.intake import ipynb
+from grader.intake.ipynb import NotebookFormatError, convert
 
 
 def notebook(path: Path, *cells: str, markdown_first: bool = True) -> Path:

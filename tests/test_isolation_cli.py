@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS, kldrill, statuses
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,
                                                             reason="bubblewrap cannot run here")),
@@ -96,7 +96,7 @@ def _judge_of(cli: subprocess.Popen, timeout: float = 60) -> int:
     while time.monotonic() < ends:
         try:
             for pid in Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split():
-                if b"grader.judge" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"grader.judging.judge" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     return int(pid)
         except OSError:
             pass
@@ -133,7 +133,7 @@ def test_a_judge_killed_or_stopped_still_gives_one_json_answer(write, sig: int, 
         time.sleep(0.05)  # k1 is final once k3 runs
     os.kill(judge, sig)
     out, err = cli.communicate(timeout=120)
-    assert not Path(f"/proc/{judge}").exists() or b"grader.judge" not in Path(f"/proc/{judge}/cmdline").read_bytes()
+    assert not Path(f"/proc/{judge}").exists() or b"grader.judging.judge" not in Path(f"/proc/{judge}/cmdline").read_bytes()
     doc = json.loads(out)
     assert cli.returncode == 1, err
     assert statuses(doc) == {"k1": "passed", "k3": "error"}

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SOLUTIONS, statuses
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 from grader.isolation.limits import Limits
 from grader.isolation.modes import plan
 
@@ -102,7 +102,7 @@ def test_a_classmate_graded_at_the_same_time_is_out_of_reach(tmp_path: Path, san
 @root_only
 def test_a_session_folder_and_its_copy_are_the_submissions_uid_alone(tmp_path: Path) -> None:
     from grader.isolation.session import LearnerSession, Zygote
-    from grader.submission import resolve
+    from grader.intake.submission import resolve
 
     (tmp_path / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
     zygote = Zygote()
@@ -122,7 +122,7 @@ def test_a_session_folder_and_its_copy_are_the_submissions_uid_alone(tmp_path: P
 def test_a_warm_judge_leaves_nothing_for_the_next_save(sandbox: bool) -> None:
     """kldrill watch grades save after save in one judge: save 2 must not find what save 1 left (files in
     /tmp, /var/tmp, /dev/shm, System V objects, a message queue)."""
-    from grader.warm import WarmJudge
+    from grader.judging.warm import WarmJudge
 
     with WarmJudge(limits=Limits(call_timeout=5.0), sandbox=sandbox) as judge:
         first = judge.grade(HOSTILE / "leave_files.py", ["k1"])
@@ -178,7 +178,7 @@ def test_the_judge_dying_ends_everything_its_learner_started(tmp_path: Path, san
             time.sleep(0.05)
         assert _comm_running(daemon) and _comm_running(learner), "the submission never started"
         judge = next(int(p) for p in Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
-                     if b"grader.judge" in Path(f"/proc/{p}/cmdline").read_bytes())
+                     if b"grader.judging.judge" in Path(f"/proc/{p}/cmdline").read_bytes())
         os.kill(judge, signal.SIGKILL)
         cli.communicate(timeout=60)
         ends = time.monotonic() + 15

@@ -4,7 +4,7 @@ As that user, with bubblewrap (an unprivileged user namespace), hostile submissi
 it, where the kernel has Landlock, every hostile entry must hold too (the learner's process reads only
 Python's folders and its copy, signals nothing outside itself); without Landlock, the judge and the zygote
 are not dumpable, so the submission cannot open their /proc entries or ptrace them, and nothing of the
-user's environment reaches it. (What stays open then is in the README.)
+user's environment reaches it. (What stays open then is in docs/how-grading-works.md.)
 
 The throwaway user must reach the interpreter and the checkout: where a folder above them is closed (pyenv
 under /root, a checkout in a 0700 folder), they are made reachable in a mount namespace of the test's own

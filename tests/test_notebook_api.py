@@ -58,7 +58,7 @@ def test_classes_lambdas_and_wrong_calls_in_a_kernel(tmp_path: Path) -> None:
         (error,) = _errors(nb.cells[index])
         shown = "\n".join(error["traceback"])
         assert said in shown and error["ename"] == "NotebookError", shown
-        # One line under the cell, not a traceback through grader/notebook.py.
+        # One line under the cell, not a traceback through grader/notebook/__init__.py.
         assert len(error["traceback"]) == 1 and "grader" not in shown.replace("grader import", ""), shown
 
 

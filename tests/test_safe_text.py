@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import SOLUTIONS
-from grader import safe_text
-from grader.exports import to_csv, to_gradescope, to_junit_xml
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.judging import safe_text
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 _XML_OK = lambda c: c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) >= 0x10000  # noqa: E731
 

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from conftest import SOLUTIONS, kldrill
-from grader.exports import one_line
-from grader.progress import Throughput, status_line
+from grader.reporting.exports import one_line
+from grader.reporting.progress import Throughput, status_line
 
 
 def _stderr_on_a_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SOLUTIONS, kldrill
-from grader import workspace
+from grader.learner import workspace
 
 STATE = ".kldrill-state.json"
 
@@ -83,7 +83,7 @@ def test_values_of_the_wrong_type_never_crash_and_the_rest_is_kept(tmp_path: Pat
     {"drills": {"k1": {"mistake": 3}}}, {"drill_turns": {"k1": "x"}}, {"interview": "yes"},
 ])
 def test_every_section_is_checked(tmp_path: Path, bad: dict) -> None:
-    from grader import state_file
+    from grader.learner import state_file
 
     cleaned, problems = state_file.clean({"created_at": "2026-01-01T00:00:00", **bad})
     assert problems and cleaned["created_at"] == "2026-01-01T00:00:00"

@@ -1,4 +1,4 @@
-"""The warm judge (grader/warm.py): one judge process for grade after grade, each with a fresh isolated
+"""The warm judge (grader/judging/warm.py): one judge process for grade after grade, each with a fresh isolated
 learner process, the verdicts of a cold grade, and a judge lost to a submission replaced unseen."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS
-from grader.grading import GradingError, grade, grade_many
+from grader.judging.grading import GradingError, grade, grade_many
 from grader.isolation.limits import Limits
-from grader.warm import WarmJudge
+from grader.judging.warm import WarmJudge
 from test_hostile import HOSTILE, expectations
 
 VARIANTS = Path(__file__).resolve().parent / "variants"

@@ -1,6 +1,6 @@
 """Learner isolation: running untrusted submission code where it cannot reach the judge.
 
-Threat model (the README's table says, per mode, what holds and which test proves it):
+Threat model (docs/how-grading-works.md's table says, per mode, what holds and which test proves it):
 
 - Learner code never shares a process with the judge. It runs in a process forked from a zygote that
   imported torch once (zygote.py, worker.py); the judge's handle on it is session.py. Only JSON and

@@ -29,7 +29,7 @@ from grader.isolation.modes import plan as isolation_plan
 from grader.isolation.privileges import syscall_filter_available, kill_all_of
 from grader.isolation.sandbox import INSIDE, Sandbox, SandboxError, python_dirs
 from grader.isolation.uids import LearnerUid
-from grader.submission import Submission
+from grader.intake.submission import Submission
 
 
 class _ZygoteLost(Exception):

@@ -13,7 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import exercises, ipynb, locate
+from grader import exercises
+from grader.intake import ipynb, locate
 from grader.isolation.hidden import hidden_paths
 
 MAX_FILES = 200
@@ -24,7 +25,7 @@ MAX_BYTES = 8 * 1024 * 1024
 class Taken:
     """What the snapshot holds, for the session: ``names`` exercise -> file inside the snapshot (a path
     relative to it), ``refused`` exercise -> why it is an error (a UI key and its fields), ``notebooks``
-    converted file -> (the notebook's own path, its grader.ipynb.Converted), to say which cell an error
+    converted file -> (the notebook's own path, its grader.intake.ipynb.Converted), to say which cell an error
     points at, and ``shown`` file inside the snapshot -> the learner's own path, where they differ."""
 
     names: dict[str, str] = field(default_factory=dict)
@@ -48,10 +49,10 @@ def take(kind: str, path: Path, given: str, files: dict[str, Path], dest: Path) 
     """Copy the submission at ``path`` into ``dest`` and say which file defines each exercise.
 
     A single file defines every exercise (``files``); a notebook (.ipynb) is converted here, in the
-    judge, to the .py the learner's process imports (grader/ipynb.py: read as data, never run). A folder
+    judge, to the .py the learner's process imports (grader/intake/ipynb.py: read as data, never run). A folder
     contributes its .py files, sub-folders included (helpers the learner imports), and its notebooks,
     converted; ``files`` holds its canonical files, and the others are read for what they define
-    (grader/locate.py), here, in the copy, which no learner code can change first.
+    (grader/intake/locate.py), here, in the copy, which no learner code can change first.
     """
     dest.mkdir(mode=0o700)
     if _links_into_hidden(Path(given)):

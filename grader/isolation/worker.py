@@ -46,7 +46,7 @@ def _set_limits(limits: dict) -> None:
 
 
 def _install_guard(hidden: list[str]) -> None:
-    """Refuse, by audit hook, what no honest submission needs (a deterrent: see the README)."""
+    """Refuse, by audit hook, what no honest submission needs (a deterrent: see docs/how-grading-works.md)."""
     hidden_roots = tuple(os.path.realpath(h) + os.sep for h in hidden)
     me = str(os.getpid())
 
@@ -63,7 +63,7 @@ def _install_guard(hidden: list[str]) -> None:
                     raise _Refused("reading other processes is not allowed in a submission")
         elif event == "import":
             name = args[0]
-            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judge",
+            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judging.judge",
                                                        "grader.reference")):
                 raise ImportError(f"importing {name} is not allowed in a submission")
         elif event in _SPAWN_EVENTS:

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Sequence
 
 from grader.i18n import lookup
-from grader.table import render as table
+from grader.reporting.table import render as table
 
 if TYPE_CHECKING:
     from grader.lab.estimate import LabResult

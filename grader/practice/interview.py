@@ -17,13 +17,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.i18n import pick
 from grader.practice import schedule
 from grader.practice.terminal import EOF_MARK, InterviewIO
 from grader.practice.text import pt
 from grader.practice.withhold import closed_book_view
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 
 # grade(workspace, exercise) -> that exercise's verdict, from an isolated learner process.
 Grader = Callable[[Path, str], ExerciseResult]

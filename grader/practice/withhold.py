@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from grader import exercises, resources
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 
 _COLON = re.compile(r"[:：]")
 
