@@ -1,4 +1,5 @@
-"""Exercise metadata (grader/data/exercises.yaml) as plain objects."""
+"""Exercise metadata (grader/data/exercises.yaml: the order and the tracks; grader/data/exercises/<name>.yaml:
+one exercise's metadata, hints and drills) as plain objects."""
 
 from __future__ import annotations
 
@@ -22,11 +23,19 @@ class Exercise(NamedTuple):  # not a dataclass: dataclasses cost `kldrill list` 
     # How many tensors the function returns: 1 (a tensor) or n > 1 (a tuple of n tensors, e.g. gae's
     # (advantages, returns)). The judge asks the learner's process for exactly that many, and refuses others.
     returns: int = 1
+    kind: str = "function"  # or "class" (adaptive_kl_controller): what the learner defines
 
 
 @lru_cache(maxsize=None)
 def _raw() -> dict:
     return datafile.load(package_data("exercises.yaml"))
+
+
+@lru_cache(maxsize=None)
+def data(name: str) -> dict:
+    """Everything kl-drill keeps as data for one exercise (grader/data/exercises/<name>.yaml): its
+    metadata and hints, and its fix-the-bug drills (``drills``, ``not_drilled``)."""
+    return datafile.load(package_data(f"exercises/{name}.yaml"))
 
 
 def track_title(track: int) -> dict[str, str]:
@@ -49,8 +58,9 @@ def all_exercises() -> tuple[Exercise, ...]:
             hints=tuple(e["hints"]),
             closed_title=e.get("closed_title"),
             returns=int(e.get("returns", 1)),
+            kind=str(e.get("kind", "function")),
         )
-        for e in raw["exercises"]
+        for e in (data(name) for name in raw["exercises"])
     )
 
 
@@ -79,3 +89,11 @@ def get(name: str) -> Exercise:
         if e.name == name:
             return e
     raise KeyError(name)
+
+
+def missing_key(name: str) -> str:
+    """The UI string saying exercise ``name``'s function (or class) is not in a submission."""
+    try:
+        return "missing_class" if get(name).kind == "class" else "missing_function"
+    except KeyError:  # a result for an exercise this version does not know
+        return "missing_function"

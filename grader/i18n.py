@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from grader import datafile
 
 LANGS = ("en", "zh")
+LANG_KEY = "kldrill.lang"  # in a click context's meta: the command's --lang (grader/cli/help.py sets it)
 
 
 def detect_lang(environ: Mapping[str, str] | None = None) -> str:
@@ -22,6 +23,17 @@ def detect_lang(environ: Mapping[str, str] | None = None) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def ambient_lang() -> str:
+    """The language of the command running now (its --lang), for a note from deep in the library;
+    outside a command (a notebook, a test), the environment's."""
+    import sys
+
+    click = sys.modules.get("click")  # never imported for this: a notebook has no command
+    ctx = click.get_current_context(silent=True) if click is not None else None
+    lang = ctx.meta.get(LANG_KEY) if ctx is not None else None
+    return lang if lang in LANGS else detect_lang()
 
 
 @lru_cache(maxsize=None)

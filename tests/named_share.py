@@ -58,7 +58,7 @@ def load() -> list[Bug]:
 
 def grade(bugs: list[Bug]) -> list[Outcome]:
     from grader import exercises
-    from grader.grading import grade_many
+    from grader.judging.grading import grade_many
 
     with tempfile.TemporaryDirectory(prefix="kldrill-bugs-") as tmp:
         paths = []

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from grader.cli import cli
+from grader.cli.main import cli
 
 
 def _text(en: str, zh: str) -> dict:

@@ -22,8 +22,8 @@ import pytest
 import xmlschema
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, kldrill
-from grader import report
-from grader.results import GradeResult
+from grader.reporting import report
+from grader.judging.results import GradeResult
 from grader.exercises import get
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_batch_json_has_every_entry_in_name_order(graded: dict) -> None:
         "a_correct.py", "b_wrong_k2.py", "c_workspace", "d_infinite_loop.py", "e_kill_parent.py", "f_empty"]
     assert all(s["submission"] == str(graded["class"] / Path(s["submission"]).name) for s in subs)
     for s in subs:  # each is the single-submission result object
-        assert set(s) == {"submission", "score", "max_score", "strict", "exercises"}
+        assert set(s) == {"submission", "score", "max_score", "strict", "isolation", "exercises"}
         assert [e["name"] for e in s["exercises"]] == NAMES
 
 
@@ -126,7 +126,7 @@ def test_hostile_entries_do_not_stop_the_batch(graded: dict) -> None:
 
 def test_a_judge_worker_goes_on_after_a_submission_kills_the_zygote(tmp_path: Path) -> None:
     """One judge worker grades the killer, then two honest submissions: they still get full marks."""
-    from grader.grading import grade_many
+    from grader.judging.grading import grade_many
     from grader.isolation.limits import Limits
 
     shutil.copy(HOSTILE / "kill_parent.py", tmp_path / "a_killer.py")
@@ -175,8 +175,9 @@ def test_batch_verdicts_are_the_verdicts_alone(graded: dict) -> None:
 def test_csv_has_a_row_per_submission(graded: dict) -> None:
     rows = list(csv.DictReader(graded["csv"].open(encoding="utf-8-sig", newline="")))
     assert list(rows[0]) == ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total",
-                             "max_score", "feedback", "diagnoses", "conventions", "tracks"]
+                             "max_score", "feedback", "diagnoses", "conventions", "tracks", "isolation"]
     assert rows[0]["tracks"] == ";".join(f"{n}={get(n).track}" for n in NAMES)
+    assert {r["isolation"] for r in rows} == {s["isolation"] for s in submissions(graded["two"])} != {""}
     subs = submissions(graded["two"])
     assert [r["submission"] for r in rows] == [s["submission"] for s in subs]
     assert [r["student"] for r in rows] == ["a_correct", "b_wrong_k2", "c_workspace", "d_infinite_loop",

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import EXERCISES, SOLUTIONS, kldrill
 from grader import exercises
+from grader.practice.withhold import answer_pieces
 
 CLOSED = EXERCISES / "closed_book"
 ALL = [e.name for e in exercises.all_exercises()]
@@ -30,41 +31,10 @@ def _signature(node: ast.AST) -> str:
     return "; ".join(f"{m.name}({ast.unparse(m.args)})" for m in node.body if isinstance(m, ast.FunctionDef))
 
 
-def _reference_expressions(meta: exercises.Exercise) -> set[str]:
-    """Every expression the reference computes with (returned or assigned), beyond a bare name or number."""
-    node = _definition(SOLUTIONS / meta.file, meta.function)
-    found = set()
-    for sub in ast.walk(node):
-        value = sub.value if isinstance(sub, (ast.Return, ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
-        if value is None or isinstance(value, (ast.Name, ast.Constant, ast.Attribute)):
-            continue
-        if isinstance(value, ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts):
-            continue  # `return advantages, returns` names the result; the contract does too
-        found.add(_squeeze(ast.unparse(value)))
-    return found
-
-
-def _formula_lines(meta: exercises.Exercise) -> set[str]:
-    """The right-hand sides of the formula block(s) in the guided contract (the indented `x = ...` lines)."""
-    doc = ast.get_docstring(_definition(EXERCISES / meta.file, meta.function), clean=False) or ""
-    lines = set()
-    for line in doc.splitlines():
-        match = re.match(r"^ {8,}[\w\[\]:, -]+ \+?= (.+?)\s*(#.*)?$", line)
-        if match:  # "k1 = -log r = log_q - log_p": each side is a form of the answer
-            lines.update(_squeeze(side) for side in match.group(1).split(" = "))
-    return lines
-
-
-def _last_hint_statements(meta: exercises.Exercise) -> set[str]:
-    last = meta.hints[-1]
-    return {_squeeze(part.removeprefix("return ").removeprefix(" return "))
-            for text in last.values() for part in text.split(";") if re.search(r"[-+*/(\[]", part)}
-
-
 def _forbidden(meta: exercises.Exercise) -> set[str]:
-    # Shorter than 4 characters (`0`, `-x`) is too common to mean the answer was given.
-    found = _reference_expressions(meta) | _formula_lines(meta) | _last_hint_statements(meta)
-    return {f for f in found if len(f) > 3}
+    # The reference's expressions, the guided formula lines and the last hint's statements: what the
+    # interview also withholds from a closed-book diagnosis.
+    return set(answer_pieces(meta.name))
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 import pytest
 
-from grader import report, style, workspace
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.reporting import report, style
+from grader.learner import workspace
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 ESC = "\x1b["
 GREEN, RED, YELLOW = "\x1b[32m", "\x1b[31m", "\x1b[33m"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,9 +154,9 @@ def test_every_track_3_model_differs_from_the_reference_on_its_probe() -> None:
     # there (the gae probe's padding once made the padding leak cancel exactly).
     import torch
 
-    from grader import diagnosis_track3
+    from grader.diagnosis import track3 as diagnosis_track3
     from grader.checks.support import reference
-    from grader.diagnosis import catalogue
+    from grader.diagnosis.engine import catalogue
 
     for mistake in catalogue():
         if mistake.kind != "model" or mistake.id not in diagnosis_track3.MODELS:
@@ -172,7 +172,7 @@ def test_every_track_3_model_differs_from_the_reference_on_its_probe() -> None:
             def same(g, w) -> bool:  # an item may list the alternative forms the mistake takes
                 if isinstance(g, list):
                     return any(same(a, w) for a in g)
-                if g is None:  # the mistake raises on this probe (grader/diagnosis_track3.py's fallback probes)
+                if g is None:  # the mistake raises on this probe (grader/diagnosis/track3.py's fallback probes)
                     return False
                 return g.shape == w.shape and torch.allclose(g.double(), w.double(), atol=1e-6, equal_nan=True)
 
@@ -210,10 +210,10 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
 
     import jsonschema
 
-    from grader.exports import to_csv, to_gradescope, to_junit_xml
+    from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
     from grader.notebook import CheckResult as Verdict
     from grader.practice.drills import NOT_FIXED, judge
-    from grader.report import render
+    from grader.reporting.report import render
 
     path = tmp_path / "gae.py"
     path.write_text(VERL_GAE, encoding="utf-8")
@@ -225,7 +225,7 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
     (e_doc,) = doc["exercises"]
     assert e_doc["status"] == "passed" and e_doc["diagnosis"]["id"] == "advantages_whitened"
     assert [a["id"] for a in e_doc["diagnosis"]["also"]] == ["padding_not_zeroed"]
-    from grader.results import GradeResult
+    from grader.judging.results import GradeResult
 
     result = GradeResult.from_json(doc)
     e = result.exercises[0]
@@ -267,8 +267,9 @@ def test_the_names_the_issue_asked_for_say_who_does_it_and_what_the_contract_ask
 def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -> None:
     """The catalogue is data, the behaviour code: an id with no model or detector for an exercise it lists
     would never be named there, and a model with no catalogue entry is dead."""
-    from grader import diagnosis, diagnosis_grpo, diagnosis_track3, diagnosis_track4
-    from grader.diagnosis import catalogue, composites
+    from grader.diagnosis import engine as diagnosis, grpo as diagnosis_grpo, track3 as diagnosis_track3
+    from grader.diagnosis import track4 as diagnosis_track4
+    from grader.diagnosis.engine import catalogue, composites
     from grader.exercises import get
 
     generic = {"no_return", "not_a_tensor", "input_mutated", "reduced", "nondeterministic"}

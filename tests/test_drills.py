@@ -14,10 +14,10 @@ import yaml
 
 from conftest import SOLUTIONS, kldrill
 from grader import exercises
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 from grader.practice import drills
 from grader.practice.drills import FAILING, FIXED, NOT_FIXED, OTHER_MISTAKE, DrillError
-from grader.results import Check, ExerciseResult
+from grader.judging.results import Check, ExerciseResult
 
 DRILLS = drills.all_drills()
 IDS = [f"{d.exercise}-{d.mistake}-{d.style}" for d in DRILLS]
@@ -287,7 +287,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> No
 
 
 def test_help_and_list_do_not_import_torch() -> None:
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "for args in (['--help'], ['drill', '--help'], ['drill', '--list']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")

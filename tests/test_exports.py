@@ -15,8 +15,9 @@ from conftest import EXERCISES, SOLUTIONS, kldrill
 
 # The sample results below are synthetic, built over these five exercises (not the whole catalogue).
 NAMES = ["k1", "k2", "k3", "grpo_kl", "compute_rewards_kl"]
-from grader.exports import to_csv, to_gradescope, to_junit_xml
-from grader.results import Check, ExerciseResult, GradeResult
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
+from grader.judging.grading import use_sandbox
+from grader.judging.results import Check, ExerciseResult, GradeResult
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 # Two JUnit schemas that disagree on details (the error element's name, attributes on testsuites):
@@ -154,7 +155,7 @@ def test_the_gradescope_schema_bites() -> None:
 
 
 CSV_COLUMNS = ["student", "submission", *(c for n in NAMES for c in (n, f"{n}_status")), "total", "max_score",
-               "feedback", "diagnoses", "conventions", "tracks"]
+               "feedback", "diagnoses", "conventions", "tracks", "isolation"]
 
 
 def test_csv_reads_back_with_a_score_and_a_status_per_exercise() -> None:
@@ -167,7 +168,8 @@ def test_csv_reads_back_with_a_score_and_a_status_per_exercise() -> None:
                        "feedback": "k2: You forgot the 1/2.; k3: no function k3() in the submission; "
                                    "grpo_kl: SyntaxError: invalid syntax (x.py, line 3)",
                        "diagnoses": "k2=missing_half", "conventions": "",
-                       "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1"}
+                       "tracks": "k1=1;k2=1;k3=1;grpo_kl=1;compute_rewards_kl=1",
+                       "isolation": ""}  # (no code ran for these made-up verdicts)
     assert rows[1]["student"] == "bob, jr" and rows[1]["submission"] == "class/bob, jr"
     assert rows[1]["total"] == "5" and rows[1]["feedback"] == ""
 
@@ -186,7 +188,7 @@ def gradebook_results() -> list[GradeResult]:
 
 
 def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_path: Path) -> None:
-    from grader.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
+    from grader.reporting.exports import FEEDBACK_MAX, FEEDBACK_PER_EXERCISE, export_all
 
     target = tmp_path / "grades.csv"
     export_all(gradebook_results(), {"csv": str(target)}, ["k1", "k2"], "en", force=False)
@@ -197,7 +199,9 @@ def test_the_gradebook_reads_back_in_excels_encoding_one_row_per_student(tmp_pat
     assert raw.count(b"\n") == 1 + len(rows) == 4  # a line break in a message does not split a row
     zhang, formula, bob = rows
     assert zhang["student"] == "张伟" and zhang["k1_status"] == "failed" and zhang["k2_status"] == "passed"
-    assert zhang["feedback"] == 'k1: calling k1(...) failed: it raised ValueError: bad, "quoted" line two [2J end'
+    # Control characters are shown escaped (grader/judging/safe_text.py), never obeyed; the line break is a space.
+    assert zhang["feedback"] == ('k1: calling k1(...) failed: it raised ValueError: bad, "quoted" line '
+                                 'two\\x1b[2J\\x00\\u2028end')
     # A cell Excel would evaluate (=, +, -, @) is text, not a formula.
     assert formula["student"] == "'=HYPERLINK(1)" and formula["submission"] == "'=HYPERLINK(1).py"
     assert formula["feedback"] == "k1: no function k1() in the submission"
@@ -272,8 +276,13 @@ def test_single_submission_exports_from_the_cli(tmp_path: Path) -> None:
     (row,) = list(csv.DictReader(out["csv"].open(encoding="utf-8-sig")))
     assert row["k1"] == row["k3"] == "1" and row["total"] == "2" and list(row) == [
         "student", "submission", "k1", "k1_status", "k3", "k3_status", "total", "max_score", "feedback",
-        "diagnoses", "conventions", "tracks"]
+        "diagnoses", "conventions", "tracks", "isolation"]
     assert row["student"] == "solutions" and row["k1_status"] == "passed" and row["feedback"] == ""
+    from grader.isolation.modes import plan  # the isolation the judge decided, in every export
+
+    assert row["isolation"] == plan(use_sandbox(None)).label != ""
+    assert any(p.get("name") == "isolation" and p.get("value") == row["isolation"] for p in suite.iter("property"))
+    assert json.loads(out["gs"].read_text())["output"].splitlines()[-1].startswith("isolation: ")
 
 
 def test_csv_encoding_utf_8_writes_no_bom(tmp_path: Path) -> None:

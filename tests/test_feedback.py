@@ -134,7 +134,7 @@ def test_init_force_keeps_backups_and_list_consistent(tmp_path: Path) -> None:
 def test_reset_and_bare_hint_do_not_import_torch(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kldrill("init", str(ws))
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "for args in (['hint'], ['reset', 'k2', '.'], ['reset', 'k9']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except BaseException:\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")

@@ -1,5 +1,5 @@
 """A folder is graded whatever its files are called: each exercise from its canonical file, else from
-the one .py or .ipynb file that defines it (grader/locate.py), graded end to end through the CLI.
+the one .py or .ipynb file that defines it (grader/intake/locate.py), graded end to end through the CLI.
 
 The folders are graded as one batch (one judge), in both isolation modes where bubblewrap works.
 """
@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import EXERCISES, SOLUTIONS, kldrill
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 
 GRADED = ["k1", "k2", "k3", "grpo_kl"]
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,
@@ -102,7 +102,9 @@ def test_odd_file_names_and_sub_folders_are_graded(graded: dict) -> None:
 def test_a_syntax_error_in_the_only_file_is_reported_where_it_is(graded: dict) -> None:
     for exercise in graded["syntax"].values():
         assert exercise["status"] == "error"
-        assert messages(exercise) == "it raised SyntaxError: expected ':' (solution.py:3)"
+        assert messages(exercise) == ("it raised SyntaxError: expected ':' (solution.py:3)\n"
+                                      "    def k1(log_p, log_q)\n"
+                                      "                        ^")  # the line at fault, and where
 
 
 def test_two_files_defining_an_exercise_are_an_error_naming_both(graded: dict) -> None:

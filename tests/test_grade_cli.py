@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import EXERCISES, NAMES, SOLUTIONS, grade_json, kldrill, statuses
 
-JSON_KEYS = {"submission", "score", "max_score", "strict", "exercises"}
+JSON_KEYS = {"submission", "score", "max_score", "strict", "isolation", "exercises"}
 EXERCISE_KEYS = {"name", "status", "score", "max_score", "core", "conventions", "strict", "checks", "diagnosis", "output"}
 
 
@@ -156,7 +156,7 @@ def test_python_m_grader_is_kldrill() -> None:
 
 
 def test_light_commands_do_not_import_torch(tmp_path: Path) -> None:
-    code = ("import sys, click\nfrom grader.cli import cli\n"
+    code = ("import sys, click\nfrom grader.cli.main import cli\n"
             "for args in (['--help'], ['list'], ['hint', 'k1'], ['hint', 'grpo_loss'], ['init', sys.argv[1]],\n"
             "             ['init', sys.argv[1] + '2', '--track', '2'], ['grade', '--help'],\n"
             "             ['reset', 'k1', sys.argv[1]], ['reset', '--help'], ['list', '--workspace', sys.argv[1]]):\n"

@@ -10,10 +10,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader import cli_help
-from grader.cli import COMMANDS, cli
-from grader.cli_common import Command
-from grader.table import width
+from grader.cli import help as cli_help
+from grader.cli.main import COMMANDS, cli
+from grader.cli.common import Command
+from grader.reporting.table import width
 
 ZH_LOCALE = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KLDRILL_LANG": ""}
 EN_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KLDRILL_LANG": ""}
@@ -95,6 +95,7 @@ def test_the_overview_is_kept_and_translated() -> None:
     assert "Start:   kldrill init my-kl && cd my-kl" in en and "Theory:  kldrill quiz" in en
     assert re.search(r"\n  grade +Grade a workspace, a \.py file, a notebook or a class\.\n", en)
     assert "Teach:   kldrill grade --batch DIR" in en
+    assert "docs/ in kl-drill's source: learner-guide.md" in en and "how-grading-works.md" in en  # the guides
     zh = run("--lang", "zh", "--help").output
     assert "开始：    kldrill init my-kl && cd my-kl" in zh and "理论：    kldrill quiz" in zh
     assert "教学：    kldrill grade --batch DIR" in zh

@@ -71,7 +71,7 @@ class Terminal:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
-                os.read(self.fd, 65536)
+                self.seen += os.read(self.fd, 65536).decode("utf-8", "replace")  # the last lines count too
             except OSError:
                 pass
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -151,7 +151,8 @@ def test_ctrl_c_ends_with_a_partial_scorecard_in_chinese(tmp_path: Path) -> None
     term.type("\x03")  # Ctrl-C: SIGINT to the foreground process group
     term.expect(r"成绩单（面试提前结束）")
     card = json.loads(term.expect(r"(\{\"partial\".*\})\r?\n").group(1))
-    assert term.wait() == 0
+    assert term.wait() == 130  # Ctrl-C: the shell's status for it, after the partial scorecard
+    assert "已中断（Ctrl-C）" in term.seen
     assert card["partial"] is True and card["exercises"][0]["interrupted"] is True
     assert card["exercises"][0]["rating"] is None  # an interruption says nothing about recall
 
@@ -239,9 +240,30 @@ def test_practice_commands_that_grade_nothing_do_not_import_torch(command: list[
     import subprocess
     import sys
 
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "try:\n    cli(sys.argv[1:], standalone_mode=False)\nfinally:\n"
             "    assert 'torch' not in sys.modules, 'torch was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
                           env={**os.environ, "KLDRILL_DATA_DIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
+
+
+def test_closed_book_withholds_a_diagnosis_that_states_the_formula(tmp_path: Path) -> None:
+    folder, data = tmp_path / "iv", tmp_path / "data"
+    term = Terminal(["interview", "--exercise", "k2", "--followups", "0", "--json", str(folder)], _env(data),
+                    tmp_path)
+    term.expect(r"The clock is running")
+    (folder / "k2.py").write_text("def k2(log_p, log_q):\n    return (log_p - log_q) ** 2\n")  # no 1/2
+    term.expect(r"k2: failed")
+    shown = term.expect(r"type d \+ Enter to see it; it counts as a hint\)").string
+    assert "You forgot the 1/2" in shown and "(log r)^2 / 2" not in term.seen  # the headline, not the formula
+    term.type("d\r")
+    term.expect(r"diagnosis \(counted as a hint\): You forgot the 1/2: k2 = \(log r\)\^2 / 2\.")
+    term.type("d\r")  # the same diagnosis again: still one hint
+    term.expect(r"diagnosis \(counted as a hint\)")
+    (folder / "k2.py").write_text((SOLUTIONS / "k2.py").read_text())
+    term.expect(r"k2: passed")
+    card = json.loads(term.expect(r"(\{\"partial\".*\})\r?\n").group(1))
+    assert term.wait() == 0
+    (run,) = card["exercises"]
+    assert run["hints"] == 1 and run["rating"] == "hard"  # a pass with a hint, the diagnosis being it

@@ -10,8 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NAMES, SOLUTIONS, grade_json, kldrill, statuses
-from grader import ipynb
-from grader.ipynb import NotebookFormatError, convert
+from grader.intake import ipynb
+from grader.intake.ipynb import NotebookFormatError, convert
 
 
 def notebook(path: Path, *cells: str, markdown_first: bool = True) -> Path:
@@ -139,6 +139,42 @@ def test_watch_regrades_a_notebook_on_save(tmp_path: Path) -> None:
         second = _wait_for(q, "Watching")
         assert "not written yet" not in second and f"{len(NAMES)}/{len(NAMES)}" in second, second
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=30) == 130
     finally:
         proc.kill()
+
+
+_MEASURE = """
+import resource, sys, tempfile
+from pathlib import Path
+from grader.isolation import snapshot
+path = Path(sys.argv[1])
+taken = snapshot.take("folder" if path.is_dir() else "file", path, str(path), {}, Path(tempfile.mkdtemp()) / "s")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, sorted(taken.names.items()))
+"""
+
+
+@pytest.mark.parametrize("layout", ["one-cell", "many-cells", "in-a-folder"])
+def test_a_huge_notebook_is_parsed_under_the_py_budget(tmp_path: Path, layout: str) -> None:
+    """2-4 MiB of short statements (gigabytes and many seconds to parse whole) cost the judge what a .py
+    file's parse budget allows; the honest function and the feedback cell before the bulk still count."""
+    import subprocess
+    import sys
+
+    bulk = "\n".join(f"x{i} = ({i})" for i in range(120_000))  # ~2 MiB
+    cells = [(SOLUTIONS / "k1.py").read_text(), "from grader.notebook import check\ncheck('k1', k1)"]
+    cells += [bulk] if layout == "one-cell" else [bulk[i:i + 100_000] for i in range(0, len(bulk), 100_000)] * 2
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nb = notebook((folder if layout == "in-a-folder" else tmp_path) / "bomb.ipynb", *cells)
+    assert nb.stat().st_size > 2 << 20
+    converted = convert(nb)
+    assert converted.parsed <= ipynb.MAX_PARSE_BYTES and ("feedback", 3, 2) in converted.notes
+    target = folder if layout == "in-a-folder" else nb
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(target)], capture_output=True, text=True,
+                          timeout=300, cwd="/")
+    assert proc.returncode == 0, proc.stderr[-1000:]
+    peak_mb, names = proc.stdout.split(" ", 1)
+    assert int(peak_mb) < 400, proc.stdout  # (the whole parse took 2.2 GB)
+    if layout == "in-a-folder":
+        assert "('k1', '_kldrill_0.py')" in names

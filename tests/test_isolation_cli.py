@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS, kldrill, statuses
-from grader.grading import use_sandbox
+from grader.judging.grading import use_sandbox
 
 MODES = [pytest.param("--sandbox", marks=pytest.mark.skipif(use_sandbox(None) is False,
                                                             reason="bubblewrap cannot run here")),
@@ -96,7 +96,7 @@ def _judge_of(cli: subprocess.Popen, timeout: float = 60) -> int:
     while time.monotonic() < ends:
         try:
             for pid in Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split():
-                if b"grader.judge" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"grader.judging.judge" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     return int(pid)
         except OSError:
             pass
@@ -104,26 +104,42 @@ def _judge_of(cli: subprocess.Popen, timeout: float = 60) -> int:
     raise AssertionError("no judge process appeared")
 
 
+def _running(comm: str) -> bool:
+    """Whether a process named ``comm`` (prctl PR_SET_NAME) runs: the learner's code saying it started,
+    where it can write no file the test could see (Landlock, namespaces)."""
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and Path(f"/proc/{pid}/comm").read_text().strip() == comm:
+                return True
+        except OSError:
+            pass
+    return False
+
+
 @pytest.mark.parametrize("sig,phrase", [(signal.SIGKILL, "SIGKILL"), (signal.SIGSTOP, "did not finish")])
 def test_a_judge_killed_or_stopped_still_gives_one_json_answer(write, sig: int, phrase: str) -> None:
     """What a same-user submission could do to the judge without a sandbox: the verdicts already
     final stand, the rest are errors saying why, exit 1 (exit 3 is for kl-drill's own bugs)."""
-    marker = Path("/tmp") / f"kldrill-k3-started-{uuid.uuid4().hex}"
-    path = write("slow.py", "import time\n\ndef k1(log_p, log_q):\n    return log_q - log_p\n\n"
-                            f"def k3(log_p, log_q):\n    open({str(marker)!r}, 'w').close()\n    time.sleep(30)\n")
-    # --no-sandbox, so the marker k3 leaves in /tmp is seen here.
+    comm = f"k3{uuid.uuid4().hex[:13]}"
+    path = write("slow.py", "import ctypes, time\n\ndef k1(log_p, log_q):\n    return log_q - log_p\n\n"
+                            f"def k3(log_p, log_q):\n    ctypes.CDLL(None).prctl(15, {comm.encode()!r}, 0, 0, 0)\n"
+                            "    time.sleep(30)\n")
     cli = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(path), "-e", "k1", "-e", "k3", "--json",
                             "--budget", "10", "--timeout", "60", "--no-sandbox"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, env={**os.environ, "KLDRILL_LANG": "en"})
     judge = _judge_of(cli)
     ends = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < ends:
+    while not _running(comm) and time.monotonic() < ends:
         time.sleep(0.05)  # k1 is final once k3 runs
     os.kill(judge, sig)
-    marker.unlink(missing_ok=True)
     out, err = cli.communicate(timeout=120)
-    assert not Path(f"/proc/{judge}").exists() or b"grader.judge" not in Path(f"/proc/{judge}/cmdline").read_bytes()
+    assert not Path(f"/proc/{judge}").exists() or b"grader.judging.judge" not in Path(f"/proc/{judge}/cmdline").read_bytes()
     doc = json.loads(out)
     assert cli.returncode == 1, err
     assert statuses(doc) == {"k1": "passed", "k3": "error"}
     assert phrase in doc["exercises"][1]["checks"][0]["message"]
+    # The judge's death ends the learner's code too (its parent-death signal, the supervisor).
+    ends = time.monotonic() + 10
+    while _running(comm) and time.monotonic() < ends:
+        time.sleep(0.1)
+    assert not _running(comm)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from grader.cli import cli
+from grader.cli.main import cli
 from grader.lab import gaussians
 from grader.lab.gaussians import Gaussian, exact, kl, prob_log_ratio_positive, r_moment_finite
 
@@ -420,7 +420,7 @@ def test_bad_input_is_one_line_exit_2(args: list[str], words: str) -> None:
 
 
 def test_help_and_bad_input_do_not_import_torch() -> None:
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "for args in (['--help'], ['lab', '--help'], ['lab', '--p', 'abc']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except BaseException:\n        pass\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n"

@@ -1,4 +1,4 @@
-"""Finding each exercise in a folder whatever its files are called (grader/locate.py), read as data.
+"""Finding each exercise in a folder whatever its files are called (grader/intake/locate.py), read as data.
 
 Pure tests of the rules; tests/test_folders.py grades such folders end to end.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import locate
-from grader.locate import Candidate, assign, defined, walk
+from grader.intake import locate
+from grader.intake.locate import Candidate, assign, defined, walk
 
 
 def test_top_level_definitions_of_every_kind_are_found() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.diagnosis import catalogue
+from grader.diagnosis.engine import catalogue
 from named_share import Outcome, grade, load, report, shares
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,5 +50,5 @@ def test_wrong_maths_is_never_named_after_a_convention(outcomes: list[Outcome]) 
 
 
 def test_the_readme_reports_the_measured_shares(outcomes: list[Outcome]) -> None:
-    """The README's table is this run's (regenerate it with `python tests/named_share.py --markdown`)."""
-    assert report(outcomes, markdown=True) in (ROOT / "README.md").read_text(encoding="utf-8")
+    """docs/how-grading-works.md's table is this run's (regenerate it with `python tests/named_share.py --markdown`)."""
+    assert report(outcomes, markdown=True) in (ROOT / "docs" / "how-grading-works.md").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -109,6 +110,7 @@ def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
         (ws / "k1.py").write_text((SOLUTIONS / "k1.py").read_text())
         second = _wait_for(q, "Watching")
         assert "Next: k2" in second  # k1 passes now; the current exercise moved on
+        assert re.search(r"✓ k1 passed: all \d+ checks\. On to k2\.", second), second  # said, not only implied
         assert second.lstrip().startswith("grading k1…")  # said at once, before the verdict
         (ws / "k2.py").write_text("def k2(log_p, log_q):\n    while True:\n        pass\n")
         # A hanging save: not the stale verdict but a countdown, about once a second, to its timeout.
@@ -118,7 +120,7 @@ def test_watch_regrades_on_save_and_quits_on_ctrl_c(tmp_path: Path) -> None:
         third = _wait_for(q, "Watching", 30)
         assert "timed out after 3 s" in third and "Next: k2" in third
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=30) == 130
         assert "Stopped watching." in _wait_for(q, "Stopped watching.", 10)
     finally:
         proc.kill()

@@ -75,8 +75,8 @@ def test_a_notebook_practice_session(tmp_path: Path) -> None:
 
 def test_closed_book_notebook_holds_the_closed_book_stubs(tmp_path: Path) -> None:
     from grader import exercises
-    from grader.practice_notebook import build
-    from grader.workspace import stub
+    from grader.notebook.practice import build
+    from grader.learner.workspace import stub
 
     nb = build(closed_book=True, lang="en")
     text = "\n".join(c.source for c in nb.cells)

@@ -44,13 +44,14 @@ def test_wheel_carries_the_data_and_works_from_it(tmp_path: Path) -> None:
     assert "grader/_bundled/questions.yaml" in names
     assert "grader/data/drills.yaml" in names and "grader/practice/drills.py" in names
     assert "grader/data/exercises.yaml" in names and "grader/checks/pytest.ini" in names
+    assert all(f"grader/data/exercises/{name}.yaml" in names for name in NAMES)
     assert not any("__pycache__" in n for n in names)
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
             "import grader.resources as r\n"
             "assert str(r.data_root()).startswith(sys.argv[1]), r.data_root()\n"
-            "from grader.cli import cli\n"
+            "from grader.cli.main import cli\n"
             "cli(['init', sys.argv[2]], standalone_mode=False)\n")
     ws = tmp_path / "ws"
     proc = subprocess.run([sys.executable, "-c", code, str(unpacked), str(ws)], capture_output=True,
@@ -78,6 +79,10 @@ def test_every_exercise_has_every_piece() -> None:
         where = f"exercise {e.name}"
         assert e.title.get("en") and e.title.get("zh"), f"{where}: bilingual title"
         assert len(e.hints) == 3 and all(h.get("en") and h.get("zh") for h in e.hints), f"{where}: three hints"
+        from grader.exercises import data
+
+        assert (ROOT / "grader" / "data" / "exercises" / f"{e.name}.yaml").is_file(), f"{where}: its data file"
+        assert data(e.name).get("drills"), f"{where}: fix-the-bug drills in grader/data/exercises/{e.name}.yaml"
         stub = EXERCISES / e.file
         assert stub.is_file() and "NotImplementedError" in stub.read_text(encoding="utf-8"), f"{where}: stub"
         assert ">>> " in stub.read_text(encoding="utf-8"), f"{where}: a worked example in the stub"
@@ -97,3 +102,16 @@ def test_every_exercise_has_every_piece() -> None:
         assert linked >= 3, f"{where}: three follow-up questions in questions.yaml"
         assert len(list((variants / "correct").glob(f"{e.name}__*.py"))) >= 3, f"{where}: correct variants"
         assert len(list((variants / "wrong").glob(f"{e.name}__*.py"))) >= 3, f"{where}: wrong variants"
+
+
+def test_the_readme_installs_the_pinned_cpu_torch_before_kl_drill() -> None:
+    """From the default index a fresh Linux machine gets the multi-GB CUDA build, pin or not: the README's
+    set-up takes torch from PyTorch's CPU index, pinned, before kl-drill (whose own requirement is a range)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = re.search(r"## Two commands.*?```bash\n(.*?)\n```", readme, re.S).group(1)
+    steps = [step.strip() for step in setup.split("&&")]
+    torch_step = next(i for i, s in enumerate(steps) if "torch" in s)
+    assert steps[torch_step] == ".venv/bin/pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+    assert torch_step < next(i for i, s in enumerate(steps) if '-e ".[dev]"' in s)

@@ -1,4 +1,4 @@
-"""The batch progress bar's time left (grader/progress.py), on a fake clock: what an instructor grading
+"""The batch progress bar's time left (grader/reporting/progress.py), on a fake clock: what an instructor grading
 a class reads while waiting. The bar itself, in a real terminal: tests/test_batch.py."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import heapq
 
 import pytest
 
-from grader.progress import Throughput, eta_seconds, format_left, status_line
+from grader.reporting.progress import Throughput, eta_seconds, format_left, status_line
 
 
 class FakeClock:

@@ -1510,10 +1510,10 @@ def test_issue_28_topics_are_covered_linked_and_sourced() -> None:
     assert len(numeric) >= 15 and set(numeric) <= set(RECOMPUTED)
 
 
-def test_the_readme_states_the_banks_count_and_topics() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_quiz_guide_states_the_banks_count_and_topics() -> None:
+    readme = (ROOT / "docs" / "quiz.md").read_text(encoding="utf-8")
     count = re.search(r"`questions\.yaml`: (\d+) questions", readme)
-    assert count and int(count.group(1)) == len(real_bank().questions), "README's question count is stale"
+    assert count and int(count.group(1)) == len(real_bank().questions), "docs/quiz.md's question count is stale"
     paragraph = readme[readme.index("Topics: `seed-interview`"):readme.index("Most questions name the exercise")]
     listed = re.findall(r"`([a-z0-9-]+)`", paragraph)
     assert len(listed) == len(set(listed)) and set(listed) == set(real_bank().topics()), (

@@ -206,7 +206,7 @@ def test_real_command_with_piped_stdin(bank: Path, tmp_path: Path) -> None:
 def test_the_quiz_never_imports_torch(bank: Path, tmp_path: Path) -> None:
     code = (
         "import io, sys\n"
-        "from grader.cli import cli\n"
+        "from grader.cli.main import cli\n"
         "for args, stdin in ((['quiz', '--help'], ''), (sys.argv[1:], 'b\\nac\\n0.125\\nmine\\ny\\nA\\n'),\n"
         "                    (['quiz', '--stats', '--bank', sys.argv[3]], ''),\n"
         "                    (['quiz', '--review', '--bank', sys.argv[3]], '')):\n"

@@ -16,7 +16,7 @@ from grader import datafile
 
 HEAVY = ("torch", "yaml", "rich", "numpy")
 PROBE = ("import json, sys\n"
-         "from grader.cli import cli\n"
+         "from grader.cli.main import cli\n"
          "try:\n    cli(sys.argv[1:], prog_name='kldrill')\nexcept SystemExit:\n    pass\n"
          "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
 
@@ -45,5 +45,5 @@ def test_light_commands_import_no_heavy_library(args: list[str], workspace: Path
 
 def test_the_command_list_imports_no_command(workspace: Path) -> None:
     modules = imported(["--help"], workspace)
-    assert not [m for m in modules if m.startswith(("grader.commands.", "grader.quiz.", "grader.lab."))]
+    assert not [m for m in modules if m.startswith(("grader.cli.commands.", "grader.quiz.", "grader.lab."))]
     assert "pathlib" not in modules and "shutil" not in modules  # 3 and 2 ms of a 40 ms start

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from grader import conventions, exercises
-from grader.cli import cli
-from grader.exports import to_csv, to_gradescope, to_junit_xml
-from grader.grading import grade_many
-from grader.report import render
-from grader.results import Check, ConventionResult, ExerciseResult, GradeResult
+from grader.cli.main import cli
+from grader.reporting.exports import to_csv, to_gradescope, to_junit_xml
+from grader.judging.grading import grade_many
+from grader.reporting.report import render
+from grader.judging.results import Check, ConventionResult, ExerciseResult, GradeResult
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,7 +241,7 @@ def test_the_device_check_judges_where_results_live_not_how_values_were_read(tmp
 
 
 def test_an_interview_save_shows_the_star_and_the_conventions_missed() -> None:
-    from grader.commands.interview_cmd import _verdict
+    from grader.cli.commands.interview_cmd import _verdict
 
     text = _verdict(_result(["extremes"]), "en")
     assert "passed*" in text and "convention: extreme inputs" in text and "verl" in text

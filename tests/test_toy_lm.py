@@ -208,7 +208,7 @@ def test_plot_from_the_cli_is_the_run_it_prints_and_never_overwrites(tmp_path: P
 
     from click.testing import CliRunner
 
-    from grader.cli import cli
+    from grader.cli.main import cli
 
     plot_module = importlib.import_module(f"grader.lab.{module}")
     drawn = []
@@ -245,7 +245,7 @@ def test_plot_in_chinese_with_and_without_a_cjk_font(tmp_path: Path, monkeypatch
     pytest.importorskip("matplotlib", reason="matplotlib is the optional 'plot' extra")
     from click.testing import CliRunner
 
-    from grader.cli import cli
+    from grader.cli.main import cli
     from grader.lab import dpo_lab, dpo_plot, plot, toy_lm_plot
 
     titles = []
@@ -287,7 +287,7 @@ def test_the_toy_labs_import_matplotlib_only_for_plot() -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "for args in (['lab', '--toy-lm', '--samples', '1000'], ['lab', '--dpo'], ['lab', '--dpo', '--help']):\n"
             "    try:\n        cli(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\nprint('ok')\n")

@@ -20,7 +20,7 @@ import pytest
 
 from grader import conventions
 from grader.exercises import names
-from grader.grading import grade_many
+from grader.judging.grading import grade_many
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
 CORRECT = sorted((VARIANTS / "correct").glob("*.py"))
@@ -146,7 +146,7 @@ def test_every_mistake_is_reached_by_a_variant() -> None:
     """Issue 25: every diagnosis id of the catalogue is named (as the diagnosis or beside it) for some variant
     in wrong/ or conventions/, and for tracks 2 and 3 every (exercise, id) pair but the generic ones; every
     composite is reached as a whole. Track 1's pairs are proven in tests/test_diagnosis.py."""
-    from grader.diagnosis import catalogue, composites
+    from grader.diagnosis.engine import catalogue, composites
     from grader.exercises import get
 
     reached = {(header(p, "exercise"), m) for p in WRONG + CONVENTIONS for m in {header(p, "expect")} | also(p)}

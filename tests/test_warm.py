@@ -1,4 +1,4 @@
-"""The warm judge (grader/warm.py): one judge process for grade after grade, each with a fresh isolated
+"""The warm judge (grader/judging/warm.py): one judge process for grade after grade, each with a fresh isolated
 learner process, the verdicts of a cold grade, and a judge lost to a submission replaced unseen."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS
-from grader.grading import GradingError, grade, grade_many
+from grader.judging.grading import GradingError, grade, grade_many
 from grader.isolation.limits import Limits
-from grader.warm import WarmJudge
+from grader.judging.warm import WarmJudge
 from test_hostile import HOSTILE, expectations
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
@@ -65,8 +65,13 @@ def test_a_judge_killed_or_stopped_gives_an_error_and_the_next_grade_restarts_it
     with WarmJudge(limits=Limits(call_timeout=3.0, total_timeout=4.0), margin=4.0) as judge:
         assert judge.grade(SOLUTIONS, ["k1"]).all_passed  # up and warm
         pid = judge.pid
-        threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
-        killed = judge.grade(hang, ["k1", "k2"])  # as a submission running as the judge's user could
+
+        def kill_after_k2(result) -> None:  # noqa: ANN001 - once k2's verdict is final, not after a guessed 0.5 s
+            if result.name == "k2":
+                os.kill(pid, signal.SIGKILL)
+
+        # As a submission running as the judge's user could (k1 hangs meanwhile):
+        killed = judge.grade(hang, ["k1", "k2"], on_progress=kill_after_k2)
         # k2's verdict (no such function) was final before the judge died: it stands.
         assert [(e.name, e.status, e.score) for e in killed.exercises] == [("k1", "error", 0.0), ("k2", "missing", 0.0)]
         assert "the grader was killed (SIGKILL)" in killed.exercises[0].checks[0].message

@@ -27,7 +27,7 @@ TERMS = {
     "token", "tokens", "kl-drill", "kldrill",
     # established in Chinese ML writing, usually left untranslated
     "batch", "padding", "logits", "logit", "prompt", "mask", "critic", "actor", "rollout", "softmax", "autograd",
-    "dtype", "numpy", "torch", "matplotlib", "bubblewrap", "shell", "pip", "apt-get", "install", "cd", "epsilon",
+    "dtype", "numpy", "torch", "matplotlib", "bubblewrap", "Landlock", "shell", "pip", "apt-get", "install", "cd", "epsilon",
     "beta", "gamma", "lam", "rho", "pi", "eps", "inf", "nat", "supp", "bf16", "fp16", "bfloat16", "float16",
     "float32", "float64", "cpu", "meta", "logsumexp", "logsigmoid", "sigmoid", "softplus", "relu", "clamp",
     "gather", "detach", "squeeze", "expm1", "exp", "log", "ln", "sqrt", "abs", "min", "max", "sum", "mean", "std",
@@ -56,8 +56,8 @@ def identifiers() -> frozenset[str]:
                     names.add(tok.string)
                 elif tok.type == tokenize.STRING and re.fullmatch(r"[\"'][\w+-]+[\"']", tok.string):
                     names.add(tok.string[1:-1])  # a mode's name: "seq-mean-token-mean", "mse"
-    exercises = yaml.safe_load((ROOT / "grader" / "data" / "exercises.yaml").read_text(encoding="utf-8"))
-    for e in exercises["exercises"]:
+    for path in sorted((ROOT / "grader" / "data" / "exercises").glob("*.yaml")):
+        e = yaml.safe_load(path.read_text(encoding="utf-8"))
         names |= {e["name"], e["function"], *e["args"]}
     bank = yaml.safe_load((ROOT / "questions.yaml").read_text(encoding="utf-8"))
     names |= {q["id"] for q in bank["questions"]} | {q["topic"] for q in bank["questions"]}  # "见 kl-controller"
@@ -106,7 +106,8 @@ def english_words(text: str) -> list[str]:
 
 def files() -> list[Path]:
     """Every data file with Chinese text: grader/data/*.yaml, the checks' conventions, the question bank."""
-    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), ROOT / "grader" / "checks" / "conventions.yaml",
+    return [*sorted((ROOT / "grader" / "data").glob("*.yaml")), *sorted((ROOT / "grader" / "data" / "exercises").glob("*.yaml")),
+            ROOT / "grader" / "checks" / "conventions.yaml",
             ROOT / "questions.yaml"]
 
 
@@ -128,7 +129,7 @@ def test_the_scanner_tells_prose_from_code() -> None:
 def test_an_os_error_is_explained_in_the_learners_language(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from grader.cli import cli
+    from grader.cli.main import cli
 
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -167,15 +168,20 @@ def stub_en(path: Path) -> str:
     return "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not _HAN.search(line))
 
 
+# The guides in docs/ (the glossary names the renderings it forbids, so it is not scanned for them).
+GUIDES = [p for p in sorted((ROOT / "docs").glob("*.md")) if p.name != "glossary-zh.md"]
+
+
 def all_zh_texts() -> Iterator[tuple[str, str]]:
     """(where, text) for every Chinese text a learner reads: all of grader/data/*.yaml and the question bank
-    (bilingual sources included), the stubs' Chinese, and the README's Chinese lines."""
+    (bilingual sources included), the stubs' Chinese, and the Chinese lines of the README and the guides in docs/."""
     for path in files():
         yield from zh_strings(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     for path in stub_files():
         yield path.relative_to(ROOT).as_posix(), stub_zh(path)
-    readme = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if _HAN.search(line)]
-    yield "README.md", "\n".join(readme)
+    for path in [ROOT / "README.md", *GUIDES]:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if _HAN.search(line)]
+        yield path.relative_to(ROOT).as_posix(), "\n".join(lines)
 
 
 def bilingual_pairs(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
@@ -198,11 +204,13 @@ def test_the_stray_space_scanner() -> None:
     assert stray_spaces("回忆：    kldrill interview") == []
 
 
-@pytest.mark.parametrize("name", [p.name for p in files()] + ["stubs", "README.md"])
+@pytest.mark.parametrize("name", [p.name for p in files()] + ["stubs", "README.md"]
+                         + [p.relative_to(ROOT).as_posix() for p in GUIDES])
 def test_no_stray_space_between_chinese_characters(name: str) -> None:
     def source(where: str) -> str:
-        return "stubs" if where.startswith("exercises/") else where.split(".")[0] + (
-            ".md" if where.startswith("README") else ".yaml")
+        if where.endswith(".md"):
+            return where
+        return "stubs" if where.startswith("exercises/") else where.split(".")[0] + ".yaml"
     problems = [f"{where}: {around!r}" for where, text in all_zh_texts() if source(where) == name
                 for around in stray_spaces(text)]
     assert not problems, "\n".join(problems)

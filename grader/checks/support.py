@@ -80,6 +80,17 @@ def fmt_num(x: float) -> str:
     return f"{x:.6g}"
 
 
+def fmt_distinct(values: Sequence[float]) -> list[str]:
+    """``values`` with 6 significant digits, or as many more as it takes for different values not to look
+    alike (log_p=-0.5, log_q=-0.500000001: not "-0.5" twice, when their difference is the point)."""
+    for digits in (6, 9, 12, 17):
+        shown = [f"{v:.{digits}g}" for v in values]
+        if all(a == b or shown[i] != shown[j] for i, a in enumerate(values) for j, b in enumerate(values)
+               if a == a and b == b):  # (NaN is shown as nan, whatever it is paired with)
+            return shown
+    return shown
+
+
 def fmt_tensor(x: Any, limit: int = 6) -> str:
     if not isinstance(x, torch.Tensor):
         return fmt_num(x) if isinstance(x, float) else repr(x)
@@ -240,19 +251,22 @@ def _wrong_values(exercise: str, args: Sequence[Any], got64: torch.Tensor, want:
     i = int(bad.reshape(-1).nonzero()[0])
     idx = _index(i, want.shape)
     names = exercises.get(exercise).args
-    at = []
+    at: list[str | float] = []
     for name, a in zip(names, args):
         if isinstance(a, torch.Tensor):
             try:
                 a = a.expand(want.shape) if a.dim() else a
-                at.append(f"{name}={fmt_num(float(a[idx] if a.dim() else a))}")
+                at.append(float(a[idx] if a.dim() else a))
             except (RuntimeError, IndexError):  # not element-wise (logits (..., V); a loss of (B, T)):
                 part = a[idx] if len(idx) <= a.dim() else a  # the row behind the value, or all of it
-                at.append(f"{name}={fmt_tensor(part, 3)}")
+                at.append(fmt_tensor(part, 3))
         elif isinstance(a, (int, float)) and not isinstance(a, bool):
-            at.append(f"{name}={fmt_num(float(a))}")
+            at.append(float(a))
         else:  # a mode name or a flag (track 2): shown as written
-            at.append(f"{name}={a!r}")
+            at.append(repr(a))
+    numbers = [v for v in at if isinstance(v, float)]
+    shown = iter(fmt_distinct(numbers))
+    at = [f"{name}={next(shown) if isinstance(v, float) else v}" for name, v in zip(names, at)]
     shown_want, shown_got = fmt_num(float(want[idx])), fmt_num(float(got64[idx]))
     if shown_want == shown_got:  # off in a digit beyond the sixth (precision): show them all
         shown_want, shown_got = f"{float(want[idx]):.17g}", f"{float(got64[idx]):.17g}"

@@ -12,6 +12,8 @@ class Limits:
     memory_mb: int = 4096  # address space of the learner's process (torch alone maps ~0.7 GB)
     output_kb: int = 2  # captured stdout+stderr kept per exercise, to show; the rest is counted and dropped
     file_mb: int = 16  # largest file the learner's process may write
+    disk_mb: int = 64  # all it may write, together, in its working folder (the only writable one)
+    disk_files: int = 1024  # files and folders it may make there
 
     def for_worker(self) -> dict:
         return {"memory_mb": self.memory_mb, "cpu_seconds": int(self.total_timeout) + 30,

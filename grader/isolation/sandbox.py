@@ -1,9 +1,9 @@
 """A bubblewrap sandbox per submission: the namespaces the learner's process joins.
 
 bubblewrap builds, for one submission, a mount namespace that shows only the system's libraries,
-Python, its site-packages (minus kl-drill itself) and a snapshot of the submission at
-``/submission``, with a private writable /tmp; an empty network namespace; and a pid namespace of its
-own. What runs inside is a placeholder that waits; the learner's process, forked from the zygote that
+Python, its site-packages (minus kl-drill itself: view.py) and a snapshot of the submission at
+``/submission``, with a private /tmp of bounded size; an empty network namespace, an IPC namespace and
+a pid namespace of its own. What runs inside is a placeholder that waits; the learner's process, forked from the zygote that
 imported torch, joins its namespaces (``privileges.enter_namespaces``). Ending the placeholder (pid 1
 there) ends every process in the sandbox.
 """
@@ -15,15 +15,17 @@ import os
 import select
 import shutil
 import subprocess
-import sys
 import time
 from functools import lru_cache
 from pathlib import Path
 
-from grader.isolation.hidden import checkout_root, hidden_paths
+from grader.isolation import view
 
 INSIDE = "/submission"  # where the submission's snapshot is seen from inside
-_SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+TMP_BYTES = 64 << 20  # the sandbox's /tmp: RAM, outside the learner's RLIMIT_AS, so bounded here
+# Top-level links of a merged /usr (/lib -> usr/lib): kept, so that library paths compiled into programs
+# (the ELF interpreter /lib64/ld-linux-x86-64.so.2) resolve to the bound folders.
+_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # The sandbox's first process: not dumpable (learner code, the same uid as it without root, must not
 # ptrace it), says it is ready once bubblewrap has set everything up, then waits for its stdin to close.
 _PLACEHOLDER = "import ctypes, os; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); os.write(1, b'r'); os.read(0, 1)"
@@ -42,26 +44,25 @@ def _namespace_args() -> list[str]:
 
 
 def python_dirs() -> list[str]:
-    """The interpreter and the folders it imports from, but not a checkout of kl-drill (an editable
-    install puts its root on sys.path)."""
-    root = checkout_root()
-    dirs = [sys.base_prefix, sys.prefix, *(p for p in sys.path if p and os.path.isabs(p))]
-    real = dict.fromkeys(os.path.realpath(d) for d in dirs)
-    return [d for d in real if os.path.isdir(d) and (root is None or Path(d) != root)]
+    """The folders Python imports from (view.python_paths: never a checkout of kl-drill)."""
+    return view.python_paths()
 
 
 def command(snapshot: Path, info_fd: int) -> list[str]:
-    """The bwrap command line for one submission's sandbox (bwrap says its pid 1 on ``info_fd``)."""
+    """The bwrap command line for one submission's sandbox (bwrap says its pid 1 on ``info_fd``).
+
+    The file system inside is only what view.py lists (Python's folders, the shared libraries, a few
+    files of /etc), the interpreter's own file, and the snapshot at /submission: not /usr, /opt or /home
+    whole, so no checkout of kl-drill, wherever it lives, is in it."""
     # /tmp first: Python, a checkout or the submission may live under /tmp (a CI clone, say), and are
     # bound back inside the private /tmp below.
     args = ["bwrap", *_namespace_args(), "--info-fd", str(info_fd), "--proc", "/proc", "--dev", "/dev",
-            "--tmpfs", "/tmp"]
-    for top in _SYSTEM:
+            "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    for top in _LINKS:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    binds = python_dirs()
+    shown, covered = view.roots()
+    binds = [*shown, view.interpreter()]
     # The folders above them, made by bwrap, would be root's and closed (0700) to the learner's uid.
     above = {str(p) for d in binds for p in Path(d).parents if str(p) != "/"}
     for folder in sorted(above, key=lambda p: p.count("/")):
@@ -69,11 +70,10 @@ def command(snapshot: Path, info_fd: int) -> list[str]:
     for d in binds:
         args += ["--ro-bind", d, d]
     # kl-drill inside a bound folder (a wheel in site-packages): replaced by an empty folder.
-    for h in hidden_paths():
-        if any(Path(h).is_relative_to(d) for d in binds) and os.path.isdir(h):
-            args += ["--tmpfs", h]
+    for h in covered:
+        args += ["--tmpfs", h] if os.path.isdir(h) else ["--ro-bind", "/dev/null", h]
     args += ["--ro-bind", str(snapshot), INSIDE,
-             "--chdir", "/tmp", "--", sys.executable, "-I", "-S", "-c", _PLACEHOLDER]
+             "--chdir", "/tmp", "--", view.interpreter(), "-I", "-S", "-c", _PLACEHOLDER]
     return args
 
 

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises as exercise_meta
-from grader.isolation import snapshot
+from grader.isolation import snapshot, view
 from grader.isolation.hidden import hidden_paths
 from grader.isolation.limits import Limits
-from grader.isolation.privileges import kill_all_of
+from grader.isolation.modes import plan as isolation_plan
+from grader.isolation.privileges import syscall_filter_available, kill_all_of
 from grader.isolation.sandbox import INSIDE, Sandbox, SandboxError, python_dirs
 from grader.isolation.uids import LearnerUid
-from grader.submission import Submission
+from grader.intake.submission import Submission
 
 
 class _ZygoteLost(Exception):
@@ -40,7 +41,7 @@ class LearnerError(Exception):
 
     def __init__(self, kind: str, detail: dict | None = None, seconds: float = 0.0) -> None:
         super().__init__(kind)
-        self.kind = kind  # exception | timeout | died | budget | garbled | missing | sandbox | refused
+        self.kind = kind  # exception | timeout | died | budget | garbled | missing | sandbox | refused | disk
         self.detail = detail or {}
         self.seconds = seconds
 
@@ -55,6 +56,7 @@ class LearnerError(Exception):
             "died": "the process running the code ended (exit, crash or out of memory)",
             "budget": f"the submission used up its {self.seconds:g} s time budget",
             "sandbox": f"the sandbox could not run the code: {d.get('message')}",
+            "disk": f"the code wrote more than its disk budget ({d.get('message')})",
             "refused": "the file was not graded",
             "garbled": "the process running the code sent an unreadable reply",
             "missing": "function not defined",
@@ -178,6 +180,74 @@ class Zygote:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def _hand_over(root: Path, uid: int) -> None:
+    """Make ``root`` and everything in it ``uid``'s (no link is followed)."""
+    for folder, dirs, files in os.walk(root):
+        os.chown(folder, uid, uid)
+        for name in dirs + files:
+            os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
+
+
+def _empty(folder: Path) -> None:
+    """Remove what ``folder`` holds (links are removed, never followed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def disk_used(folder: Path, most_files: int) -> tuple[int, int]:
+    """(bytes, files) under ``folder``, counting stops past ``most_files``; links are not followed."""
+    size, count, pending = 0, 0, [str(folder)]
+    while pending and count <= most_files:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    count += 1
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.path)
+                        else:
+                            size += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        pass
+        except OSError:
+            pass
+    return size, count
+
+
+class _DiskWatch(threading.Thread):
+    """Where the working folder is no tmpfs of the disk budget (no namespaces: a container, an ordinary
+    user), its size and file count are checked every ``period`` seconds; past the budget the learner's
+    processes are killed (``stop``) and ``over`` is set."""
+
+    def __init__(self, folder: Path, limits: Limits, stop, period: float = 0.2) -> None:  # noqa: ANN001
+        super().__init__(daemon=True)
+        self.folder, self.limits, self.stop_learner, self.period = folder, limits, stop, period
+        self.over = False
+        self.done = threading.Event()
+
+    def check(self) -> bool:
+        size, count = disk_used(self.folder, self.limits.disk_files)
+        if size > self.limits.disk_mb << 20 or count > self.limits.disk_files:
+            self.over = True
+            self.stop_learner()
+        return self.over
+
+    def run(self) -> None:
+        while not self.done.wait(self.period):
+            if self.check():
+                return
+
+
 class _Drain(threading.Thread):
     """Reads the learner's stdout/stderr so it never blocks; the session keeps a capped part of it.
 
@@ -250,25 +320,27 @@ class LearnerSession:
         self._own_zygote = zygote is None
         self._box: Sandbox | None = None
         self._uid: LearnerUid | None = None
+        # Private (0700): with --jobs 2, a classmate's code must not read this submission's copy.
         self.tmp = Path(tempfile.mkdtemp(prefix="kldrill-session-"))
         try:
-            os.chmod(self.tmp, 0o711)  # the learner's uid may pass through to its copy, not list
             self._snapshot = self.tmp / "submission"
             taken = snapshot.take(submission.kind, submission.path, submission.given, submission.files,
                                   self._snapshot)
             self._names, self._refused = taken.names, taken.refused
             self._notebooks, self._shown = taken.notebooks, taken.shown
+            self.plan = isolation_plan(self.sandbox)
             if os.geteuid() == 0:
-                self._uid = LearnerUid(slot)
+                self._uid = LearnerUid(slot, files=not (self.plan.sandbox or self.plan.landlock))
             self._workdir = self.tmp / "work"
             self._workdir.mkdir(mode=0o700)
-            if self._uid is not None:
-                os.chown(self._workdir, self._uid.uid, self._uid.uid)
+            if self._uid is not None:  # the folder, the copy and the working folder: this uid's alone
+                _hand_over(self.tmp, self._uid.uid)
             self.zygote = zygote or Zygote()
         except BaseException:
             self._cleanup()
             raise
         self._worker: _Worker | None = None
+        self._watch: _DiskWatch | None = None
         self._ids = itertools.count()
         # Why some code can no longer be called: keyed by file path when importing it failed that way,
         # by exercise name when calling its function did.
@@ -307,15 +379,38 @@ class LearnerSession:
             return self.limits.total_timeout
         return self.limits.total_timeout - (time.monotonic() - self._started)
 
+    @property
+    def isolation(self) -> str:
+        """The isolation in force for this submission's code (modes.Plan.label), for the verdict."""
+        return self.plan.label
+
     def _spec(self) -> dict:
         inside = INSIDE if self.sandbox else str(self._snapshot)
+        rules = None
+        if self.plan.landlock:
+            rules = {"read": [*view.readable(), *view.DEVICES, "/proc"], "write": ["/dev/null"],
+                     "abi": self.plan.landlock}
         return {"path": inside, "files": {n: f"{inside}/{f}" for n, f in self._names.items()},
                 "limits": self.limits.for_worker(), "uid": self._uid.uid if self._uid else None,
                 "sandbox_pid": self._box.pid if self._box else None,
                 "workdir": None if self.sandbox else str(self._workdir),
-                "hidden": [] if self.sandbox else hidden_paths(), "python": python_dirs()}
+                "hidden": [] if self.sandbox else hidden_paths(), "python": python_dirs(),
+                "namespaces": self.plan.namespaces, "landlock": rules, "syscall_filter": syscall_filter_available(),
+                "disk": {"bytes": self.limits.disk_mb << 20, "files": self.limits.disk_files}}
+
+    def _stop_learner_now(self, pid: int) -> None:
+        """Kill the learner's processes at once (from the disk watch's thread)."""
+        if self._uid is not None:
+            kill_all_of(self._uid.uid)
+        else:
+            try:
+                os.killpg(pid, 9)  # (the learner's process leads its own session)
+            except OSError:
+                pass
 
     def _start_worker(self) -> _Worker:
+        if not self.sandbox and not self.plan.namespaces and self._worker is None:
+            _empty(self._workdir)  # as a fresh tmpfs would be: what an ended process wrote counts no more
         if self.sandbox and self._box is None:
             try:
                 self._box = Sandbox(self._snapshot, timeout=max(1.0, min(20.0, self._left())))
@@ -326,6 +421,7 @@ class LearnerSession:
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             _widen(fd)
+        os.set_blocking(req_w, False)  # every write to the learner has a deadline (wire.send)
         try:
             pid = self.zygote.spawn(self._spec(), [req_r, resp_w, out_w], timeout=self._left())
         except BaseException:
@@ -339,6 +435,9 @@ class LearnerSession:
         with self._lock:
             self._drains = [d for d in self._drains if not d.closed] + [drain]
         drain.start()
+        if not self.sandbox and not self.plan.namespaces:  # no tmpfs bounds the working folder
+            self._watch = _DiskWatch(self._workdir, self.limits, lambda: self._stop_learner_now(pid))
+            self._watch.start()
         if self._started is None:
             self._started = time.monotonic()
         self._worker = _Worker(pid, req_w, resp_r)
@@ -346,6 +445,8 @@ class LearnerSession:
 
     def _stop_worker(self) -> None:
         """End the learner's process and everything it started."""
+        if self._watch is not None:
+            self._watch.done.set()
         w, self._worker = self._worker, None
         box, self._box = self._box, None
         if box is not None:
@@ -451,22 +552,31 @@ class LearnerSession:
             raise _ZygoteLost() from None
         request = {**request, "id": next(self._ids)}
         try:
-            sent = wire.send(worker.req, request)
+            # One deadline for the request and its reply: a learner's process that stops reading its
+            # requests must not stall the judge (a request larger than the pipe would block it).
+            ends = time.monotonic() + timeout
+            sent = wire.send(worker.req, request, timeout=timeout)
             # An honest reply is the result, the changed inputs and their gradients: a few times the
             # request. Anything larger is refused before it is read.
-            reply, _ = wire.receive(worker.resp, timeout=timeout, max_size=8 * sent + (1 << 20))
+            reply, _ = wire.receive(worker.resp, timeout=max(0.0, ends - time.monotonic()),
+                                    max_size=8 * sent + (1 << 20))
             if isinstance(reply, dict) and isinstance(reply.get("fatal"), str):
                 raise LearnerError("sandbox", {"message": reply["fatal"][:300]})
             if not isinstance(reply, dict) or reply.get("id") != request["id"]:
                 raise wire.WireError("reply out of order")
+            if self._watch is not None and self._watch.check():
+                raise wire.Closed()  # past the disk budget: the learner's processes are killed
             return reply
         except LearnerError as exc:
             self._stop_worker()
             self._broken[key] = exc
             raise
         except (wire.Timeout, wire.Closed, wire.WireError, BrokenPipeError) as exc:
+            over = self._watch is not None and (self._watch.over or self._watch.check())
             self._stop_worker()
-            if isinstance(exc, wire.Timeout):
+            if over:
+                error = LearnerError("disk", {"message": f"{self.limits.disk_mb} MiB, {self.limits.disk_files} files"})
+            elif isinstance(exc, wire.Timeout):
                 error = (LearnerError("timeout", seconds=self.limits.call_timeout)
                          if timeout == self.limits.call_timeout
                          else LearnerError("budget", seconds=self.limits.total_timeout))
@@ -497,6 +607,12 @@ class LearnerSession:
     def _path(self, exercise: str) -> str | None:
         name = self._names.get(exercise)
         return f"{INSIDE if self.sandbox else self._snapshot}/{name}" if name is not None else None
+
+    def source_file(self, exercise: str) -> Path | None:
+        """The snapshot's copy of the file ``exercise`` is loaded from, as the judge sees it (to read as
+        data, never to run); None when there is none."""
+        name = self._names.get(exercise)
+        return self._snapshot / name if name is not None else None
 
     def load(self, exercise: str) -> LoadResult:
         """Import the file that should define ``exercise`` and say whether the function is there."""

@@ -1,8 +1,8 @@
 """A private copy of a submission, taken before any of its code runs.
 
-The learner's process imports the copy, never the original: it is readable by the unprivileged uid
-the code runs as, it cannot change under the judge while it is graded, and a link that leaves the
-submission (into kl-drill's reference, say) is not followed.
+The learner's process imports the copy, never the original: it is private (folders 0700, files 0600,
+handed to the submission's own uid by the session as root), it cannot change under the judge while it
+is graded, and a link that leaves the submission (into kl-drill's reference, say) is not followed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import exercises, ipynb, locate
+from grader import exercises
+from grader.intake import ipynb, locate
 from grader.isolation.hidden import hidden_paths
 
 MAX_FILES = 200
@@ -24,7 +25,7 @@ MAX_BYTES = 8 * 1024 * 1024
 class Taken:
     """What the snapshot holds, for the session: ``names`` exercise -> file inside the snapshot (a path
     relative to it), ``refused`` exercise -> why it is an error (a UI key and its fields), ``notebooks``
-    converted file -> (the notebook's own path, its grader.ipynb.Converted), to say which cell an error
+    converted file -> (the notebook's own path, its grader.intake.ipynb.Converted), to say which cell an error
     points at, and ``shown`` file inside the snapshot -> the learner's own path, where they differ."""
 
     names: dict[str, str] = field(default_factory=dict)
@@ -48,12 +49,12 @@ def take(kind: str, path: Path, given: str, files: dict[str, Path], dest: Path) 
     """Copy the submission at ``path`` into ``dest`` and say which file defines each exercise.
 
     A single file defines every exercise (``files``); a notebook (.ipynb) is converted here, in the
-    judge, to the .py the learner's process imports (grader/ipynb.py: read as data, never run). A folder
+    judge, to the .py the learner's process imports (grader/intake/ipynb.py: read as data, never run). A folder
     contributes its .py files, sub-folders included (helpers the learner imports), and its notebooks,
     converted; ``files`` holds its canonical files, and the others are read for what they define
-    (grader/locate.py), here, in the copy, which no learner code can change first.
+    (grader/intake/locate.py), here, in the copy, which no learner code can change first.
     """
-    dest.mkdir(mode=0o755)
+    dest.mkdir(mode=0o700)
     if _links_into_hidden(Path(given)):
         return Taken(refused={name: ("refused_link_hidden", {"path": given}) for name in files})
     if kind == "file" and ipynb.is_notebook(path):
@@ -127,7 +128,7 @@ def _candidate(file: Path, root: Path, number: int, dest: Path, room: _Room, tak
     # A name `import` cannot spell (hw1-kl.py, my solution.py) or a notebook's conversion: a name of
     # ours, unique in the snapshot; errors still name the learner's file (Taken.shown, .notebooks).
     target = rel if _importable(rel.stem) and not notebook else rel.with_name(f"_kldrill_{number}.py")
-    (dest / target).parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+    (dest / target).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     too_big = ("refused_too_big", {"file": shown, "files": MAX_FILES, "mib": MAX_BYTES >> 20})
     if notebook:
         try:
@@ -135,7 +136,8 @@ def _candidate(file: Path, root: Path, number: int, dest: Path, room: _Room, tak
             if size > room.notebooks:
                 raise ipynb.NotebookFormatError("notebook_too_big", mib=ipynb.MAX_NOTEBOOK_BYTES >> 20)
             room.notebooks -= size
-            converted = ipynb.convert(file)
+            converted = ipynb.convert(file, parse_limit=max(0, min(room.parse, locate.MAX_PARSE_BYTES)))
+            room.parse -= converted.parsed
         except ipynb.NotebookFormatError as exc:
             return locate.Candidate(None, shown, problem=(exc.key, {**exc.fields, "path": shown}))
         if not _write(dest / target, converted.source, room):
@@ -171,7 +173,7 @@ def _copy(src: Path, dst: Path, room: _Room | None = None) -> bool:
     if room is not None and not room.take(src.stat().st_size):
         return False
     shutil.copyfile(src, dst)
-    os.chmod(dst, 0o644)
+    os.chmod(dst, 0o600)
     return True
 
 
@@ -180,5 +182,5 @@ def _write(dst: Path, text: str, room: _Room | None = None) -> bool:
     if room is not None and not room.take(len(data)):
         return False
     dst.write_bytes(data)
-    os.chmod(dst, 0o644)
+    os.chmod(dst, 0o600)
     return True

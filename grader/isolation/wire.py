@@ -143,15 +143,27 @@ def decode(header: bytes, blob: bytes | bytearray) -> tuple[Any, list[dict]]:
         raise WireError(f"unreadable message ({type(exc).__name__})") from None
 
 
-def send(fd: int, obj: Any) -> int:
-    """Write ``obj`` as one message; the number of bytes written."""
+def send(fd: int, obj: Any, timeout: float | None = None) -> int:
+    """Write ``obj`` as one message; the number of bytes written.
+
+    With ``timeout`` (the judge's side: ``fd`` must then be non-blocking), Timeout once that many seconds
+    pass before the whole message is written: a reader that stops reading (learner code can make its
+    process do so) must never stall the writer."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     total = 0
     for part in _parts(obj):
         data = memoryview(part).cast("B")
         total += len(data)
         while data:
-            written = os.write(fd, data)
+            try:
+                written = os.write(fd, data)
+            except BlockingIOError:
+                written = 0
             data = data[written:]
+            if data and deadline is not None:
+                left = deadline - time.monotonic()
+                if not select.select([], [fd], [], max(0.0, left))[1]:
+                    raise Timeout()
     return total
 
 
@@ -161,7 +173,7 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytearray:
     while got < n:
         if deadline is not None:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if not select.select([fd], [], [], max(0.0, left))[0]:
                 raise Timeout()
         count = os.readv(fd, [view[got:]])  # straight into the buffer: no chunks to join
         if not count:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader.isolation import privileges, wire
+from grader.isolation import landlock, privileges, wire  # (imported in the zygote: kl-drill's files are hidden after)
 
 _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
                  "subprocess.Popen", "pty.spawn"}
@@ -36,8 +36,9 @@ def _set_limits(limits: dict) -> None:
         ("RLIMIT_CPU", limits.get("cpu_seconds", 0)),
         ("RLIMIT_FSIZE", limits.get("file_mb", 0) * mb),
         ("RLIMIT_CORE", 0),
+        ("RLIMIT_MSGQUEUE", 0),  # no POSIX message queue (they outlive the process)
     ):
-        if value or name == "RLIMIT_CORE":
+        if value or name in ("RLIMIT_CORE", "RLIMIT_MSGQUEUE"):
             try:
                 resource.setrlimit(getattr(resource, name), (value, value))
             except (ValueError, OSError):
@@ -45,7 +46,7 @@ def _set_limits(limits: dict) -> None:
 
 
 def _install_guard(hidden: list[str]) -> None:
-    """Refuse, by audit hook, what no honest submission needs (a deterrent: see the README)."""
+    """Refuse, by audit hook, what no honest submission needs (a deterrent: see docs/how-grading-works.md)."""
     hidden_roots = tuple(os.path.realpath(h) + os.sep for h in hidden)
     me = str(os.getpid())
 
@@ -62,7 +63,7 @@ def _install_guard(hidden: list[str]) -> None:
                     raise _Refused("reading other processes is not allowed in a submission")
         elif event == "import":
             name = args[0]
-            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judge",
+            if name == "solutions" or name.startswith(("solutions.", "grader.checks", "grader.judging.judge",
                                                        "grader.reference")):
                 raise ImportError(f"importing {name} is not allowed in a submission")
         elif event in _SPAWN_EVENTS:
@@ -343,7 +344,11 @@ def _private_view(hidden: list[str], python: list[str]) -> None:
     folders, and Python made reachable for the unprivileged uid where it sits under a closed folder
     (pyenv under /root, say): that folder becomes an empty one with Python's folders bound back."""
     privileges.mount("none", "/", None, privileges.MS_REC | privileges.MS_PRIVATE)
-    for path in hidden:
+    covered: list[str] = []
+    for path in sorted(hidden, key=lambda p: p.count(os.sep)):
+        if any(Path(path).is_relative_to(c) for c in covered):
+            continue  # inside a folder already covered (a wheel's reference inside its package)
+        covered.append(path)
         if os.path.isdir(path):
             privileges.mount("tmpfs", path, "tmpfs", privileges.MS_RDONLY | privileges.MS_NOSUID
                              | privileges.MS_NODEV, "size=4k,mode=0555")
@@ -363,19 +368,40 @@ def _private_view(hidden: list[str], python: list[str]) -> None:
             os.close(fd)
 
 
+def _bounded_tmpfs(path: str, spec: dict, uid: int | None) -> None:
+    """A tmpfs of the submission's disk budget (bytes and files) at ``path``, private to ``uid``."""
+    disk = spec.get("disk") or {}
+    owner = f",uid={uid},gid={uid}" if uid is not None else ""
+    privileges.mount("tmpfs", path, "tmpfs", privileges.MS_NOSUID | privileges.MS_NODEV,
+                     f"size={int(disk.get('bytes', 64 << 20))},nr_inodes={int(disk.get('files', 1024))},"
+                     f"mode=0700{owner}")
+
+
 def _isolate(spec: dict) -> str:
     """Put this freshly forked process where learner code may run; returns its working folder.
 
     In a sandbox: join its namespaces, then fork, so that the learner's process is inside its pid
-    namespace (the parent returns to nothing: it exits). As root without a sandbox: a mount namespace
-    of its own with kl-drill's files replaced by empty read-only folders, and no network, where the
-    kernel allows it. As root in both cases: an unprivileged uid of the submission's own. Always: no
-    capabilities, no set-uid gains. Any failure here raises, and no learner code runs.
+    namespace (the parent returns to nothing: it exits); its only writable folder is a tmpfs of the
+    disk budget. As root without a sandbox, where the judge found namespaces allowed (``namespaces``):
+    a mount namespace of its own with kl-drill's files replaced by empty read-only folders, no network,
+    an IPC namespace, and the working folder a tmpfs of the disk budget. As root in both cases: an
+    unprivileged uid of the submission's own. Always: no capabilities, no set-uid gains, no System V
+    IPC, no internet socket (privileges.filter_syscalls); without a sandbox, Landlock where the judge asked for it (``landlock``: what may be read and
+    written). Whatever the judge asked for is done, or this raises, and no learner code runs.
     """
     uid = spec.get("uid")
     privileges.die_with_parent()
     if spec.get("sandbox_pid"):
-        privileges.enter_namespaces(int(spec["sandbox_pid"]))
+        workdir = "/tmp/work"
+
+        def bounded_tmp() -> None:  # in the sandbox's mount namespace, with the capabilities over it
+            os.mkdir(workdir, 0o700)
+            _bounded_tmpfs(workdir, spec, uid)
+            # bubblewrap's /tmp read-only: the bounded folder is the only writable place.
+            privileges.mount("none", "/tmp", None, privileges.MS_REMOUNT | privileges.MS_BIND
+                             | privileges.MS_RDONLY | privileges.MS_NOSUID | privileges.MS_NODEV)
+
+        privileges.enter_namespaces(int(spec["sandbox_pid"]), bounded_tmp)
         child = os.fork()
         if child != 0:
             # The learner's process lives in the sandbox's pid namespace; this one stays the zygote's
@@ -384,26 +410,18 @@ def _isolate(spec: dict) -> str:
             _, status = os.waitpid(child, 0)
             os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
         privileges.die_with_parent()
-        workdir = "/tmp/work"
-        if uid is not None:
-            os.chmod("/tmp", 0o1777)
-            os.mkdir(workdir, 0o700)
-            os.chown(workdir, uid, uid)
-        else:
-            os.mkdir(workdir, 0o700)
     else:
         workdir = spec["workdir"]
-        if uid is not None:
-            try:
-                privileges.unshare(privileges.CLONE_NEWNS | privileges.CLONE_NEWNET)
-            except OSError:  # a container without CAP_SYS_ADMIN: the uid below still holds
-                blocked = [d for d in spec.get("python", []) if _closed_ancestor(d)]
-                if blocked:
-                    raise OSError(f"the unprivileged uid cannot read {blocked[0]}, and no mount namespace "
-                                  f"could be made to show it: use the sandbox, or install Python where "
-                                  f"every user can read it") from None
-            else:
-                _private_view(spec.get("hidden", []), spec.get("python", []))
+        if spec.get("namespaces"):
+            privileges.unshare(privileges.CLONE_NEWNS | privileges.CLONE_NEWNET | privileges.CLONE_NEWIPC)
+            _private_view(spec.get("hidden", []), spec.get("python", []))
+            _bounded_tmpfs(workdir, spec, uid)
+        elif uid is not None:  # a container without CAP_SYS_ADMIN: the uid (and Landlock) hold
+            blocked = [d for d in spec.get("python", []) if _closed_ancestor(d)]
+            if blocked:
+                raise OSError(f"the unprivileged uid cannot read {blocked[0]}, and no mount namespace "
+                              f"could be made to show it: use the sandbox, or install Python where "
+                              f"every user can read it")
     if uid is not None:
         privileges.become(uid)
         # The uid is this submission's alone, so this bounds its processes, not the user's.
@@ -414,6 +432,14 @@ def _isolate(spec: dict) -> str:
         except OSError:
             pass  # none to drop (no sandbox)
     privileges.no_new_privs()
+    try:
+        privileges.filter_syscalls()
+    except OSError:
+        if spec.get("syscall_filter", True):
+            raise  # (the judge knows this architecture: the filter must hold)
+    if spec.get("landlock"):
+        rules = spec["landlock"]
+        landlock.restrict(rules["read"] + [spec["path"]], rules["write"] + [workdir], rules.get("abi"))
     return workdir
 
 

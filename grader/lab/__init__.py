@@ -9,7 +9,7 @@ A library first, the CLI on top, so a notebook can use every piece:
     toy_lm      a tiny language model: per-token estimators against the exact sequence KL
     dpo_lab     dpo_loss minimised on a toy policy against the closed form
     toy_lm_plot, dpo_plot   their tables as figures (--plot)
-    command     the click command
+    (the click command, `kldrill lab`, is grader/cli/commands/lab_cmd.py)
 
 This package imports nothing heavy itself: `kldrill --help` loads it without torch.
 """

@@ -55,7 +55,7 @@ def run(ref: tuple[float, ...] = (0.5, 0.3, 0.2), rewards: tuple[float, ...] = (
 
 def render(result: dict, lang: str = "en") -> str:
     from grader.lab.render import s
-    from grader.table import render as table
+    from grader.reporting.table import render as table
 
     headers = [s("dpo_col_response", lang), "ref", "r", "DPO", s("dpo_col_closed", lang)]
     rows = [[str(i), f"{p:.4f}", f"{r:+.3f}", f"{d:.6f}", f"{c:.6f}"]

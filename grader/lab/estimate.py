@@ -93,12 +93,12 @@ class LearnerEstimators:
     """k1, k2, k3 from a workspace folder or a .py file, called in the learner's own process.
 
     Nothing the learner's code returns reaches this process except plain tensors (grader/isolation/wire.py).
-    Raises grader.submission.SubmissionError for a path that cannot be used.
+    Raises grader.intake.submission.SubmissionError for a path that cannot be used.
     """
 
     def __init__(self, path: str | Path, call_timeout: float = 30.0) -> None:
         from grader.isolation.limits import Limits
-        from grader.submission import resolve
+        from grader.intake.submission import resolve
 
         self.submission = resolve(path)
         self.label = str(path)
@@ -106,7 +106,7 @@ class LearnerEstimators:
         self.session: Any = None
 
     def __enter__(self) -> "LearnerEstimators":
-        from grader.grading import use_sandbox
+        from grader.judging.grading import use_sandbox
         from grader.isolation.privileges import not_dumpable
         from grader.isolation.session import LearnerSession
 

@@ -97,7 +97,7 @@ def run(vocab: int = 3, length: int = 4, cap: float = 2.0, batch: int = 64, drif
 
 def render(result: dict, lang: str = "en") -> str:
     from grader.lab.render import s
-    from grader.table import render as table
+    from grader.reporting.table import render as table
 
     lines = [s("toy_is_header", lang, vocab=result["vocab"], length=result["length"], cap=f"{result['cap']:g}",
                batch=result["batch"], responses=result["vocab"] ** result["length"]), ""]

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Sequence
 
 from grader.i18n import lookup
-from grader.table import render as table
+from grader.reporting.table import render as table
 
 if TYPE_CHECKING:
     from grader.lab.estimate import LabResult
@@ -82,6 +82,11 @@ def render_lab(result: "LabResult", lang: str) -> str:
     return "\n".join(lines)
 
 
+# The legend's words (lab.yaml se_note): |bias/s.e.| up to NOISE is noise, above REAL_BIAS a real bias.
+NOISE = 3.0
+REAL_BIAS = 5.0
+
+
 def _clean(bias: float, scale: float) -> float:
     """A closed-form bias that is 0 up to rounding is shown as 0."""
     return 0.0 if abs(bias) <= 1e-12 * max(1.0, abs(scale)) else bias
@@ -104,9 +109,11 @@ def _verdicts(result: "LabResult", lang: str) -> list[str]:
                 out.append(s("verdict_off_exact", lang, name=row.name, mean=num(row.mean, 4),
                              exact=num(row.exact.mean, 4), z=signed(off, 3),
                              ratio=num(row.mean / row.exact.mean, 3) if row.exact.mean else "—"))
-            elif abs(z) > 5:
+            elif abs(z) > REAL_BIAS:
                 out.append(s("verdict_biased", lang, name=row.name, bias=signed(bias, 3), z=signed(z, 3),
                              exact=signed(_clean(row.exact.mean - result.true_kl, result.true_kl), 3)))
+            elif abs(z) > NOISE:  # the legend's grey zone: neither noise nor proof, and said so
+                out.append(s("verdict_maybe_biased", lang, name=row.name, z=signed(z, 2)))
             else:
                 out.append(s("verdict_unbiased", lang, name=row.name, z=signed(z, 2)))
         if row.negative_fraction and row.exact.negative_fraction == 0:

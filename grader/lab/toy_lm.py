@@ -138,7 +138,7 @@ def run(vocab: int = 3, length: int = 2, samples: int = 200_000, seed: int = 0) 
 
 def render(result: dict, lang: str = "en") -> str:
     from grader.lab.render import s
-    from grader.table import render as table
+    from grader.reporting.table import render as table
 
     ex, sm = result["exact"], result["sampled"]
     lines = [s("toy_header", lang, vocab=result["vocab"], length=result["length"],

@@ -8,10 +8,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.practice import drills
 from grader.practice.drills import Drill, DrillError, Outcome
-from grader.results import GradeResult
+from grader.judging.results import GradeResult
 
 DEFAULT_DIR = "kl-drill-drill"
 
@@ -134,8 +135,8 @@ def check(directory: Path, exercise: str | None = None, lang: str = "en", sandbo
           ) -> tuple[GradeResult, list[Outcome]]:
     """Grade the drills started in ``directory`` (or only ``exercise``'s) with the isolated judge, and
     record the verdicts and the outcomes in the state. Raises DrillError if there is no such drill,
-    grader.grading.GradingError if the grader itself fails."""
-    from grader.grading import grade  # the judge runs in its own process; this imports no torch
+    grader.judging.grading.GradingError if the grader itself fails."""
+    from grader.judging.grading import grade  # the judge runs in its own process; this imports no torch
 
     started = recorded(directory)
     if exercise is not None:

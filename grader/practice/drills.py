@@ -1,4 +1,4 @@
-"""Fix-the-bug drills as data (grader/data/drills.yaml): pick one, render its file, judge the repair.
+"""Fix-the-bug drills as data (each exercise's file in grader/data/exercises/, under drills.yaml's header): pick one, render its file, judge the repair.
 
 Pure functions over the data and a GradeResult: no file is written and torch is never imported here
 (the judge process grades; `kldrill drill --list` and `--help` stay light). Writing a drill into a
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from grader import datafile, exercises, resources
 from grader.i18n import KeyedError, pick, t
-from grader.results import ExerciseResult
+from grader.judging.results import ExerciseResult
 from grader.resources import package_data
 
 FIXED, NOT_FIXED, OTHER_MISTAKE, FAILING = "fixed", "not_fixed", "other_mistake", "failing"
@@ -36,7 +36,12 @@ class Drill:
 
 @lru_cache(maxsize=None)
 def _data() -> dict:
-    return datafile.load(package_data("drills.yaml"))
+    """drills.yaml's header, and each exercise's drills from its own file (grader/data/exercises/<name>.yaml)."""
+    raw = dict(datafile.load(package_data("drills.yaml")))
+    per_exercise = [(name, exercises.data(name)) for name in exercises.names()]
+    raw["drills"] = {name: d["drills"] for name, d in per_exercise if d.get("drills")}
+    raw["not_drilled"] = {name: d["not_drilled"] for name, d in per_exercise if d.get("not_drilled")}
+    return raw
 
 
 @lru_cache(maxsize=None)
@@ -75,7 +80,7 @@ def get(exercise: str, mistake: str, style: int) -> Drill | None:
 
 @lru_cache(maxsize=None)
 def mistake_catalogue() -> dict[str, dict]:
-    """The mistakes catalogue read as plain data (grader.diagnosis would import torch)."""
+    """The mistakes catalogue read as plain data (grader.diagnosis.engine would import torch)."""
     raw = datafile.load(package_data("mistakes.yaml"))
     return {m["id"]: {"kind": m["kind"], "exercises": tuple(m.get("exercises") or m.get("expr", {})),
                       "message": m["message"]} for m in raw["mistakes"]}

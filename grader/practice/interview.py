@@ -17,17 +17,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from grader import exercises, workspace
+from grader import exercises
+from grader.learner import workspace
 from grader.i18n import pick
 from grader.practice import schedule
 from grader.practice.terminal import EOF_MARK, InterviewIO
 from grader.practice.text import pt
-from grader.results import ExerciseResult
+from grader.practice.withhold import closed_book_view
+from grader.judging.results import ExerciseResult
 
 # grade(workspace, exercise) -> that exercise's verdict, from an isolated learner process.
 Grader = Callable[[Path, str], ExerciseResult]
 
 HINT_WORDS = {"h", "hint", "提示"}
+DIAGNOSIS_WORDS = {"d", "diagnosis", "诊断"}
 GIVE_UP_WORDS = {"g", "give up", "giveup", "放弃"}
 QUIT_WORDS = {"q", "quit", "exit", "退出"}
 
@@ -39,7 +42,9 @@ class ExerciseRun:
     started_at: datetime
     closed_book: bool = True
     attempts: int = 0  # saves graded
-    hints: int = 0
+    hints: int = 0  # hint levels seen, plus withheld diagnoses shown
+    hint_level: int = 0  # the highest hint level shown (here or by `kldrill hint`)
+    revealed: set = field(default_factory=set)  # ids of withheld diagnoses shown (each counts as a hint)
     seconds_to_pass: float | None = None
     seconds: float = 0.0
     failures: Counter = field(default_factory=Counter)  # diagnosis id (or failing check) -> saves
@@ -96,6 +101,7 @@ class Interview:
         self.render = render or (lambda result, lang: result.status)
         self.runs: list[ExerciseRun] = []
         self.unsaved: list[str] = []
+        self.withheld: dict | None = None  # the last verdict's diagnosis, withheld as giving the answer away
 
     def run(self, names: list[str]) -> list[ExerciseRun]:
         for number, name in enumerate(names, start=1):
@@ -119,7 +125,7 @@ class Interview:
         last = _digest(path)
         state = workspace.load_state(self.folder)
         state.setdefault("hints", {})[name] = 0  # a new attempt starts with no hint shown
-        workspace.save_state(self.folder, state)
+        workspace.save_state_or_tell(self.folder, state)
         self.io.write(pt("interview_exercise", self.lang, number=number, total=total, name=name,
                          title=pick(exercises.title(meta, closed_book=True), self.lang), path=path))
         self.io.write(pt("interview_commands", self.lang))
@@ -146,14 +152,17 @@ class Interview:
             self._finish(run)
             raise
         run.seconds = self.monotonic() - start
-        if run.passed:
-            self._follow_up(run)
+        stopped = self._follow_up(run) if run.passed else False
         self._finish(run)
+        if stopped:  # Ctrl-C during the follow-up questions: the pass stands, the interview ends
+            raise KeyboardInterrupt
 
     def _command(self, command: str, run: ExerciseRun, meta: exercises.Exercise) -> bool:
         """Act on a typed command; True when it ends the exercise."""
         if command in HINT_WORDS:
             self._hint(run, meta)
+        elif command in DIAGNOSIS_WORDS:
+            self._reveal(run)
         elif command in GIVE_UP_WORDS:
             run.gave_up = True
             self.io.write(pt("interview_gave_up", self.lang, name=meta.name))
@@ -170,8 +179,9 @@ class Interview:
         hints = state.setdefault("hints", {})
         level = min(int(hints.get(meta.name, 0)) + 1, len(meta.hints))
         hints[meta.name] = level
-        workspace.save_state(self.folder, state)
-        run.hints = max(run.hints, level)
+        workspace.save_state_or_tell(self.folder, state)  # the hint is counted in this run either way
+        run.hint_level = max(run.hint_level, level)
+        run.hints = run.hint_level + len(run.revealed)
         self.io.write(pt("interview_hint", self.lang, level=level, total=len(meta.hints),
                          text=pick(meta.hints[level - 1], self.lang)))
 
@@ -183,7 +193,12 @@ class Interview:
                          clock=_clock_text(saved_at)))
         result = self.grade(self.folder, run.name)
         self._count_hints(run)
+        self.withheld = None
+        if run.closed_book:  # a diagnosis that states the formula would be the answer, not feedback
+            result, self.withheld = closed_book_view(result)
         self.io.write(self.render(result, self.lang))
+        if self.withheld is not None:
+            self.io.write(pt("interview_withheld", self.lang))
         if result.status == "passed":
             run.passed = True
             run.seconds_to_pass = saved_at
@@ -196,17 +211,28 @@ class Interview:
     def _count_hints(self, run: ExerciseRun) -> None:
         # `kldrill hint` in another terminal counts too: the workspace state has the level shown.
         shown = workspace.load_state(self.folder).get("hints", {}).get(run.name, 0)
-        run.hints = max(run.hints, shown if isinstance(shown, int) else 0)
+        run.hint_level = max(run.hint_level, shown if isinstance(shown, int) else 0)
+        run.hints = run.hint_level + len(run.revealed)
 
-    def _follow_up(self, run: ExerciseRun) -> None:
-        if self.bank is None or not self.followups:
+    def _reveal(self, run: ExerciseRun) -> None:
+        """Show the diagnosis withheld from the last verdict; the first time for each, it is a hint."""
+        if self.withheld is None:
+            self.io.write(pt("interview_no_withheld", self.lang))
             return
+        run.revealed.add(str(self.withheld.get("id")))
+        run.hints = run.hint_level + len(run.revealed)
+        self.io.write(pt("interview_diagnosis", self.lang, text=pick(self.withheld["message"], self.lang)))
+
+    def _follow_up(self, run: ExerciseRun) -> bool:
+        """Ask the follow-up questions; True when they were cut short by Ctrl-C."""
+        if self.bank is None or not self.followups:
+            return False
         from grader.quiz import progress
         from grader.quiz.session import run_quiz
 
         linked = list(self.bank.for_exercise(run.name))
         if not linked:
-            return
+            return False
         key = progress.bank_key(self.bank.path)
         due = self.store.due(key, [q.id for q in linked]) if self.store is not None else []
         rest = [q for q in linked if q.id not in due]
@@ -224,6 +250,7 @@ class Interview:
 
         result = run_quiz(chosen, self.io, self.lang, record)
         run.followups_asked, run.followups_right = result.asked, result.correct
+        return result.interrupted
 
     def _finish(self, run: ExerciseRun) -> None:
         self._count_hints(run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader import style, table
+from grader.reporting import style, table
 from grader.practice.interview import ExerciseRun
 from grader.practice.text import pt
 

@@ -89,8 +89,12 @@ CREATE INDEX attempts_by_exercise ON exercise_attempts (exercise);
 class ExerciseCard:
     """What the schedule knows of one exercise."""
     exercise: str
+    # When it is next due: its FSRS card's due date, or, for an exercise whose attempts were never
+    # rated (interrupted, guided), its first attempt's start: due since then, a fixed time.
     due: datetime
-    retrievability: float  # FSRS's probability of recall now, 0..1
+    # FSRS's probability of recall now, 0..1: 0 after a give-up (the learner could not recall it), None
+    # when no attempt was rated (nothing is known of recall).
+    retrievability: float | None
     attempts: int
     passes: int
     last_rating: str | None
@@ -112,6 +116,15 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     return data_dir(environ) / DB_NAME
+
+
+def database_exists(path: Path | None = None) -> bool:
+    """Whether the progress database is there, for commands that only look (they must not create it).
+    A data folder that is a file (KLDRILL_DATA_DIR set to one) is a ProgressError, not "nothing yet"."""
+    path = Path(path) if path is not None else default_db_path()
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ProgressError(path.parent, "progress_dir_is_file")
+    return path.exists()
 
 
 def bank_key(path: Path) -> str:
@@ -184,6 +197,7 @@ class Store:
         path = Path(path) if path is not None else default_db_path()
         if path.is_dir():
             raise ProgressError(path, "progress_is_folder")
+        database_exists(path)  # its folder a file: said as such
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -320,26 +334,37 @@ class Store:
         now = self._clock()
         cards = {q: _card_from(c) for q, c in self._query("SELECT question, card FROM cards WHERE bank = ?",
                                                             (EXERCISE_BANK,))}
-        rows = self._query("SELECT exercise, COUNT(*), SUM(passed) FROM exercise_attempts GROUP BY exercise", ())
+        rows = self._query("SELECT exercise, COUNT(*), SUM(passed), MIN(started_at) FROM exercise_attempts "
+                           "GROUP BY exercise", ())
         last = dict(self._query("SELECT exercise, rating FROM exercise_attempts WHERE rating IS NOT NULL "
                                 "ORDER BY id", ()))
         out = {}
-        for exercise, attempts, passes in rows:
+        for exercise, attempts, passes, first in rows:
             card = cards.get(exercise)
-            out[exercise] = ExerciseCard(
-                exercise=exercise, due=card.due if card else now,
-                retrievability=self._exercise_scheduler.get_card_retrievability(card, now) if card else 0.0,
-                attempts=attempts, passes=passes or 0, last_rating=last.get(exercise))
+            rating = last.get(exercise)
+            if card is None:  # never rated: due since its first attempt, recall unknown
+                due, recall = _aware(first) or now, None
+            else:
+                due = card.due
+                recall = 0.0 if rating == "again" else self._exercise_scheduler.get_card_retrievability(card, now)
+            out[exercise] = ExerciseCard(exercise=exercise, due=due, retrievability=recall, attempts=attempts,
+                                         passes=passes or 0, last_rating=rating)
         return out
 
     def exercises_due(self, names: Iterable[str]) -> list[str]:
-        """Of ``names``, the exercises due now, the longest overdue first."""
-        return self.due(EXERCISE_BANK, names)
+        """Of ``names``, the exercises due now, the longest overdue first: those whose card is due, and
+        those attempted but never rated (an interrupted attempt), due since that attempt."""
+        order = {name: i for i, name in enumerate(dict.fromkeys(names))}
+        now = self._clock()
+        dates = {name: card.due for name, card in self.exercise_cards().items() if name in order}
+        due = [name for name, when in dates.items() if when <= now]
+        return sorted(due, key=lambda name: (dates[name], order[name]))
 
     def due_dates(self, bank: str) -> dict[str, datetime]:
         """When each question of `bank` answered so far is next due."""
         rows = self._query("SELECT question, due FROM cards WHERE bank = ?", (bank,))
-        return {qid: datetime.fromisoformat(due) for qid, due in rows}
+        dates = {qid: _aware(due) for qid, due in rows}
+        return {qid: when for qid, when in dates.items() if when is not None}
 
     def due(self, bank: str, question_ids: Iterable[str]) -> list[str]:
         """Of `question_ids`, those due now, the longest overdue first (ties in the order given)."""
@@ -405,6 +430,17 @@ def _card_from(text: str):  # -> fsrs.Card | None
     from fsrs import Card
 
     try:
-        return Card.from_dict(json.loads(text))
-    except (ValueError, KeyError, TypeError):
+        card = Card.from_dict(json.loads(text))
+        card.due = _aware(card.due.isoformat())
+        return card if card.due is not None else None
+    except Exception:  # noqa: BLE001 - any damage (a hand edit, a wrong type) is an unreadable card
         return None  # an unreadable card restarts scheduling; the answers themselves are kept
+
+
+def _aware(text: object) -> datetime | None:
+    """A time stored as ISO text, in UTC when it says no zone; None if it is not one."""
+    try:
+        when = datetime.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

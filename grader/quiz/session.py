@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, TextIO
 
-from grader import style
+from grader.reporting import style
 from grader.i18n import pick
 from grader.quiz.answers import AnswerFormatError, format_answer, judge, parse_answer, parse_yes_no
 from grader.quiz.bank import Question

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from grader import table
+from grader.reporting import table
 from grader.quiz.progress import TopicStats
 from grader.quiz.text import qt
 

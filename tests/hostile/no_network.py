@@ -1,13 +1,13 @@
 # expect: k1=passed
-# Correct only if the code has no network: no interface but loopback (its own, private), and no
-# address outside it answers, not even with a refusal.
+# Correct only if the code has no network: no address outside its own private loopback answers a TCP
+# connection, not even with a refusal, and no UDP datagram finds a route out. (Without namespaces the
+# host's interfaces are listed, but no internet socket can be opened: privileges.filter_syscalls.)
 import socket
 
 import torch
 
 
 def k1(log_p, log_q):
-    names = [name for _, name in socket.if_nameindex()]
     reachable = 0
     for host in ('10.0.0.1', '8.8.8.8', '192.168.0.1'):
         try:
@@ -15,4 +15,10 @@ def k1(log_p, log_q):
             reachable += 1
         except OSError as exc:
             reachable += exc.errno == 111  # refused: something answered
-    return log_q - log_p + float(names not in (['lo'], [])) + reachable
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                udp.sendto(b'kldrill', (host, 53))
+                reachable += 1
+        except OSError:
+            pass
+    return log_q - log_p + reachable
