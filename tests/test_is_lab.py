@@ -124,7 +124,7 @@ def test_the_panel_imports_matplotlib_only_for_plot() -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom grader.cli import cli\n"
+    code = ("import sys\nfrom grader.cli.main import cli\n"
             "try:\n    cli(['lab', '--toy-lm', '--is-weights'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\nprint('ok')\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
