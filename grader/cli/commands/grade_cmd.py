@@ -188,8 +188,10 @@ def grade(path: str | None, names: tuple[str, ...], as_json: bool, timeout: floa
     # The command line reads the judge's verdict: keep its memory and files out of reach of learner
     # code running as this same user (no sandbox, not root).
     not_dumpable()
-    # A workspace made with `init --track 1` holds track 1: the other tracks are not "missing" there.
-    default = workspace.held(Path(path or ".")) if batch_dir is None and Path(path or ".").is_dir() else exercises.names()
+    # A workspace made with `init --track 1` holds track 1: --track 3 there is a usage error, not five
+    # exercises "missing". Without --track, what was written is graded, and a line says so (below).
+    folder = batch_dir is None and bool(tracks) and Path(path or ".").is_dir()
+    default = workspace.held(Path(path or ".")) if folder else exercises.names()
     selected = select_exercises(names, tracks, lang, default)
     # Grade what was written: without -e or --track, a file holding the five track-1 functions (a workspace
     # made with `init --track 1`) is graded on those five, the rest not called missing. A class (--batch)
