@@ -128,6 +128,22 @@ def test_same_submission_same_verdict(write) -> None:
     assert first == second
 
 
+def test_a_submission_that_draws_random_numbers_gets_the_same_verdict_every_time(write) -> None:
+    """A "robust" DPO that flips one label in ten at random: its checks and its diagnosis see the same draws
+    at every grading, so its verdict (which checks fail, with which numbers, and the mistake named) repeats."""
+    path = write("robust.py", "import torch\nimport torch.nn.functional as F\n\n"
+                              "def dpo_loss(pc, pr, rc, rr, beta):\n"
+                              "    c, r = pc - rc, pr - rr\n"
+                              "    z = beta * (c - r)\n"
+                              "    flipped = torch.rand_like(z) < 0.1\n"
+                              "    losses = torch.where(flipped, -F.logsigmoid(-z), -F.logsigmoid(z))\n"
+                              "    return losses, (beta * c).detach(), (beta * r).detach()\n")
+    docs = [grade_json(str(path), "--exercise", "dpo_loss")[0] for _ in range(3)]
+    entry = next(e for e in docs[0]["exercises"] if e["name"] == "dpo_loss")
+    assert entry["status"] == "failed" and entry["diagnosis"]["id"] == "nondeterministic", entry
+    assert docs[0] == docs[1] == docs[2]
+
+
 def test_grade_records_progress_for_list(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kldrill("init", str(ws))
