@@ -24,7 +24,7 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
     if exercise_meta(exercise).track == 4:
         from grader.diagnosis import track4
 
-        return track4.diagnose(session, exercise, tuple(mistakes))
+        return track4.diagnose(session, exercise, tuple(mistakes), tuple(allowed))
     if exercise_meta(exercise).track == 2:
         from grader.diagnosis import grpo
 

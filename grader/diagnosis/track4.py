@@ -20,6 +20,7 @@ from typing import Any, Callable
 import torch
 
 from grader.checks.support import _LEFT_DEVICE, reference
+from grader.diagnosis.engine import detected
 from grader.isolation.session import LearnerError, LearnerSession
 
 Args = list
@@ -794,9 +795,21 @@ DETECTORS: dict[str, Callable[[LearnerSession, str], bool]] = {
 NEEDS_RIGHT = {"stateful", "is_ratio_of_probs"}
 
 
-def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | None:
-    """The first catalogued mistake (``mistakes``, in the catalogue's order) the function behaves like."""
+# Conventions whose detectors look only at edge inputs (an empty batch, a group of one, an unknown option), so
+# they can be named beside a core mistake without its wrong values making them fire.
+BESIDE = ("t4_nan_when_empty", "rloo_nan_single", "is_no_option_error", "cispo_no_mode_error")
+
+
+def diagnose(session: LearnerSession, exercise: str, mistakes: tuple, allowed: tuple = ()) -> dict | None:
+    """The first catalogued mistake (``mistakes``, in the catalogue's order) the function behaves like, with
+    the conventions it also misses beside it (from ``allowed``, which a core failure does not narrow)."""
     by_id = {m.id: m for m in mistakes}
+    beside = [m for m in allowed or mistakes if m.id in BESIDE and m.convention and exercise in m.exercises]
+
+    def named(m: Any) -> dict:
+        return m.diagnosis(also=detected([b for b in beside if b.id != m.id], lambda b: DETECTORS.get(b.id),
+                                         session, exercise))
+
     probes = PROBES[exercise]()
     right = True  # on every probe
     for n, probe in enumerate(probes):
@@ -822,7 +835,7 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | 
             model = MODELS.get(m.id, {}).get(exercise)
             if model is not None and any(_matches(exercise, args, result.out, got_grad, alt, probe.grad)
                                          for alt in _evaluate(model, args, probe.grad)):
-                return m.diagnosis()
+                return named(m)
         # Wrong here in a way no model explains: the other probes and the properties below may still name it.
     for m in mistakes:
         detector = DETECTORS.get(m.id) if m.kind == "property" else None
@@ -830,7 +843,7 @@ def diagnose(session: LearnerSession, exercise: str, mistakes: tuple) -> dict | 
             continue
         try:
             if detector is not None and detector(session, exercise):
-                return m.diagnosis()
+                return named(m)
         except LearnerError:
             continue
     return None

@@ -1,5 +1,6 @@
 # exercise: cispo_loss
 # expect: cispo_grad_leak
+# also: cispo_no_mode_error, t4_nan_when_empty
 # misses: empty, option_error, detach
 # style: TRL's GRPOTrainer loss_type="cispo" (f2cd577, grpo_trainer.py:3081-3082): clamp(coef_1, max=epsilon_high)
 #   detached, with TRL's epsilon_high = 1 + eps_high and a lower bound added for eps_low; TRL's loss types as the

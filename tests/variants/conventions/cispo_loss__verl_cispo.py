@@ -1,5 +1,6 @@
 # exercise: cispo_loss
 # expect: cispo_skips_empty_rows
+# also: cispo_no_mode_error, t4_nan_when_empty
 # misses: precision, empty, extreme_ratios, option_error, detach
 # style: verl's compute_policy_loss_cispo (b178a3c, core_algos.py:1722-1779): the log-ratio clamped to +-20, the
 #   ratio clamped to [1 - clip_ratio_low, 1 + clip_ratio_high] and detached (no lower bound: clip_ratio_low = 1),

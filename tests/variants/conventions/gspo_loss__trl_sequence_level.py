@@ -1,5 +1,6 @@
 # exercise: gspo_loss
 # expect: gspo_grad_leak
+# also: t4_nan_when_empty
 # misses: empty, detach
 # style: TRL's GRPOTrainer._compute_loss (f2cd577, grpo_trainer.py:3054-3126) with importance_sampling_level=
 #   "sequence" and loss_type="grpo": the (B, 1) sequence ratio, the masked mean per row, .mean() over the rows (NaN

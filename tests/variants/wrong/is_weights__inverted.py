@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_ratio_inverted
+# also: is_no_option_error
 # why: the rollout engine's log-probs over the trainer's
 import torch
 

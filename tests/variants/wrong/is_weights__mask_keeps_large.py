@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_mask_inverted
+# also: is_no_option_error
 # why: the mask keeps the weights above the cap and drops the others
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_modes_swapped
+# also: is_no_option_error
 # near: option_error
 # why: a typo in the mode's name ("truncated"), so "truncate" takes the mask branch, and no check of the options
 import torch

@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_not_detached
+# also: is_no_option_error
 # why: the weights keep the log-probs' graph: a loss multiplied by them gets the weight's own gradient too
 import torch
 

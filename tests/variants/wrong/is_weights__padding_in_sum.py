@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_padding_counted
+# also: is_no_option_error
 # near: weight_padding
 # why: the sequence's log-ratio summed over all T positions, padding included, then zeroed at padding
 import torch

@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_levels_confused
+# also: is_no_option_error
 # why: "sequence" written as the length-normalised mean (GSPO's ratio), not the product
 import torch
 

@@ -1,5 +1,6 @@
 # exercise: is_weights
 # expect: is_lower_bound
+# also: is_no_option_error
 # near: extreme_ratios
 # why: OpenRLHF's habit of a two-sided truncation, [1 / cap, cap]: small weights are raised
 import torch
