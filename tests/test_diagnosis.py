@@ -245,6 +245,42 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
     assert judge("gae", "padding_not_zeroed", replace(e, status="failed")).kind == NOT_FIXED
 
 
+IS_WEIGHTS_INVERTED_NO_CHECKS = """
+import torch
+
+def is_weights(logp_train, logp_rollout, mask, cap, level, mode):
+    real = mask > 0
+    u = torch.where(real, (logp_rollout - logp_train).detach(), torch.zeros_like(logp_train))
+    if level == "sequence":
+        u = u.sum(-1, keepdim=True).expand_as(u)
+    elif level == "geometric":
+        u = (u.sum(-1, keepdim=True) / real.sum(-1, keepdim=True).clamp(min=1)).expand_as(u)
+    w = u.exp()
+    w = w.clamp(max=cap) if mode == "truncate" else torch.where(w <= cap, w, torch.zeros_like(w))
+    return torch.where(real, w, torch.zeros_like(w))
+"""
+
+
+def test_track_4_names_a_convention_beside_its_core_mistake(write) -> None:
+    """Track 4 as tracks 2 and 3: an inverted ratio is the diagnosis, and an unknown level that silently means
+    "token" is named beside it; a correct function with only the convention missed gets the convention alone."""
+    import json
+    import subprocess
+    import sys
+
+    def diagnosis(source: str) -> dict:
+        path = write("is_weights.py", source)
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(path), "--json", "--no-sandbox"],
+                              capture_output=True, text=True, timeout=600)
+        (entry,) = json.loads(proc.stdout)["exercises"]
+        return entry["diagnosis"]
+
+    wrong = diagnosis(IS_WEIGHTS_INVERTED_NO_CHECKS)
+    assert wrong["id"] == "is_ratio_inverted" and [a["id"] for a in wrong.get("also", [])] == ["is_no_option_error"]
+    right = diagnosis(IS_WEIGHTS_INVERTED_NO_CHECKS.replace("(logp_rollout - logp_train)", "(logp_train - logp_rollout)"))
+    assert right["id"] == "is_no_option_error" and "also" not in right, right
+
+
 def test_the_names_the_issue_asked_for_say_who_does_it_and_what_the_contract_asks() -> None:
     """Issue 25's examples, in both languages: a framework's choice names the framework and its commit; grpo_loss's
     ratio is PPO's pi_theta / pi_old; an epsilon in k1's log is not called float32 or a Taylor series."""
@@ -268,6 +304,7 @@ def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -
     """The catalogue is data, the behaviour code: an id with no model or detector for an exercise it lists
     would never be named there, and a model with no catalogue entry is dead."""
     from grader.diagnosis import engine as diagnosis, grpo as diagnosis_grpo, track3 as diagnosis_track3
+    from grader.diagnosis import track4 as diagnosis_track4
     from grader.diagnosis.engine import catalogue, composites
     from grader.exercises import get
 
@@ -285,6 +322,8 @@ def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -
                 ok = e in diagnosis_grpo.MODELS.get(m.id, {}) or m.id in diagnosis_grpo.DETECTORS
             elif e == "adaptive_kl_controller":
                 ok = m.id in controller
+            elif track == 4:
+                ok = e in diagnosis_track4.MODELS.get(m.id, {}) or m.id in diagnosis_track4.DETECTORS
             else:
                 ok = m.id in diagnosis_track3.MODELS or m.id in diagnosis_track3.DETECTORS or m.id in (
                     "not_summed", "kl_wrong_dim")
@@ -293,7 +332,8 @@ def test_every_catalogued_mistake_has_its_model_or_detector_in_each_exercise() -
     assert missing == []
     ids = {m.id for m in catalogue()}
     combined = {c.id for c in composites()}
-    for key in [*diagnosis_track3.MODELS, *diagnosis_grpo.MODELS]:
+    for key in [*diagnosis_track3.MODELS, *diagnosis_grpo.MODELS, *diagnosis_track4.MODELS,
+                *diagnosis_track4.DETECTORS]:
         assert key in ids or key in combined, key
     for c in composites():
         assert set(c.parts) <= ids and (c.id in diagnosis_track3.MODELS or c.id in diagnosis_grpo.MODELS), c

@@ -128,6 +128,22 @@ def test_same_submission_same_verdict(write) -> None:
     assert first == second
 
 
+def test_a_submission_that_draws_random_numbers_gets_the_same_verdict_every_time(write) -> None:
+    """A "robust" DPO that flips one label in ten at random: its checks and its diagnosis see the same draws
+    at every grading, so its verdict (which checks fail, with which numbers, and the mistake named) repeats."""
+    path = write("robust.py", "import torch\nimport torch.nn.functional as F\n\n"
+                              "def dpo_loss(pc, pr, rc, rr, beta):\n"
+                              "    c, r = pc - rc, pr - rr\n"
+                              "    z = beta * (c - r)\n"
+                              "    flipped = torch.rand_like(z) < 0.1\n"
+                              "    losses = torch.where(flipped, -F.logsigmoid(-z), -F.logsigmoid(z))\n"
+                              "    return losses, (beta * c).detach(), (beta * r).detach()\n")
+    docs = [grade_json(str(path), "--exercise", "dpo_loss")[0] for _ in range(3)]
+    entry = next(e for e in docs[0]["exercises"] if e["name"] == "dpo_loss")
+    assert entry["status"] == "failed" and entry["diagnosis"]["id"] == "nondeterministic", entry
+    assert docs[0] == docs[1] == docs[2]
+
+
 def test_grade_records_progress_for_list(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kldrill("init", str(ws))
@@ -202,7 +218,7 @@ def test_tracks_in_list_init_and_grade(tmp_path: Path) -> None:
     assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in names_in([2]))
     listing = kldrill("list", cwd=ws).stdout
     assert "Next up: token_logprobs" in listing and "Track 1" not in listing and "k3.py" not in listing
-    assert "Not in this workspace: track 1, track 3. `kldrill init --track 1 .` adds one." in listing
+    assert "Not in this workspace: track 1, track 3, track 4. `kldrill init --track 1 .` adds one." in listing
     # A track-2 workspace grades track 2: the other tracks are not "missing" there.
     doc, _ = grade_json(cwd=ws)
     assert [e["name"] for e in doc["exercises"]] == names_in([2])
@@ -217,3 +233,27 @@ def test_tracks_in_list_init_and_grade(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
     zh = kldrill("grade", str(SOLUTIONS), "--track", "9", "--lang", "zh").stderr
     assert "没有第 9 部分" in zh
+
+
+def test_track_4_inits_and_grades_like_tracks_2_and_3(tmp_path: Path) -> None:
+    """Issue 30: `init --track 4` copies the five stubs (guided or closed-book), `grade --track 4` grades them:
+    the stubs 0 and failed, the references full marks, nothing else listed as missing."""
+    from grader.exercises import names_in
+
+    four = names_in([4])
+    assert four == ["rloo_advantages", "is_weights", "gspo_loss", "cispo_loss", "generalized_jsd"]
+    for flags, source in (([], EXERCISES), (["--closed-book"], EXERCISES / "closed_book")):
+        ws = tmp_path / ("closed" if flags else "guided")
+        assert kldrill("init", str(ws), "--track", "4", *flags).returncode == 0
+        assert sorted(p.name for p in ws.glob("*.py")) == sorted(f"{n}.py" for n in four)
+        for n in four:
+            assert (ws / f"{n}.py").read_text(encoding="utf-8") == (source / f"{n}.py").read_text(encoding="utf-8")
+        doc, proc = grade_json(cwd=ws)
+        assert proc.returncode == 1 and [e["name"] for e in doc["exercises"]] == four
+        assert {e["status"] for e in doc["exercises"]} == {"failed"} and doc["score"] == 0
+    listing = kldrill("list", cwd=tmp_path / "guided").stdout
+    assert "Next up: rloo_advantages" in listing and "Track 4" in listing and "k3.py" not in listing
+    assert "Not in this workspace: track 1, track 2, track 3." in listing
+    doc, proc = grade_json(str(SOLUTIONS), "--track", "4")
+    assert proc.returncode == 0 and [e["name"] for e in doc["exercises"]] == four
+    assert set(statuses(doc).values()) == {"passed"} and doc["score"] == doc["max_score"] > 0

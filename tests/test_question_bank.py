@@ -377,6 +377,21 @@ RECOMPUTED: dict[str, tuple[tuple[str, ...], Callable[[], float]]] = {
                        lambda: float(solution("exact_kl")(t64(0.0, 0.0), t64(0.0, math.log(3.0))))),
 }
 
+def jsd_of_probabilities() -> float:
+    """generalized_jsd on log-probabilities as logits (log_softmax leaves them unchanged)."""
+    student, teacher = t64(0.9, 0.1).log()[None, None], t64(0.5, 0.5).log()[None, None]
+    return float(solution("generalized_jsd")(student, teacher, 0.5, t64(1.0)[None]))
+
+
+RECOMPUTED.update({
+    "rloo-by-hand": (("[1, 0, 0, 1]", "n = 4"), lambda: float(solution("rloo_advantages")(t64(1.0, 0.0, 0.0, 1.0)[None])[0, 0])),
+    "is-weights-geometric": (("[0.2, −0.1, 0.5]", "cap = 1.5", "\"geometric\"", "\"truncate\""),
+                             lambda: float(solution("is_weights")(t64(-1.0, -2.0, -0.5)[None],
+                                                                  t64(-1.2, -1.9, -1.0)[None], t64(1.0, 1.0, 1.0)[None],
+                                                                  1.5, "geometric", "truncate")[0, 0])),
+    "jsd-generalised-value": (("P = (0.5, 0.5)", "S = (0.9, 0.1)", "beta = 0.5"), jsd_of_probabilities),
+})
+
 NUMERIC_IDS = sorted(q.id for q in real_bank().questions if q.type == "numeric")
 
 

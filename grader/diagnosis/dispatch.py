@@ -1,7 +1,7 @@
 """The diagnosis's entry point: which track's behaviour names a failed exercise's mistake.
 
 The engine (engine.py: the catalogue, the shared probes, track 1) knows nothing of the tracks built on
-it (grpo.py for track 2, track3.py for track 3); this module picks one, so no module of the package
+it (grpo.py for track 2, track3.py for track 3, track4.py for track 4); this module picks one, so no module of the package
 imports one that imports it back.
 """
 
@@ -21,6 +21,10 @@ def diagnose(session: LearnerSession, exercise: str, core_failed: bool = False) 
     from grader.diagnosis import track3
     from grader.exercises import get as exercise_meta
 
+    if exercise_meta(exercise).track == 4:
+        from grader.diagnosis import track4
+
+        return track4.diagnose(session, exercise, tuple(mistakes), tuple(allowed))
     if exercise_meta(exercise).track == 2:
         from grader.diagnosis import grpo
 

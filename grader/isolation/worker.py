@@ -450,6 +450,20 @@ def _fatal(resp_fd: int, message: str) -> None:
         os._exit(71)
 
 
+def _seed_generators() -> None:
+    """The same submission gets the same verdict even when it draws random numbers (a dropout, a "robust"
+    label flip): every learner process starts its generators from one seed, and the judge's calls come in a
+    fixed order, so the draws repeat from one grading to the next. Repeated calls still draw anew, which is
+    how the nondeterministic diagnosis sees them."""
+    import random
+
+    random.seed(0)
+    torch.manual_seed(0)
+    numpy = sys.modules.get("numpy")  # torch imports it; a learner's np.random would otherwise be unseeded
+    if numpy is not None:
+        numpy.random.seed(0)
+
+
 def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
     """Entry point in the freshly forked process; never returns."""
     os.setsid()
@@ -475,6 +489,7 @@ def run(spec: dict, req_fd: int, resp_fd: int, out_fd: int) -> None:
     sys.argv = ["submission"]
     sys.dont_write_bytecode = True  # grading leaves the learner's folder as it was
     _set_limits(spec.get("limits", {}))
+    _seed_generators()
     _install_guard(spec.get("hidden", []))
     code = 0
     try:

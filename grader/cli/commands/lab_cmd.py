@@ -68,6 +68,9 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
 @click.option("--toy-lm", "toy_lm", is_flag=True,
               help="A tiny autoregressive policy and reference: sampled per-token k1/k2/k3 beside the exact KL per "
                    "position and per sequence (exact sums), and the sequence-level gradient panel.")
+@click.option("--is-weights", "is_weights", is_flag=True,
+              help="With --toy-lm: the bias and variance of token- and sequence-level importance weights (is_weights) "
+                   "as the rollout policy drifts from the trainer's, exact, and what truncating or masking at cap trades.")
 @click.option("--dpo", is_flag=True,
               help="On a toy categorical policy: the policy that minimises dpo_loss against the closed form "
                    "pi* ∝ ref · exp(r / beta).")
@@ -80,7 +83,8 @@ def _integer(text: str, option: str, lang: str, lowest: int, highest: int) -> in
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
 @lang_option
 def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_text: str | None,
-        impl: str | None, preset: str | None, gradients: bool, toy_lm: bool, dpo: bool, plot_path: str | None,
+        impl: str | None, preset: str | None, gradients: bool, toy_lm: bool, is_weights: bool, dpo: bool,
+        plot_path: str | None,
         force: bool, timeout: float | None, as_json: bool, lang: str) -> None:
     """Sample x ~ q and compare k1, k2, k3 with the true KL(q‖p) of two Gaussians.
 
@@ -91,6 +95,7 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     --preset schulman    Schulman's table beside his published values
     --gradients          which KL each estimator's gradient follows
     --toy-lm             per token versus per sequence, on a tiny language model
+    --toy-lm --is-weights  rollout importance weights as the rollout drifts
     --dpo                DPO's optimum against its closed form
     """
     given = {"--p": p_text is not None, "--q": q_text is not None, "--samples": samples_text is not None,
@@ -107,7 +112,8 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
         if given[first] and given[second]:
             raise KldrillError(_s("option_conflict", lang, first=first, second=second))
     for option, needs, used in (("--timeout", "--impl", timeout is not None and impl is None),
-                                ("--force", "--plot", force and plot_path is None)):
+                                ("--force", "--plot", force and plot_path is None),
+                                ("--is-weights", "--toy-lm", is_weights and not toy_lm)):
         if used:
             raise KldrillError(_s("option_needs", lang, option=option, needs=needs))
     if preset is not None and preset not in PRESETS:
@@ -118,8 +124,10 @@ def lab(p_text: str | None, q_text: str | None, samples_text: str | None, seed_t
     samples = _integer(samples_text or "1000000", "--samples", lang, 2, MAX_SAMPLES)
     seed = _integer(seed_text or "0", "--seed", lang, 0, 2**63 - 1)  # torch's generator takes 64 bits
     plot = _check_plot_path(plot_path, force, lang) if plot_path else None
+    if is_weights and samples_text is not None:  # exact sums: nothing is sampled
+        raise KldrillError(_s("option_conflict", lang, first="--is-weights", second="--samples"))
     if toy_lm or dpo:
-        _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, plot, as_json, lang)
+        _run_toy(toy_lm, samples if samples_text is not None else 200_000, seed, plot, as_json, lang, is_weights)
         return
     source = _source(impl, timeout or DEFAULT_TIMEOUT, lang)
 
@@ -234,9 +242,15 @@ def _run_gradients(source, seed: int, as_json: bool, lang: str) -> None:
         click.echo(render_gradients(result, lang))
 
 
-def _run_toy(toy_lm: bool, samples: int, seed: int, plot: Path | None, as_json: bool, lang: str) -> None:
-    """--toy-lm or --dpo: one run() result, printed (table or JSON) and, with --plot, drawn."""
-    if toy_lm:
+def _run_toy(toy_lm: bool, samples: int, seed: int, plot: Path | None, as_json: bool, lang: str,
+             is_weights: bool = False) -> None:
+    """--toy-lm (with --is-weights: the rollout-correction panel) or --dpo: one run() result, printed (table or
+    JSON) and, with --plot, drawn."""
+    if is_weights:
+        from grader.lab import is_lab as lab_module
+
+        result, figure = lab_module.run(), "is_lab_plot"
+    elif toy_lm:
         from grader.lab import toy_lm as lab_module
 
         result, figure = lab_module.run(samples=samples, seed=seed), "toy_lm_plot"

@@ -1,0 +1,23 @@
+# exercise: cispo_loss
+# expect: cispo_sign_flipped
+# why: the drill's style 1 of cispo_sign_flipped, as a whole submission
+import torch
+
+
+def cispo_loss(logp: torch.Tensor, old_logp: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
+               eps_low: float | None = None, eps_high: float = 4.0, mode: str = "token-mean") -> torch.Tensor:
+    ratio = torch.exp(logp - old_logp.detach())
+    low = None if eps_low is None else 1 - eps_low
+    weight = torch.clamp(ratio, min=low, max=1 + eps_high).detach()
+    objective = weight * advantages.detach()[:, None] * logp  # J = sg(w) A log pi
+    per_token = torch.where(mask > 0, objective, torch.zeros_like(objective))
+    b = max(per_token.shape[0], 1)
+    if mode == "token-mean":
+        return per_token.sum() / mask.sum().clamp(min=1)
+    if mode == "seq-mean-token-mean":
+        return (per_token.sum(-1) / mask.sum(-1).clamp(min=1)).sum() / b
+    if mode == "seq-mean-token-sum":
+        return per_token.sum() / b
+    if mode == "dr-grpo":
+        return per_token.sum() / max(per_token.numel(), 1)
+    raise ValueError(f"unknown mode {mode!r}: token-mean, seq-mean-token-mean, seq-mean-token-sum, dr-grpo")
