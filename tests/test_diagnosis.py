@@ -245,22 +245,6 @@ def test_mistakes_named_beside_the_diagnosis_reach_every_output(tmp_path: Path) 
     assert judge("gae", "padding_not_zeroed", replace(e, status="failed")).kind == NOT_FIXED
 
 
-IS_WEIGHTS_INVERTED_NO_CHECKS = """
-import torch
-
-def is_weights(logp_train, logp_rollout, mask, cap, level, mode):
-    real = mask > 0
-    u = torch.where(real, (logp_rollout - logp_train).detach(), torch.zeros_like(logp_train))
-    if level == "sequence":
-        u = u.sum(-1, keepdim=True).expand_as(u)
-    elif level == "geometric":
-        u = (u.sum(-1, keepdim=True) / real.sum(-1, keepdim=True).clamp(min=1)).expand_as(u)
-    w = u.exp()
-    w = w.clamp(max=cap) if mode == "truncate" else torch.where(w <= cap, w, torch.zeros_like(w))
-    return torch.where(real, w, torch.zeros_like(w))
-"""
-
-
 def test_track_4_names_a_convention_beside_its_core_mistake(write) -> None:
     """Track 4 as tracks 2 and 3: an inverted ratio is the diagnosis, and an unknown level that silently means
     "token" is named beside it; a correct function with only the convention missed gets the convention alone."""
@@ -275,9 +259,10 @@ def test_track_4_names_a_convention_beside_its_core_mistake(write) -> None:
         (entry,) = json.loads(proc.stdout)["exercises"]
         return entry["diagnosis"]
 
-    wrong = diagnosis(IS_WEIGHTS_INVERTED_NO_CHECKS)
+    inverted = (ROOT / "tests" / "variants" / "wrong" / "is_weights__inverted.py").read_text(encoding="utf-8")
+    wrong = diagnosis(inverted)
     assert wrong["id"] == "is_ratio_inverted" and [a["id"] for a in wrong.get("also", [])] == ["is_no_option_error"]
-    right = diagnosis(IS_WEIGHTS_INVERTED_NO_CHECKS.replace("(logp_rollout - logp_train)", "(logp_train - logp_rollout)"))
+    right = diagnosis(inverted.replace("logp_rollout - logp_train", "logp_train - logp_rollout"))
     assert right["id"] == "is_no_option_error" and "also" not in right, right
 
 

@@ -357,28 +357,29 @@ def check_device(learner: LearnerSession, exercise: str, args: Sequence[Any], wa
     check_unmodified(exercise, args, result)
 
 
-def check_mode_error(learner: LearnerSession, exercise: str, args: Sequence[Any], required: Sequence[str],
-                     modes: Sequence[str]) -> None:
-    """An unknown mode must raise ValueError whose message names every one of ``required``; ``modes`` are
-    the valid modes the failure message lists."""
+def check_option_error(learner: LearnerSession, exercise: str, args: Sequence[Any], option: str,
+                       values: Sequence[str], required: Sequence[str] | None = None) -> None:
+    """An unknown ``option`` (a mode, a level) must raise ValueError whose message names every one of
+    ``required`` (default: all of ``values``, the valid values the failure message lists)."""
+    shown, listed = describe_call(exercise, args), ", ".join(values)
     try:
         learner.call(exercise, list(args))
     except LearnerError as exc:
         detail = exc.detail
         if exc.kind == "exception" and detail.get("type") == "ValueError":
             message = str(detail.get("message", ""))
-            if all(m in message for m in required):
+            if all(v in message for v in (values if required is None else required)):
                 return
-            raise CheckFailure("check_mode_error_names", call=describe_call(exercise, args), modes=", ".join(modes),
+            raise CheckFailure("check_option_error_names", call=shown, option=option, values=listed,
                                message=message) from None
         if exc.kind == "exception" and detail.get("type") not in ("NotATensor", "TensorSubclass"):
             # verl raises NotImplementedError, a dict lookup KeyError: an error, of another type (and for a
             # stub that raises NotImplementedError everywhere, "not written yet": see call_failure).
-            wrong_type = Text("check_mode_error_type", call=describe_call(exercise, args), modes=", ".join(modes),
-                              type=detail.get("type"), message=str(detail.get("message", "")))
+            wrong = Text("check_option_error_type", call=shown, option=option, values=listed,
+                         type=detail.get("type"), message=str(detail.get("message", "")))
             if detail.get("type") == "NotImplementedError":
-                raise CheckFailure("check_not_implemented", if_it_ran=wrong_type,
+                raise CheckFailure("check_not_implemented", if_it_ran=wrong,
                                    function=exercises.get(exercise).function, where=where(detail)) from None
-            raise CheckFailure(wrong_type.key, **wrong_type.fields) from None
+            raise CheckFailure(wrong.key, **wrong.fields) from None
         call(learner, exercise, args)  # any other failure, worded as every check words it
-    raise CheckFailure("check_mode_error", call=describe_call(exercise, args), modes=", ".join(modes))
+    raise CheckFailure("check_option_error", call=shown, option=option, values=listed)

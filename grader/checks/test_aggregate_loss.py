@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from grader.checks.inputs import generator
-from grader.checks.support import (CheckFailure, Text, call, check_device, check_mode_error,
+from grader.checks.support import (CheckFailure, Text, call, check_device, check_option_error,
                                    check_result,
                                    check_unmodified, check_values, describe_call, reference,
                                    reference_with_grads)
@@ -119,7 +119,7 @@ def test_unknown_mode_raises(learner, mode: str) -> None:
     """Any other mode: ValueError, and the message names the four valid modes."""
     loss, mask = make(2, 3, "all-one", seed=13, dtype=torch.float32)
     args = [loss, mask, mode]
-    check_mode_error(learner, EX, args, MODES, MODES)
+    check_option_error(learner, EX, args, "mode", MODES)
 
 
 def test_inputs_unmodified(learner) -> None:

@@ -7,9 +7,10 @@ import math
 import pytest
 import torch
 
-from grader.checks.support import (CheckFailure, Text, call, check_device, check_result, check_unmodified,
-                                   check_values, describe_call, miss, reference, reference_with_grads)
-from grader.checks.track4 import check_option_error, mask_of, policy_pair
+from grader.checks.support import (CheckFailure, Text, call, check_device, check_option_error, check_result,
+                                   check_unmodified, check_values, describe_call, miss, reference,
+                                   reference_with_grads)
+from grader.checks.track4 import mask_of, policy_pair
 
 pytestmark = pytest.mark.exercise("cispo_loss")
 EX = "cispo_loss"

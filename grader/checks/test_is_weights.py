@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from grader.checks.inputs import generator
-from grader.checks.support import (CheckFailure, Text, call, check_device, check_result, check_unmodified,
-                                   describe_call, fmt_num, miss, reference)
-from grader.checks.track4 import check_option_error, lengths_mask, mask_of, policy_pair
+from grader.checks.support import (CheckFailure, Text, call, check_device, check_option_error, check_result,
+                                   check_unmodified, describe_call, fmt_num, miss, reference)
+from grader.checks.track4 import lengths_mask, mask_of, policy_pair
 
 pytestmark = pytest.mark.exercise("is_weights")
 EX = "is_weights"

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from grader.checks.inputs import generator
-from grader.checks.support import (CheckFailure, Text, call, check_device, check_mode_error,
+from grader.checks.support import (CheckFailure, Text, call, check_device, check_option_error,
                                    check_result,
                                    check_unmodified, check_values, describe_call, reference,
                                    reference_with_grads)
@@ -136,7 +136,7 @@ def test_unknown_mode_raises(learner, mode: str) -> None:
     implemented here either)."""
     logprob, ref = make((2, 3), seed=47)
     args = [logprob, ref, mode]
-    check_mode_error(learner, EX, args, BASES, MODES)
+    check_option_error(learner, EX, args, "mode", MODES, required=BASES)
 
 
 def test_inputs_unmodified(learner) -> None:

@@ -1,16 +1,13 @@
-"""What track 4's hidden checks share: (B, T) log-prob inputs with masks, and the error for an unknown
-option (a level, a mode, an aggregation)."""
+"""What track 4's hidden checks share: (B, T) log-prob inputs with masks (the error for an unknown option is
+support.check_option_error, shared with kl_penalty and aggregate_loss)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import torch
 
-from grader import exercises
 from grader.checks.inputs import generator
-from grader.checks.support import CheckFailure, Text, call, describe_call, where
-from grader.isolation.session import LearnerError, LearnerSession
 
 
 def lengths_mask(lengths: Sequence[int], length: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -43,29 +40,3 @@ def policy_pair(batch: int, length: int, seed: int, spread: float = 0.3, clamp: 
     logp = -(0.1 + 4.0 * torch.rand(batch, length, generator=g, dtype=torch.float64))
     other = logp - (spread * torch.randn(batch, length, generator=g, dtype=torch.float64)).clamp(-clamp, clamp)
     return logp, other, g
-
-
-def check_option_error(learner: LearnerSession, exercise: str, args: Sequence[Any], option: str,
-                       values: Sequence[str]) -> None:
-    """An unknown ``option`` must raise ValueError whose message names every one of ``values``."""
-    shown = describe_call(exercise, args)
-    listed = ", ".join(values)
-    try:
-        learner.call(exercise, list(args))
-    except LearnerError as exc:
-        detail = exc.detail
-        if exc.kind == "exception" and detail.get("type") == "ValueError":
-            message = str(detail.get("message", ""))
-            if all(v in message for v in values):
-                return
-            raise CheckFailure("check_option_error_names", call=shown, option=option, values=listed,
-                               message=message) from None
-        if exc.kind == "exception" and detail.get("type") not in ("NotATensor", "TensorSubclass"):
-            wrong = Text("check_option_error_type", call=shown, option=option, values=listed,
-                         type=detail.get("type"), message=str(detail.get("message", "")))
-            if detail.get("type") == "NotImplementedError":
-                raise CheckFailure("check_not_implemented", if_it_ran=wrong,
-                                   function=exercises.get(exercise).function, where=where(detail)) from None
-            raise CheckFailure(wrong.key, **wrong.fields) from None
-        call(learner, exercise, args)  # any other failure, worded as every check words it
-    raise CheckFailure("check_option_error", call=shown, option=option, values=listed)
