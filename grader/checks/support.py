@@ -311,6 +311,26 @@ def reference_with_grads(exercise: str, args: Sequence[Any], grad: Sequence[bool
     return out.detach(), [g.detach() for g in grads]
 
 
+def check_policy_grad(exercise: str, args: Sequence[Any], result: CallResult, want_grad: torch.Tensor,
+                      scale: torch.Tensor, detached: Sequence[str]) -> None:
+    """A policy loss's gradient: d loss / d logp (the first argument) against the reference's ``want_grad``;
+    then any nonzero gradient into the inputs named in ``detached`` (asked for with requires_grad, in that
+    order). In a trainer those come from no_grad passes, so a leak there moves nothing: the convention
+    ``detach``, not the maths."""
+    got, *others = result.grads or [None]
+    name = exercises.get(exercise).args[0]
+    if got is None:
+        raise CheckFailure("check_no_grad", call=describe_call(exercise, args), arg=name)
+    if tuple(got.shape) != tuple(args[0].shape):
+        raise CheckFailure("check_wrong_grad_shape", arg=name, want=tuple(args[0].shape), got=tuple(got.shape))
+    check_values(exercise, args, got, want_grad, torch.float64, torch.ones_like(want_grad) * scale,
+                 what=Text("grad_of", arg=name))
+    for other, grad in zip(detached, others):
+        if grad is not None and bool((grad != 0).any()):
+            miss("detach", Text("check_grad_leaks", call=describe_call(exercise, args), arg=other))
+            break
+
+
 # How each exercise's result dtype is stated in the failure message (grader/data/ui.yaml).
 DTYPE_RULES = {"compute_rewards_kl": "dtype_rule_rewards", "token_logprobs": "dtype_rule_logprobs",
                "grpo_advantages": "dtype_rule_input", "aggregate_loss": "dtype_rule_input",
