@@ -20,6 +20,7 @@ from typing import Any, Callable
 import torch
 
 from grader.checks.support import _LEFT_DEVICE, reference
+from grader.checks.track4 import lengths_mask
 from grader.diagnosis.engine import detected
 from grader.isolation.session import LearnerError, LearnerSession
 
@@ -39,10 +40,6 @@ def _g(seed: int) -> torch.Generator:
 
 def _as64(args: Args) -> Args:
     return [a.double() if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args]
-
-
-def _lengths(lengths: list[int], length: int) -> torch.Tensor:
-    return (torch.arange(length)[None] < torch.tensor(lengths)[:, None]).double()
 
 
 # -- probes (float64; shapes no hidden check uses) ---------------------------------------------------------
@@ -65,7 +62,7 @@ def _is_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     u = torch.tensor([[0.9, -0.4, 0.6, 0.3, -0.8, 0.5, 0.2], [-0.7, -0.3, 0.4, -0.6, 0.8, -0.9, 0.7],
                       [0.5, 0.35, -0.5, 0.9, -0.6, 0.4, 0.1], [-0.2, 0.1, -0.9, 0.3, -0.45, 0.6, -0.3]],
                      dtype=torch.float64)
-    mask = _lengths([7, 4, 2, 5], 7)
+    mask = lengths_mask([7, 4, 2, 5], 7)
     rollout = -(0.3 + 3.0 * torch.rand(4, 7, generator=_g(101), dtype=torch.float64))
     return rollout + u, rollout, mask
 
@@ -80,7 +77,7 @@ def _policy_tensors(seed: int, lengths: list[int], length: int, spread: float) -
     g = _g(seed)
     logp = -(0.2 + 3.0 * torch.rand(len(lengths), length, generator=g, dtype=torch.float64))
     old = logp - spread * torch.randn(len(lengths), length, generator=g, dtype=torch.float64)
-    mask = _lengths(lengths, length)
+    mask = lengths_mask(lengths, length)
     return logp, torch.where(mask > 0, old, old + 1.7), mask
 
 
@@ -115,7 +112,7 @@ def _jsd_probes() -> list[Probe]:
     g = _g(109)
     student = 1.5 * torch.randn(3, 5, 4, generator=g, dtype=torch.float64)
     teacher = student + torch.randn(3, 5, 4, generator=g, dtype=torch.float64) + 0.2
-    mask = _lengths([5, 2, 4], 5)
+    mask = lengths_mask([5, 2, 4], 5)
     pad = (mask == 0)[..., None]
     student, teacher = torch.where(pad, -2 * student, student), torch.where(pad, 3 * teacher, teacher)
     probes = [Probe([student, teacher, beta, mask]) for beta in (0.3, 0.0, 1.0, 0.5)]
